@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+UV ?= $(shell command -v uv 2>/dev/null || echo .venv-bootstrap/bin/uv)
+PY := .venv/bin/python
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
+
+.PHONY: run test test-quick venv lint check bench messages
+
+venv: .venv/.synced
+
+.venv/.synced: pyproject.toml uv.lock
+	@command -v uv >/dev/null 2>&1 || [ -x .venv-bootstrap/bin/uv ] || \
+		(python3 -m venv .venv-bootstrap && .venv-bootstrap/bin/pip install -q uv)
+	$(UV) sync --frozen
+	@touch $@
+
+run: venv
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(TEST_ENV) scripts/test-services.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on SQLite with Celery eager: quick feedback while working, not what CI runs.
+test-quick: venv
+	$(TEST_ENV) $(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
+
+lint: venv
+	$(PY) -m ruff check .
+
+check: venv
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 $(PY) manage.py check
+
+messages: venv
+	cd familieschool && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages -l nl

@@ -1,0 +1,238 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from familieschool.models import (
+    Child,
+    Parent,
+    PartnerOrganisation,
+    RecurringSchedule,
+    School,
+)
+from familieschool.schoolyear import validate_school_year_label
+
+from .constants import ActiveRole, EnrolmentStatus, Organiser, TargetGroup
+
+
+class ActivityType(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("activity type")
+        verbose_name_plural = _("activity types")
+
+    def __str__(self):
+        return self.name
+
+
+class FundingSource(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("funding source")
+        verbose_name_plural = _("funding sources")
+
+    def __str__(self):
+        return self.name
+
+
+class Activity(RecurringSchedule):
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="activities", verbose_name=_("school")
+    )
+    type = models.ForeignKey(
+        ActivityType, on_delete=models.PROTECT, related_name="activities", verbose_name=_("type")
+    )
+    title = models.CharField(_("title (Dutch)"), max_length=150)
+    title_en = models.CharField(_("title (English)"), max_length=150, blank=True)
+    title_ar = models.CharField(_("title (Arabic)"), max_length=150, blank=True)
+    title_tr = models.CharField(_("title (Turkish)"), max_length=150, blank=True)
+    description = models.TextField(_("description (Dutch)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ar = models.TextField(_("description (Arabic)"), blank=True)
+    description_tr = models.TextField(_("description (Turkish)"), blank=True)
+    target_group = models.CharField(
+        _("target group"), max_length=10, choices=TargetGroup.choices, default=TargetGroup.PARENTS
+    )
+    organiser = models.CharField(
+        _("organiser"), max_length=10, choices=Organiser.choices, default=Organiser.SCHOOL
+    )
+    organiser_partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("organising partner"),
+    )
+    funding_source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("funding source"),
+    )
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+    signup_required = models.BooleanField(_("sign-up needed"), default=False)
+    public = models.BooleanField(_("show on the public school page"), default=True)
+
+    class Meta:
+        ordering = ["school__name", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return self.title
+
+    def title_in(self, language: str) -> str:
+        return getattr(self, f"title_{language}", "") or self.title
+
+    def description_in(self, language: str) -> str:
+        return getattr(self, f"description_{language}", "") or self.description
+
+
+class Session(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("activity")
+    )
+    date = models.DateField(_("date"), db_index=True)
+    topic = models.CharField(_("topic"), max_length=200, blank=True)
+    partner_present = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner present"),
+    )
+    anonymous_count = models.PositiveSmallIntegerField(_("not registered (headcount)"), default=0)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "date"], name="one_session_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.activity} {self.date}"
+
+
+class Attendance(models.Model):
+    """A named parent or child at a session."""
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
+    parent = models.ForeignKey(
+        Parent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("parent"),
+    )
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("child"),
+    )
+    first_time = models.BooleanField(_("first time"), default=False)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False, child__isnull=True)
+                | Q(parent__isnull=True, child__isnull=False),
+                name="attendance_parent_xor_child",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "parent"],
+                condition=Q(parent__isnull=False),
+                name="unique_parent_attendance",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "child"],
+                condition=Q(child__isnull=False),
+                name="unique_child_attendance",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} {self.parent_id or self.child_id}"
+
+
+class Enrolment(models.Model):
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("activity")
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("child")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.WAITING
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # Never shown in a list: who takes part for free or with a stadspas.
+    free_of_charge = models.BooleanField(_("takes part for free / stadspas"), default=False)
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("enrolled by"),
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "child"], name="unique_enrolment")
+        ]
+
+    def __str__(self):
+        return f"{self.activity} {self.child_id} {self.status}"
+
+
+class ActiveParentRole(models.Model):
+    parent = models.ForeignKey(
+        Parent, on_delete=models.CASCADE, related_name="active_roles", verbose_name=_("parent")
+    )
+    school_year = models.CharField(
+        _("school year"), max_length=9, validators=[validate_school_year_label]
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ActiveRole.choices)
+
+    class Meta:
+        ordering = ["school_year", "role"]
+        verbose_name = _("active parent role")
+        verbose_name_plural = _("active parent roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "school_year", "role"], name="unique_active_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.school_year}"
+
+    def clean(self):
+        super().clean()
+        if self.role and not self.school_year:
+            raise ValidationError({"school_year": _("Choose the school year.")})

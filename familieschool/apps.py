@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FamilieschoolConfig(AppConfig):
+    name = "familieschool"
+    verbose_name = _("Familieschool directory")

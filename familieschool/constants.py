@@ -1,0 +1,93 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    PARTNER = "partner", _("Partner staff")
+    PROJECT_LEADER = "project_leader", _("Project leader")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class SchoolType(models.TextChoices):
+    PO = "po", _("Primary education (po)")
+    VO = "vo", _("Secondary education (vo)")
+    SO = "so", _("Special education (so)")
+
+
+class HolidayRegion(models.TextChoices):
+    NORTH = "noord", _("North")
+    MIDDLE = "midden", _("Middle")
+    SOUTH = "zuid", _("South")
+
+
+class PartnerCategory(models.TextChoices):
+    PARENTING_LIVELIHOOD = (
+        "opvoeding_bestaanszekerheid",
+        _("Parenting support and livelihood security"),
+    )
+    TALENT_SPORT = "talentontwikkeling_sport", _("Broad talent development and sport")
+    BEHAVIOUR_HEALTH = "gedrag_gezondheid", _("Behaviour and health")
+    EDUCATION = "onderwijspartners", _("Education partners")
+    KNOWLEDGE = "kennis_professionalisering", _("Knowledge and professional development")
+    READING = "leesonderwijs", _("Reading education")
+    HOMEWORK = "extra_ondersteuning", _("Extra support / homework guidance")
+    MEALS = "maaltijden", _("Meals")
+    FINANCIAL_EDUCATION = "financiele_educatie", _("Financial education")
+    CAREER = "lob_stage", _("Career guidance / internships")
+    OTHER = "overig", _("Other")
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+    ARABIC = "ar", _("Arabic")
+    TURKISH = "tr", _("Turkish")
+    BERBER = "ber", _("Berber (Tamazight)")
+    POLISH = "pl", _("Polish")
+    SOMALI = "so", _("Somali")
+    TIGRINYA = "ti", _("Tigrinya")
+    UKRAINIAN = "uk", _("Ukrainian")
+    OTHER = "other", _("Other")
+
+
+class ChildGroup(models.TextChoices):
+    G1 = "g1", _("Group 1")
+    G2 = "g2", _("Group 2")
+    G3 = "g3", _("Group 3")
+    G4 = "g4", _("Group 4")
+    G5 = "g5", _("Group 5")
+    G6 = "g6", _("Group 6")
+    G7 = "g7", _("Group 7")
+    G8 = "g8", _("Group 8")
+    L1 = "l1", _("Year 1 (secondary)")
+    L2 = "l2", _("Year 2 (secondary)")
+    L3 = "l3", _("Year 3 (secondary)")
+    L4 = "l4", _("Year 4 (secondary)")
+    L5 = "l5", _("Year 5 (secondary)")
+    L6 = "l6", _("Year 6 (secondary)")
+    OTHER = "other", _("Other / not at this school")
+
+
+class AuditAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CREATE = "create", _("Created")
+    CHANGE = "change", _("Changed")
+    EXPORT = "export", _("Exported")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Recurrence(models.TextChoices):
+    ONCE = "once", _("Once")
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every other week")
+    MONTHLY_NTH = "monthly_nth", _("The nth weekday of the month")

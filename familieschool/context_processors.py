@@ -1,0 +1,37 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .access import ADMINISTRATOR, role_of
+
+CORE_MENU = {ADMINISTRATOR: [(_("Administration"), "admin:index")]}
+
+
+def _menus():
+    """Each app lists its pages per role in ``<app>/navigation.py`` as ``MENU``."""
+    merged: dict = {}
+    for config in apps.get_app_configs():
+        try:
+            module = import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError:
+            continue
+        for role, items in module.MENU.items():
+            merged.setdefault(role, []).extend(items)
+    for role, items in CORE_MENU.items():
+        merged.setdefault(role, []).extend(items)
+    return merged
+
+
+def navigation(request):
+    """The navigation of the signed-in user's role."""
+    user = getattr(request, "user", None)
+    role = role_of(user) if user is not None else None
+    if role is None:
+        return {"nav_items": [], "user_role": None}
+    items = []
+    for label, name in _menus().get(role, []):
+        url = reverse(name)
+        items.append({"label": label, "url": url, "active": request.path == url})
+    return {"nav_items": items, "user_role": role}

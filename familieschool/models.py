@@ -1,0 +1,324 @@
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .constants import (
+    AuditAction,
+    ChildGroup,
+    HolidayRegion,
+    Language,
+    PartnerCategory,
+    Recurrence,
+    Role,
+    SchoolType,
+    Weekday,
+)
+from .schoolyear import validate_school_year_label
+
+
+class SchoolBoard(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school board")
+        verbose_name_plural = _("school boards")
+
+    def __str__(self):
+        return self.name
+
+
+class School(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    type = models.CharField(_("type"), max_length=2, choices=SchoolType.choices)
+    board = models.ForeignKey(
+        SchoolBoard, on_delete=models.PROTECT, related_name="schools", verbose_name=_("board")
+    )
+    municipality = models.CharField(_("municipality"), max_length=100)
+    district = models.CharField(_("district"), max_length=100, blank=True)
+    servicepunt_name = models.CharField(
+        _("name of the servicepunt"),
+        max_length=100,
+        default="Familieservicepunt",
+        help_text=_("What the school calls its servicepunt, e.g. Ouderservicepunt."),
+    )
+    holiday_region = models.CharField(
+        _("holiday region"),
+        max_length=6,
+        choices=HolidayRegion.choices,
+        default=HolidayRegion.MIDDLE,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("school")
+        verbose_name_plural = _("schools")
+
+    def __str__(self):
+        return self.name
+
+
+class SchoolYearFigures(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="year_figures", verbose_name=_("school")
+    )
+    school_year = models.CharField(
+        _("school year"), max_length=9, validators=[validate_school_year_label]
+    )
+    pupils = models.PositiveIntegerField(_("pupils"))
+    families = models.PositiveIntegerField(_("families"))
+
+    class Meta:
+        ordering = ["school__name", "school_year"]
+        verbose_name = _("school year figures")
+        verbose_name_plural = _("school year figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "school_year"], name="unique_figures_per_school_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.school_year}"
+
+
+class PartnerOrganisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    category = models.CharField(_("category"), max_length=40, choices=PartnerCategory.choices)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    substitute_person = models.CharField(_("substitute"), max_length=200, blank=True)
+    substitute_email = models.EmailField(_("substitute email"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    schools = models.ManyToManyField(
+        School,
+        blank=True,
+        related_name="coordinators",
+        verbose_name=_("schools"),
+        help_text=_("For coordinators: the schools they serve."),
+    )
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organisation"),
+        help_text=_("For partner staff: their organisation."),
+    )
+    board = models.ForeignKey(
+        SchoolBoard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="project_leaders",
+        verbose_name=_("board"),
+        help_text=_("For project leaders: one board, or empty for all schools."),
+    )
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.PARTNER and not self.organisation_id:
+            raise ValidationError({"organisation": _("Partner staff belong to an organisation.")})
+        if self.role != Role.PARTNER and self.organisation_id:
+            raise ValidationError(
+                {"organisation": _("Only partner staff belong to an organisation.")}
+            )
+
+    def renew_calendar_token(self) -> str:
+        self.calendar_token = secrets.token_urlsafe(32)
+        self.save(update_fields=["calendar_token"])
+        return self.calendar_token
+
+
+class Family(models.Model):
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="families", verbose_name=_("school")
+    )
+    code = models.CharField(
+        _("family code"),
+        max_length=30,
+        help_text=_("A code the school chooses; not a name, not a student number."),
+    )
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["school__name", "code"]
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "code"], name="unique_family_code_per_school")
+        ]
+
+    def __str__(self):
+        return self.code
+
+
+class Parent(models.Model):
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="parents", verbose_name=_("family")
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.DUTCH
+    )
+    reminders_opt_in = models.BooleanField(
+        _("wants reminders by email"),
+        default=False,
+        help_text=_("Only with the parent's explicit consent."),
+    )
+
+    class Meta:
+        ordering = ["family", "id"]
+        verbose_name = _("parent or guardian")
+        verbose_name_plural = _("parents and guardians")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return name or _("Parent %(id)s") % {"id": self.pk}
+
+    @property
+    def initials(self) -> str:
+        letters = [part[0].upper() + "." for part in (self.first_name, self.last_name) if part]
+        return "".join(letters) or "?"
+
+
+class Child(models.Model):
+    family = models.ForeignKey(
+        Family, on_delete=models.CASCADE, related_name="children", verbose_name=_("family")
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    group = models.CharField(_("group or year"), max_length=5, choices=ChildGroup.choices)
+
+    class Meta:
+        ordering = ["family", "group", "id"]
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+
+    def __str__(self):
+        return self.first_name or f"{self.get_group_display()} ({self.family.code})"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+    def delete(self):
+        raise TypeError("The audit log is append-only.")
+
+
+class AuditLog(models.Model):
+    """Who did what to which family record, and when. Never the content of a note."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    family = models.ForeignKey(
+        Family,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("family"),
+    )
+    object_type = models.CharField(_("record type"), max_length=50)
+    object_id = models.PositiveBigIntegerField(_("record id"), null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("The audit log is append-only.")
+
+
+class RecurringSchedule(models.Model):
+    """A weekday and time that repeats; occurrences come from ``familieschool.recurrence``.
+
+    For every-other-week schedules the week of ``valid_from`` is the first week.
+    For the nth-weekday schedule ``nth`` is 1 to 4, or -1 for the last one of the month.
+    """
+
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    recurrence = models.CharField(
+        _("recurrence"), max_length=12, choices=Recurrence.choices, default=Recurrence.WEEKLY
+    )
+    nth = models.SmallIntegerField(
+        _("nth weekday"),
+        null=True,
+        blank=True,
+        help_text=_("For monthly schedules: 1 to 4, or -1 for the last one."),
+    )
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The end time must be after the start time.")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            errors["valid_until"] = _("The end date must not be before the start date.")
+        if self.recurrence == Recurrence.MONTHLY_NTH and self.nth not in (1, 2, 3, 4, -1):
+            errors["nth"] = _("Choose 1, 2, 3, 4 or -1 (the last one).")
+        if (
+            self.recurrence == Recurrence.ONCE
+            and self.valid_from
+            and self.weekday is not None
+            and self.valid_from.weekday() != self.weekday
+        ):
+            errors["weekday"] = _("A one-off date must fall on the chosen weekday.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,59 @@
+"""Writes of the core: the audit log and the family directory."""
+
+from django.db import transaction
+
+from .access import role_of
+from .constants import AuditAction
+from .models import AuditLog, Child, Family, Parent, School
+
+__all__ = ["audit_log_record", "family_create", "parent_create", "child_create"]
+
+
+def audit_log_record(*, user, action: AuditAction, obj, family: Family | None = None) -> AuditLog:
+    """Append who did ``action`` to ``obj`` (a family record) and when; never its content."""
+    if family is None and isinstance(obj, Family):
+        family = obj
+    return AuditLog.objects.create(
+        user=user,
+        role=role_of(user) or "",
+        action=action,
+        family=family,
+        object_type=obj._meta.label_lower,
+        object_id=obj.pk,
+    )
+
+
+@transaction.atomic
+def family_create(
+    *, school: School, code: str, languages: str = "", interpreter_needed: bool = False, user=None
+) -> Family:
+    """Create a family at ``school``; the code must be unique within the school."""
+    family = Family(
+        school=school,
+        code=code.strip(),
+        languages=languages,
+        interpreter_needed=interpreter_needed,
+    )
+    family.full_clean()
+    family.save()
+    if user is not None:
+        audit_log_record(user=user, action=AuditAction.CREATE, obj=family)
+    return family
+
+
+@transaction.atomic
+def parent_create(*, family: Family, **fields) -> Parent:
+    """Add a parent or guardian to a family."""
+    parent = Parent(family=family, **fields)
+    parent.full_clean()
+    parent.save()
+    return parent
+
+
+@transaction.atomic
+def child_create(*, family: Family, group: str, first_name: str = "") -> Child:
+    """Add a child to a family."""
+    child = Child(family=family, group=group, first_name=first_name)
+    child.full_clean()
+    child.save()
+    return child

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Familieschool portal: administration")
+admin.site.site_title = _("Familieschool portal")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("inloggen/", views.LoginView.as_view(), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("servicepunt/", include("servicepunt.urls")),
+    path("partners/", include("partners.urls")),
+    path("activiteiten/", include("activiteiten.urls")),
+    path("rapportage/", include("rapportage.urls")),
+    path("beheer/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

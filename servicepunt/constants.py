@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WALK_IN = "inloop", _("Walk-in")
+    PHONE = "telefoon", _("Phone")
+    COFFEE_MORNING = "koffieochtend", _("Coffee morning")
+    SPREEKUUR = "spreekuur", _("Consultation hour")
+    SCHOOLYARD = "schoolplein", _("Schoolyard")
+    HOME_VISIT = "huisbezoek", _("Home visit")
+    EMAIL_APP = "email_app", _("Email / app")
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("Answered on the spot")
+    REFERRED = "referred", _("Referred")
+    FOLLOW_UP = "follow_up", _("Follow-up on a date")
+
+
+class ReferralStatus(models.TextChoices):
+    REGISTERED = "aangemeld", _("Registered")
+    APPOINTMENT_PLANNED = "afspraak_gepland", _("Appointment planned")
+    IN_PROGRESS = "in_behandeling", _("In progress")
+    COMPLETED = "afgerond", _("Completed")
+    NOT_REACHED = "niet_bereikt", _("Not reached / did not show up")
+    DECLINED = "afgewezen", _("Declined")
+    WITHDRAWN = "ingetrokken", _("Withdrawn")
+
+
+OPEN_REFERRAL_STATUSES = (
+    ReferralStatus.REGISTERED,
+    ReferralStatus.APPOINTMENT_PLANNED,
+    ReferralStatus.IN_PROGRESS,
+)
+
+
+class ConsentMethod(models.TextChoices):
+    VERBAL = "verbal", _("Verbally")
+    WRITTEN = "written", _("In writing")
+
+
+# Stable codes for the default themes (DOMAIN.md); names are editable in admin.
+DEFAULT_THEMES = [
+    ("geldzaken", "Geldzaken en schulden"),
+    ("toeslagen", "Toeslagen, regelingen en fondsen"),
+    ("werk", "Werk, opleiding en inkomen"),
+    ("opvoeding", "Opvoeding en ontwikkeling"),
+    ("gezondheid", "Gezondheid en zorg"),
+    ("veiligheid", "Veiligheid in het gezin"),
+    ("wonen", "Wonen"),
+    ("taal", "Taal en inburgering"),
+    ("verblijf", "Verblijfsstatus en juridische vragen"),
+    ("onderwijs", "Onderwijs en schoolkeuze"),
+    ("vrijetijd", "Vrije tijd, sport en cultuur"),
+    ("materieel", "Materiële hulp"),
+    ("formulieren", "Post, formulieren en digitale zaken"),
+    ("netwerk", "Sociaal netwerk en eenzaamheid"),
+    ("overig", "Overig"),
+]

@@ -1,0 +1,212 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from familieschool.constants import Language
+from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
+
+from .constants import Channel, ConsentMethod, Outcome, ReferralStatus
+
+
+class Theme(models.Model):
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    suggested_partners = models.ManyToManyField(
+        PartnerOrganisation,
+        blank=True,
+        related_name="suggested_for_themes",
+        verbose_name=_("suggested partners"),
+    )
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class Contact(models.Model):
+    """A parent's question at the servicepunt; without a family it is anonymous."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("school")
+    )
+    occurred_at = models.DateTimeField(_("date and time"), default=timezone.now, db_index=True)
+    channel = models.CharField(
+        _("channel"), max_length=15, choices=Channel.choices, default=Channel.WALK_IN
+    )
+    themes = models.ManyToManyField(Theme, related_name="contacts", verbose_name=_("themes"))
+    family = models.ForeignKey(
+        Family,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("family"),
+    )
+    parent = models.ForeignKey(
+        Parent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("parent"),
+    )
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("on behalf of child"),
+    )
+    language = models.CharField(
+        _("language used"), max_length=5, choices=Language.choices, blank=True
+    )
+    interpreter = models.BooleanField(_("with an interpreter"), default=False)
+    note = models.CharField(_("short note"), max_length=500, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ANSWERED
+    )
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    follow_up_done = models.BooleanField(_("follow-up done"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        indexes = [models.Index(fields=["school", "occurred_at"])]
+
+    def __str__(self):
+        return f"{self.school} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.family_id is None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.family_id and self.school_id and self.family.school_id != self.school_id:
+            errors["family"] = _("This family belongs to another school.")
+        if self.parent_id and self.parent.family_id != self.family_id:
+            errors["parent"] = _("This parent is not part of the chosen family.")
+        if self.child_id and self.child.family_id != self.family_id:
+            errors["child"] = _("This child is not part of the chosen family.")
+        if self.outcome == Outcome.FOLLOW_UP and not self.follow_up_on:
+            errors["follow_up_on"] = _("Choose the date of the follow-up.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Referral(models.Model):
+    """A warm handover to a partner, only with the parent's recorded consent."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("contact")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("school")
+    )
+    family = models.ForeignKey(
+        Family,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("family"),
+    )
+    parent = models.ForeignKey(
+        Parent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("parent"),
+    )
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+        verbose_name=_("partner"),
+    )
+    themes = models.ManyToManyField(Theme, related_name="referrals", verbose_name=_("themes"))
+    consent_given_by = models.CharField(_("consent given by"), max_length=100)
+    consent_method = models.CharField(
+        _("consent given"), max_length=10, choices=ConsentMethod.choices
+    )
+    consent_date = models.DateField(_("date of consent"))
+    share_contact_details = models.BooleanField(
+        _("the partner may contact the parent"),
+        default=False,
+        help_text=_("The parent agreed that the partner sees how to reach them."),
+    )
+    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
+    warm_handover = models.BooleanField(_("warm handover"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.REGISTERED,
+        db_index=True,
+    )
+    status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
+    follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    outcome_note = models.CharField(_("outcome"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("referred by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self):
+        return f"{self.partner} ({self.get_status_display()})"
+
+
+class ReferralStatusChange(models.Model):
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("referral"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.referral_id} {self.status}"

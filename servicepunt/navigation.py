@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+from familieschool.access import COORDINATOR
+
+MENU = {COORDINATOR: [(_("Walk-in"), "servicepunt:walkin")]}

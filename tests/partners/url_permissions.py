@@ -1,0 +1,5 @@
+from tests.permission_table import P, Row, only
+
+ROWS = [
+    Row("partners:week", only(P)),
+]
