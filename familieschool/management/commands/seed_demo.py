@@ -1,0 +1,28 @@
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from familieschool.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
+
+
+class Command(BaseCommand):
+    help = "Load the demo schools, partners, families and users; running it twice changes nothing."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        ctx = seed_core()
+        for config in apps.get_app_configs():
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            if module.__name__ != "familieschool.demo" and hasattr(module, "seed"):
+                module.seed(ctx)
+        self.stdout.write(self.style.SUCCESS("Demo data is in place."))
+        if settings.DEBUG:
+            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            for username, role, _first, _last in DEMO_USERS:
+                self.stdout.write(f"  {username:15} {role.label}")
