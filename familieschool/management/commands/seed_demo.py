@@ -23,6 +23,6 @@ class Command(BaseCommand):
                 module.seed(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         if settings.DEBUG:
-            self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+            self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
             for username, role, _first, _last in DEMO_USERS:
                 self.stdout.write(f"  {username:15} {role.label}")
