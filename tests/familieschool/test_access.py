@@ -1,0 +1,102 @@
+import pytest
+from django.urls import reverse
+
+from familieschool.access import families_for, record_schools_for, role_of, schools_for
+from familieschool.constants import AuditAction, Role
+from familieschool.models import AuditLog
+from familieschool.selectors import family_search
+from familieschool.services import audit_log_record
+from tests.familieschool.factories import SchoolBoardFactory, SchoolFactory, UserFactory
+
+
+@pytest.mark.django_db
+def test_a_coordinator_sees_only_her_own_schools_and_families(alice, school_a, family_a, family_b):
+    assert list(schools_for(alice)) == [school_a]
+    assert list(families_for(alice)) == [family_a]
+
+
+@pytest.mark.django_db
+def test_a_project_leader_sees_aggregates_of_all_schools_but_no_records(
+    lisa, school_a, school_b, family_a
+):
+    assert set(schools_for(lisa)) == {school_a, school_b}
+    assert list(record_schools_for(lisa)) == []
+    assert list(families_for(lisa)) == []
+
+
+@pytest.mark.django_db
+def test_a_board_project_leader_sees_only_the_board_schools(school_a):
+    other = SchoolFactory(board=SchoolBoardFactory(name="Ander bestuur"))
+    leader = UserFactory(username="bert", role=Role.PROJECT_LEADER, board=school_a.board)
+    assert school_a in schools_for(leader)
+    assert other not in schools_for(leader)
+
+
+@pytest.mark.django_db
+def test_partner_staff_see_no_schools_or_families(pam, family_a):
+    assert list(schools_for(pam)) == []
+    assert list(families_for(pam)) == []
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_role_counts_as_administrator():
+    admin = UserFactory(username="root", role="", is_superuser=True, is_staff=True)
+    assert role_of(admin) == Role.ADMINISTRATOR
+
+
+@pytest.mark.django_db
+def test_family_search_stays_within_the_coordinators_schools(alice, parent_a, family_b):
+    assert list(family_search(user=alice, term="A0")) == [parent_a.family]
+    assert list(family_search(user=alice, term="Fat")) == [parent_a.family]
+    assert list(family_search(user=alice, term="B0")) == []
+
+
+@pytest.mark.django_db
+def test_the_audit_log_is_append_only(alice, family_a):
+    entry = audit_log_record(user=alice, action=AuditAction.VIEW, obj=family_a)
+    assert (entry.role, entry.family, entry.object_type) == (
+        Role.COORDINATOR,
+        family_a,
+        "familieschool.family",
+    )
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        entry.delete()
+    with pytest.raises(TypeError):
+        AuditLog.objects.all().delete()
+    with pytest.raises(TypeError):
+        AuditLog.objects.update(action=AuditAction.CHANGE)
+    assert AuditLog.objects.get().action == AuditAction.VIEW
+
+
+@pytest.mark.parametrize(
+    ("user_fixture", "start_page"),
+    [
+        ("alice", "servicepunt:walkin"),
+        ("pam", "partners:week"),
+        ("lisa", "rapportage:dashboard"),
+        ("adam", "admin:index"),
+    ],
+)
+def test_each_role_logs_in_and_lands_on_its_own_start_page(
+    client, request, user_fixture, start_page
+):
+    user = request.getfixturevalue(user_fixture)
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "correct horse battery staple"}
+    )
+    assert response.status_code == 302
+    landing = client.get(response.url)
+    assert landing.status_code == 302
+    assert landing.url == reverse(start_page)
+    assert client.get(landing.url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_gets_a_dutch_error(client, alice):
+    response = client.post(reverse("login"), {"username": "alice", "password": "fout"})
+    assert response.status_code == 200
+    assert (
+        "Deze gebruikersnaam en dit wachtwoord horen niet bij elkaar" in response.content.decode()
+    )

@@ -1,0 +1,114 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from familieschool.models import School, SchoolBoard, SchoolYearFigures
+from familieschool.services import schools_import
+from familieschool.tabular import ImportFailed
+
+HEADER = "naam,type,bestuur,gemeente,wijk,schooljaar,leerlingen,gezinnen\n"
+GOOD = (
+    HEADER
+    + "De Schakel,po,SOOO,Utrecht,Overvecht,2024/2025,252,163\n"
+    + "Joannes XXIII,po,SOOO,Utrecht,Overvecht,2024/2025,173,136\n"
+)
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(ImportFailed) as failed:
+        schools_import(data=text.encode(), filename="scholen.csv")
+    return [str(error) for error in failed.value.errors]
+
+
+@pytest.mark.django_db
+def test_it_creates_schools_boards_and_figures():
+    result = schools_import(data=GOOD.encode(), filename="scholen.csv")
+
+    assert result == {"schools_created": 2, "schools_updated": 0, "figures": 2}
+    school = School.objects.get(name="De Schakel")
+    assert school.board.name == "SOOO"
+    assert school.slug == "de-schakel"
+    figures = SchoolYearFigures.objects.get(school=school, school_year="2024/2025")
+    assert (figures.pupils, figures.families) == (252, 163)
+
+
+@pytest.mark.django_db
+def test_importing_again_updates_instead_of_duplicating():
+    schools_import(data=GOOD.encode(), filename="scholen.csv")
+    changed = GOOD.replace("252,163", "260,170").replace(
+        "Overvecht,2024/2025,173", "Noord,2024/2025,173"
+    )
+
+    result = schools_import(data=changed.encode(), filename="scholen.csv")
+
+    assert result["schools_updated"] == 2
+    assert School.objects.count() == 2
+    assert SchoolYearFigures.objects.get(school__name="De Schakel").pupils == 260
+    assert School.objects.get(name="Joannes XXIII").district == "Noord"
+
+
+@pytest.mark.django_db
+def test_one_bad_row_imports_nothing_and_names_row_column_and_reason():
+    bad = GOOD + "OBO Spoorzicht,basis,SOOO,Utrecht,Overvecht,2024-2025,veel,107\n"
+
+    errors = _errors(bad)
+
+    assert School.objects.count() == 0
+    assert SchoolBoard.objects.count() == 0
+    assert errors == [
+        "Rij 4, kolom type: Gebruik po, vo of so; gevonden: “basis”.",
+        "Rij 4, kolom schooljaar: Schrijf het schooljaar als 2024/2025; gevonden: “2024-2025”.",
+        "Rij 4, kolom leerlingen: Vul een heel getal van 0 of meer in; gevonden: “veel”.",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_missing_column_is_reported_on_the_header_row():
+    errors = _errors(
+        "naam,type,bestuur,gemeente,wijk,schooljaar,leerlingen\nX,po,B,U,W,2024/2025,1\n"
+    )
+    assert errors == ["Rij 1, kolom gezinnen: Deze kolom ontbreekt in de kopregel."]
+
+
+@pytest.mark.django_db
+def test_an_empty_file_is_refused():
+    assert _errors("") == ["Rij 1: Het bestand is leeg: er is geen kopregel."]
+
+
+@pytest.mark.django_db
+def test_the_same_school_twice_in_one_file_is_refused():
+    errors = _errors(GOOD + "de schakel,po,SOOO,Utrecht,Overvecht,2024/2025,1,1\n")
+    assert errors == ["Rij 4, kolom naam: Deze school en dit schooljaar staan al op rij 2."]
+
+
+@pytest.mark.django_db
+def test_it_reads_semicolon_csv_and_xlsx():
+    schools_import(data=GOOD.replace(",", ";").encode("utf-8-sig"), filename="s.csv")
+    assert School.objects.count() == 2
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(HEADER.strip().split(","))
+    sheet.append(["Nieuwe School", "vo", "Ander Bestuur", "Utrecht", "", "2025/2026", 400, 300])
+    out = io.BytesIO()
+    workbook.save(out)
+    schools_import(data=out.getvalue(), filename="s.xlsx")
+    assert SchoolYearFigures.objects.get(school__name="Nieuwe School").families == 300
+
+
+@pytest.mark.django_db
+def test_the_command_reports_errors_and_dry_run_saves_nothing(tmp_path, capsys):
+    path = tmp_path / "scholen.csv"
+    path.write_text(GOOD)
+    call_command("import_schools", str(path), "--dry-run")
+    assert School.objects.count() == 0
+
+    call_command("import_schools", str(path))
+    assert School.objects.count() == 2
+
+    path.write_text(HEADER + "X,xx,B,U,W,2024/2025,1,1\n")
+    with pytest.raises(CommandError, match="Er is niets geïmporteerd"):
+        call_command("import_schools", str(path))
+    assert "Rij 2, kolom type" in capsys.readouterr().err
