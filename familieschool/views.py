@@ -36,7 +36,7 @@ def healthz(request):
         from .celery import app
 
         try:
-            with app.connection_for_write() as conn:
+            with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
         except Exception:
