@@ -51,9 +51,11 @@ def occurrences(
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     else:
         step = 14 if schedule.recurrence == Recurrence.BIWEEKLY else 7
-        # Every-other-week schedules count their weeks from the week of valid_from.
+        # Every-other-week schedules count their weeks from the (Monday-based) week of
+        # valid_from, so the anchor is that week's weekday even when it lies before valid_from
+        # (it is then not an occurrence itself, but it keeps the on-weeks in step).
         anchor = schedule.valid_from + timedelta(
-            days=(schedule.weekday - schedule.valid_from.weekday()) % 7
+            days=schedule.weekday - schedule.valid_from.weekday()
         )
         if anchor < first:
             anchor += timedelta(days=-(-(first - anchor).days // step) * step)
