@@ -58,3 +58,56 @@ DEFAULT_THEMES = [
     ("netwerk", "Sociaal netwerk en eenzaamheid"),
     ("overig", "Overig"),
 ]
+
+CLOSED_REFERRAL_STATUSES = (
+    ReferralStatus.COMPLETED,
+    ReferralStatus.NOT_REACHED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.WITHDRAWN,
+)
+
+# Which status may follow which. Withdrawal goes through referral_withdraw_consent only,
+# because it also records when the consent was withdrawn.
+REFERRAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    ReferralStatus.REGISTERED: (
+        ReferralStatus.APPOINTMENT_PLANNED,
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.NOT_REACHED,
+        ReferralStatus.DECLINED,
+    ),
+    ReferralStatus.APPOINTMENT_PLANNED: (
+        ReferralStatus.IN_PROGRESS,
+        ReferralStatus.COMPLETED,
+        ReferralStatus.NOT_REACHED,
+        ReferralStatus.DECLINED,
+    ),
+    ReferralStatus.IN_PROGRESS: (ReferralStatus.COMPLETED, ReferralStatus.NOT_REACHED),
+    # A parent who did not show up may get a second appointment.
+    ReferralStatus.NOT_REACHED: (ReferralStatus.APPOINTMENT_PLANNED,),
+    ReferralStatus.COMPLETED: (),
+    ReferralStatus.DECLINED: (),
+    ReferralStatus.WITHDRAWN: (),
+}
+
+# The columns of the contact import (see the template file).
+IMPORT_REQUIRED_COLUMNS = ["datum", "school", "themas"]
+IMPORT_OPTIONAL_COLUMNS = [
+    "gezin",
+    "ouder",
+    "kanaal",
+    "doorverwezen_naar",
+    "toestemming",
+    "notitie",
+]
+IMPORT_COLUMNS = [
+    "datum",
+    "school",
+    "gezin",
+    "ouder",
+    "kanaal",
+    "themas",
+    "doorverwezen_naar",
+    "toestemming",
+    "notitie",
+]

@@ -1,5 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 
-from familieschool.access import COORDINATOR
+from familieschool.access import COORDINATOR, PARTNER
 
-MENU = {COORDINATOR: [(_("Walk-in"), "servicepunt:walkin")]}
+MENU = {
+    COORDINATOR: [
+        (_("Walk-in"), "servicepunt:walkin"),
+        (_("Contacts"), "servicepunt:contact-list"),
+        (_("Referrals"), "servicepunt:referral-list"),
+        (_("Import"), "servicepunt:import"),
+    ],
+    PARTNER: [(_("Referrals"), "servicepunt:partner-referral-list")],
+}

@@ -1,11 +1,125 @@
 """Reads of the servicepunt, scoped by the access policy."""
 
-from django.db.models import QuerySet
+from datetime import date
 
-from familieschool.access import organisation_for
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.fields import BooleanField
+from django.utils import timezone
 
-from .constants import ReferralStatus
-from .models import Referral
+from familieschool.access import families_for, get_for_user, in_user_schools, organisation_for
+from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
+from familieschool.selectors import family_search
+
+from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
+from .models import Contact, Referral, ReferralStatusChange, Theme
+
+__all__ = [
+    "themes_active",
+    "contacts_for_user",
+    "contacts_of_today",
+    "contact_get",
+    "family_get",
+    "family_lookup",
+    "referrals_for_coordinator",
+    "open_referrals_for_coordinator",
+    "referral_get",
+    "referrals_for_partner",
+    "partner_referrals",
+    "partner_referral_get",
+    "suggested_partners",
+]
+
+
+def themes_active() -> QuerySet[Theme]:
+    """The themes a coordinator can choose, in their configured order."""
+    return Theme.objects.filter(active=True).order_by("sort_order", "name")
+
+
+def contacts_for_user(user) -> QuerySet[Contact]:
+    """Contacts of the user's schools, with what a list shows."""
+    return (
+        in_user_schools(Contact.objects.all(), user)
+        .select_related("school", "family", "parent", "child")
+        .prefetch_related("themes")
+    )
+
+
+def contacts_of_today(*, user, today: date | None = None) -> QuerySet[Contact]:
+    """The contacts registered today at the user's schools, newest first."""
+    today = today or timezone.localdate()
+    return contacts_for_user(user).filter(occurred_at__date=today).order_by("-occurred_at", "-id")
+
+
+def contact_get(*, user, pk: int) -> Contact:
+    """One contact of the user's schools with its referrals; anything else is a 404."""
+    referrals = Referral.objects.select_related("partner").order_by("-created_at", "-id")
+    return get_for_user(
+        contacts_for_user(user).prefetch_related(Prefetch("referrals", queryset=referrals)),
+        pk=pk,
+    )
+
+
+def family_get(*, user, pk: int) -> Family:
+    """One family of the user's schools with its parents and children; else a 404."""
+    return get_for_user(
+        families_for(user).select_related("school").prefetch_related("parents", "children"),
+        pk=pk,
+    )
+
+
+def family_lookup(*, user, term: str, school: School | None = None, limit: int = 10) -> list:
+    """Type-ahead: families of the user's schools matching ``term``, with parents and children."""
+    families = family_search(user=user, term=term, school=school, limit=limit)
+    return list(
+        families.prefetch_related(
+            Prefetch("parents", queryset=Parent.objects.order_by("id")),
+            Prefetch("children", queryset=Child.objects.order_by("group", "id")),
+        )
+    )
+
+
+def _with_overdue(qs: QuerySet[Referral], today: date) -> QuerySet[Referral]:
+    return qs.annotate(
+        is_overdue=Case(
+            When(
+                Q(follow_up_on__lt=today) & Q(status__in=OPEN_REFERRAL_STATUSES),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def referrals_for_coordinator(user, *, today: date | None = None) -> QuerySet[Referral]:
+    """Referrals of the user's schools, with the overdue flag a list needs."""
+    today = today or timezone.localdate()
+    qs = (
+        in_user_schools(Referral.objects.all(), user)
+        .select_related("school", "family", "parent", "partner", "contact")
+        .prefetch_related("themes")
+    )
+    return _with_overdue(qs, today)
+
+
+def open_referrals_for_coordinator(user, *, today: date | None = None) -> QuerySet[Referral]:
+    """Open referrals of the user's schools; overdue follow-ups first."""
+    return (
+        referrals_for_coordinator(user, today=today)
+        .filter(status__in=OPEN_REFERRAL_STATUSES)
+        .order_by("-is_overdue", "follow_up_on", "-created_at", "-id")
+    )
+
+
+def referral_get(*, user, pk: int) -> Referral:
+    """One referral of the user's schools with its status history; anything else is a 404."""
+    history = ReferralStatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
+    return get_for_user(
+        referrals_for_coordinator(user).prefetch_related(
+            Prefetch("status_changes", queryset=history)
+        ),
+        pk=pk,
+    )
 
 
 def referrals_for_partner(user) -> QuerySet[Referral]:
@@ -13,6 +127,32 @@ def referrals_for_partner(user) -> QuerySet[Referral]:
     organisation = organisation_for(user)
     if organisation is None:
         return Referral.objects.none()
-    return Referral.objects.filter(
-        partner=organisation, consent_withdrawn_at__isnull=True
-    ).exclude(status=ReferralStatus.WITHDRAWN)
+    return Referral.objects.filter(partner=organisation, consent_withdrawn_at__isnull=True).exclude(
+        status=ReferralStatus.WITHDRAWN
+    )
+
+
+def partner_referrals(user) -> QuerySet[Referral]:
+    """The partner's referrals with only what their list shows: school, parent, themes."""
+    return (
+        referrals_for_partner(user)
+        .select_related("school", "parent")
+        .prefetch_related("themes")
+        .order_by("-created_at", "-id")
+    )
+
+
+def partner_referral_get(*, user, pk: int) -> Referral:
+    """One referral addressed to the partner's organisation; anything else is a 404."""
+    return get_for_user(partner_referrals(user), pk=pk)
+
+
+def suggested_partners(themes) -> QuerySet[PartnerOrganisation]:
+    """Partners suggested for any of ``themes``, those matching the most themes first."""
+    theme_ids = [theme.pk for theme in themes]
+    # The annotation follows the filter, so it counts only the matching themes.
+    return (
+        PartnerOrganisation.objects.filter(suggested_for_themes__in=theme_ids)
+        .annotate(matches=Count("suggested_for_themes"))
+        .order_by("-matches", "name")
+    )

@@ -1,8 +1,396 @@
-from django.shortcuts import render
+import base64
 
-from familieschool.access import COORDINATOR, role_required
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from familieschool.access import COORDINATOR, PARTNER, record_schools_for, role_required
+from familieschool.constants import AuditAction
+from familieschool.services import audit_log_record
+from familieschool.tabular import ImportFailed, template_csv
+from familieschool.timeline import family_timeline
+
+from . import selectors, services
+from .constants import IMPORT_COLUMNS, Outcome
+from .filters import ContactFilter
+from .forms import (
+    DATETIME_LOCAL,
+    ContactForm,
+    ImportUploadForm,
+    ReferralForm,
+    ReferralStatusForm,
+    WalkInForm,
+)
+
+PAGE_SIZE = 25
+SCHOOL_SESSION_KEY = "servicepunt_school"
+IMPORT_SESSION_KEY = "servicepunt_import"
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError next to the form's fields, or above the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- walk-in ---------------------------------------------------------------------------
 
 
 @role_required(COORDINATOR)
 def walkin(request):
-    return render(request, "servicepunt/walkin.html")
+    """The coordinator's start page: register a question in a few key presses."""
+    schools = list(record_schools_for(request.user).order_by("name"))
+    if not schools:
+        return render(request, "servicepunt/walkin.html", {"schools": []})
+    if request.method == "POST":
+        form = WalkInForm(request.POST, user=request.user, schools=schools)
+        if form.is_valid():
+            try:
+                contact = services.contact_create(user=request.user, **form.service_kwargs())
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                request.session[SCHOOL_SESSION_KEY] = contact.school_id
+                messages.success(request, _("The contact has been saved."))
+                if contact.outcome == Outcome.REFERRED:
+                    return redirect("servicepunt:referral-create", pk=contact.pk)
+                return redirect("servicepunt:walkin")
+    else:
+        by_id = {school.pk: school for school in schools}
+        school = by_id.get(request.session.get(SCHOOL_SESSION_KEY)) or schools[0]
+        initial = {
+            "school": school.pk,
+            "occurred_at": timezone.localtime().strftime(DATETIME_LOCAL),
+        }
+        family_id = request.GET.get("family", "")
+        if family_id.isdigit():
+            initial.update(who=WalkInForm.KNOWN, family=int(family_id))
+        form = WalkInForm(initial=initial, user=request.user, schools=schools)
+        if form.family_obj is not None:
+            form.initial["family_term"] = form.family_obj.code
+            form.initial["school"] = form.family_obj.school_id
+    today = list(selectors.contacts_of_today(user=request.user))
+    return render(
+        request,
+        "servicepunt/walkin.html",
+        {"form": form, "schools": schools, "today_contacts": today},
+    )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def family_search(request):
+    """Type-ahead for the walk-in screen; POST so that names never appear in a URL."""
+    school = None
+    school_id = request.POST.get("school", "")
+    if school_id.isdigit():
+        school = record_schools_for(request.user).filter(pk=school_id).first()
+    families = selectors.family_lookup(
+        user=request.user, term=request.POST.get("q", ""), school=school
+    )
+    results = [
+        {
+            "id": family.pk,
+            "code": family.code,
+            "school": family.school.name,
+            "parents": [{"id": p.pk, "name": p.display_name} for p in family.parents.all()],
+            "children": [{"id": c.pk, "name": str(c)} for c in family.children.all()],
+        }
+        for family in families
+    ]
+    return JsonResponse({"results": results})
+
+
+# --- contacts --------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def contact_list(request):
+    """All contacts of the coordinator's schools, filtered and paginated."""
+    contacts = selectors.contacts_for_user(request.user).order_by("-occurred_at", "-id")
+    filterset = ContactFilter(request.GET or None, queryset=contacts, user=request.user)
+    page = _page(request, filterset.qs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "servicepunt/contact_list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@role_required(COORDINATOR)
+def contact_detail(request, pk):
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    audit_log_record(user=request.user, action=AuditAction.VIEW, obj=contact, family=contact.family)
+    return render(request, "servicepunt/contact_detail.html", {"contact": contact})
+
+
+@role_required(COORDINATOR)
+def contact_update(request, pk):
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "themes"}
+        try:
+            services.contact_update(
+                contact=contact, user=request.user, themes=form.cleaned_data["themes"], **fields
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The contact has been changed."))
+            return redirect("servicepunt:contact-detail", pk=contact.pk)
+    return render(request, "servicepunt/contact_form.html", {"form": form, "contact": contact})
+
+
+@role_required(COORDINATOR)
+def family_detail(request, pk):
+    """The family page: who they are and everything that happened, newest first."""
+    family = selectors.family_get(user=request.user, pk=pk)
+    audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
+    return render(
+        request,
+        "servicepunt/family_detail.html",
+        {"family": family, "timeline": family_timeline(family)},
+    )
+
+
+# --- referrals (coordinator) -----------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def referral_create(request, pk):
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    form = ReferralForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_create(
+                contact=contact,
+                user=request.user,
+                partner=data["partner"],
+                themes=data["themes"],
+                parent=data.get("parent"),
+                consent_given_by=data["consent_given_by"],
+                consent_method=data["consent_method"],
+                consent_date=data["consent_date"],
+                share_contact_details=data["share_contact_details"],
+                warm_handover=data["warm_handover"],
+                follow_up_on=data["follow_up_on"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The referral to %(partner)s has been registered.")
+                % {"partner": referral.partner.name},
+            )
+            return redirect("servicepunt:referral-detail", pk=referral.pk)
+    return render(request, "servicepunt/referral_form.html", {"form": form, "contact": contact})
+
+
+@role_required(COORDINATOR)
+def referral_list(request):
+    """Open referrals of the coordinator's schools; overdue follow-ups first and marked."""
+    show_all = request.GET.get("status") == "all"
+    if show_all:
+        referrals = selectors.referrals_for_coordinator(request.user).order_by("-created_at", "-id")
+    else:
+        referrals = selectors.open_referrals_for_coordinator(request.user)
+    return render(
+        request,
+        "servicepunt/referral_list.html",
+        {"page": _page(request, referrals), "show_all": show_all},
+    )
+
+
+@role_required(COORDINATOR)
+def referral_detail(request, pk):
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    audit_log_record(
+        user=request.user, action=AuditAction.VIEW, obj=referral, family=referral.family
+    )
+    form = ReferralStatusForm(referral=referral)
+    return render(
+        request,
+        "servicepunt/referral_detail.html",
+        {"referral": referral, "form": form, "today": timezone.localdate()},
+    )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def referral_status(request, pk):
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    form = ReferralStatusForm(request.POST, referral=referral)
+    if form.is_valid():
+        try:
+            services.referral_set_status(
+                referral=referral,
+                status=form.cleaned_data["status"],
+                outcome_note=form.cleaned_data["outcome_note"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The status has been saved."))
+            return redirect("servicepunt:referral-detail", pk=referral.pk)
+    return render(
+        request,
+        "servicepunt/referral_detail.html",
+        {"referral": referral, "form": form, "today": timezone.localdate()},
+        status=400,
+    )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def referral_withdraw(request, pk):
+    """The parent withdrew consent: the partner no longer sees the referral."""
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    try:
+        services.referral_withdraw_consent(referral=referral, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Consent withdrawn: the partner can no longer see this referral.")
+        )
+    return redirect("servicepunt:referral-detail", pk=referral.pk)
+
+
+# --- referrals (partner) ---------------------------------------------------------------
+
+
+@role_required(PARTNER)
+def partner_referral_list(request):
+    """Referrals addressed to the partner's organisation, at every school."""
+    page = _page(request, selectors.partner_referrals(request.user))
+    return render(request, "servicepunt/partner_referral_list.html", {"page": page})
+
+
+@role_required(PARTNER)
+def partner_referral_detail(request, pk):
+    referral = selectors.partner_referral_get(user=request.user, pk=pk)
+    audit_log_record(
+        user=request.user, action=AuditAction.VIEW, obj=referral, family=referral.family
+    )
+    form = ReferralStatusForm(referral=referral)
+    return render(
+        request, "servicepunt/partner_referral_detail.html", {"referral": referral, "form": form}
+    )
+
+
+@role_required(PARTNER)
+def partner_referral_update(request, pk):
+    referral = selectors.partner_referral_get(user=request.user, pk=pk)
+    form = ReferralStatusForm(request.POST or None, referral=referral)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.referral_set_status(
+                referral=referral,
+                status=form.cleaned_data["status"],
+                outcome_note=form.cleaned_data["outcome_note"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The status has been saved."))
+            return redirect("servicepunt:partner-referral-list")
+    return render(
+        request, "servicepunt/partner_referral_detail.html", {"referral": referral, "form": form}
+    )
+
+
+# --- import ----------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def import_upload(request):
+    """Upload a spreadsheet of contacts; every row is checked and previewed before saving."""
+    schools = list(record_schools_for(request.user))
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            summary = services.contacts_import(
+                data=data, filename=upload.name, schools=schools, dry_run=True
+            )
+        except ImportFailed as failure:
+            request.session.pop(IMPORT_SESSION_KEY, None)
+            context["errors"] = failure.errors
+        else:
+            # Kept in the session, not in a URL or a file, until the coordinator confirms.
+            request.session[IMPORT_SESSION_KEY] = {
+                "name": upload.name,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+            context["summary"] = summary
+    return render(request, "servicepunt/contact_import.html", context)
+
+
+@role_required(COORDINATOR)
+@require_POST
+def import_confirm(request):
+    stored = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not stored:
+        messages.error(request, _("There is no file waiting to be imported; upload it again."))
+        return redirect("servicepunt:import")
+    try:
+        summary = services.contacts_import(
+            data=base64.b64decode(stored["data"]),
+            filename=stored["name"],
+            user=request.user,
+            schools=list(record_schools_for(request.user)),
+        )
+    except ImportFailed as failure:
+        return render(
+            request,
+            "servicepunt/contact_import.html",
+            {"form": ImportUploadForm(), "errors": failure.errors},
+        )
+    messages.success(
+        request,
+        _("%(created)s contacts imported, %(skipped)s were already imported before.")
+        % {"created": summary.created, "skipped": summary.skipped},
+    )
+    return redirect("servicepunt:contact-list")
+
+
+@role_required(COORDINATOR)
+def import_template(request):
+    school = record_schools_for(request.user).order_by("name").first()
+    example = [
+        timezone.localdate().isoformat(),
+        school.name if school else "De Schakel",
+        "A001",
+        "Fatima",
+        "inloop",
+        "geldzaken|toeslagen",
+        "Werkwinkel",
+        "ja",
+        "",
+    ]
+    response = HttpResponse(
+        template_csv(IMPORT_COLUMNS, example), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="contacten-sjabloon.csv"'
+    return response

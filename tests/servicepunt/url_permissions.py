@@ -1,5 +1,59 @@
-from tests.permission_table import C, Row, only
+from tests.permission_table import C, P, Row, only
+
+
+def _contact(w):
+    from tests.servicepunt.factories import ContactFactory
+
+    return ContactFactory(school=w.objects.school, family=w.objects.family)
+
+
+def _referral(w):
+    from tests.servicepunt.factories import ContactFactory, ReferralFactory
+
+    contact = ContactFactory(school=w.objects.school, family=w.objects.family)
+    return ReferralFactory(contact=contact, partner=w.objects.partner)
+
 
 ROWS = [
     Row("servicepunt:walkin", only(C)),
+    Row(
+        "servicepunt:family-search",
+        only(C),
+        method="post",
+        data=lambda w: {"q": w.objects.family.code},
+    ),
+    Row("servicepunt:family-detail", only(C), kwargs=lambda w: {"pk": w.objects.family.pk}),
+    Row("servicepunt:contact-list", only(C)),
+    Row("servicepunt:contact-detail", only(C), kwargs=lambda w: {"pk": _contact(w).pk}),
+    Row("servicepunt:contact-update", only(C), kwargs=lambda w: {"pk": _contact(w).pk}),
+    Row("servicepunt:referral-create", only(C), kwargs=lambda w: {"pk": _contact(w).pk}),
+    Row("servicepunt:referral-list", only(C)),
+    Row("servicepunt:referral-detail", only(C), kwargs=lambda w: {"pk": _referral(w).pk}),
+    Row(
+        "servicepunt:referral-status",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": _referral(w).pk},
+        method="post",
+        data=lambda w: {"status": "afspraak_gepland", "outcome_note": ""},
+    ),
+    Row(
+        "servicepunt:referral-withdraw",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": _referral(w).pk},
+        method="post",
+    ),
+    Row("servicepunt:partner-referral-list", only(P)),
+    Row(
+        "servicepunt:partner-referral-detail",
+        only(P),
+        kwargs=lambda w: {"pk": _referral(w).pk},
+    ),
+    Row(
+        "servicepunt:partner-referral-update",
+        only(P),
+        kwargs=lambda w: {"pk": _referral(w).pk},
+    ),
+    Row("servicepunt:import", only(C)),
+    Row("servicepunt:import-confirm", only(C, ok=302), method="post"),
+    Row("servicepunt:import-template", only(C)),
 ]

@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import Contact, Referral, ReferralStatusChange, Theme
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order", "active"]
+    list_editable = ["sort_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "code"]
+    filter_horizontal = ["suggested_partners"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Imports and reports refer to the code; once a theme exists its code stays.
+        return ["code"] if obj is not None else []
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "school", "family", "channel", "outcome"]
+    list_filter = ["school", "channel", "outcome", "themes"]
+    date_hierarchy = "occurred_at"
+    raw_id_fields = ["family", "parent", "child"]
+    filter_horizontal = ["themes"]
+    list_select_related = ["school", "family"]
+    readonly_fields = ["created_by", "created_at"]
+
+
+class ReferralStatusChangeInline(admin.TabularInline):
+    model = ReferralStatusChange
+    extra = 0
+    fields = ["changed_at", "status", "changed_by"]
+    readonly_fields = ["changed_at", "status", "changed_by"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "school", "partner", "status", "follow_up_on", "warm_handover"]
+    list_filter = ["status", "partner", "school", "warm_handover"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["contact", "family", "parent"]
+    filter_horizontal = ["themes"]
+    list_select_related = ["school", "partner"]
+    readonly_fields = ["status_changed_at", "consent_withdrawn_at", "created_by", "created_at"]
+    inlines = [ReferralStatusChangeInline]

@@ -1,0 +1,391 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from familieschool.access import families_for
+from familieschool.constants import Language
+from familieschool.models import Child, Family, Parent
+
+from .constants import (
+    REFERRAL_TRANSITIONS,
+    Channel,
+    ConsentMethod,
+    Outcome,
+    ReferralStatus,
+)
+from .models import Contact, Referral
+from .selectors import suggested_partners, themes_active
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+# A tablet's clock may run a little ahead of the server's.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
+class ChipsMultiple(forms.CheckboxSelectMultiple):
+    """Checkboxes the template renders as Bootstrap ``btn-check`` chips."""
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format=DATETIME_LOCAL)
+
+
+def _not_in_future(value):
+    if value and value > timezone.now() + FUTURE_TOLERANCE:
+        raise forms.ValidationError(_("The date and time cannot be in the future."))
+    return value
+
+
+class WalkInForm(forms.Form):
+    ANONYMOUS, KNOWN, NEW = "anonymous", "known", "new"
+    WHO_CHOICES = [
+        (ANONYMOUS, _("Anonymous")),
+        (KNOWN, _("Known family")),
+        (NEW, _("New family")),
+    ]
+
+    school = forms.ModelChoiceField(
+        label=_("School"), queryset=None, empty_label=None, widget=forms.RadioSelect
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Themes"),
+        queryset=None,
+        widget=ChipsMultiple,
+        error_messages={"required": _("Choose at least one theme.")},
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=Channel.choices, initial=Channel.WALK_IN
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DateTimeLocalInput,
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+    )
+    who = forms.ChoiceField(
+        label=_("Who"), choices=WHO_CHOICES, initial=ANONYMOUS, widget=forms.RadioSelect
+    )
+    family = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    family_term = forms.CharField(
+        label=_("Family code or parent's name"), required=False, max_length=100
+    )
+    parent = forms.TypedChoiceField(label=_("Parent"), required=False, coerce=int, empty_value=None)
+    child = forms.TypedChoiceField(
+        label=_("On behalf of child"), required=False, coerce=int, empty_value=None
+    )
+    new_family_code = forms.CharField(label=_("New family code"), required=False, max_length=30)
+    new_parent_first_name = forms.CharField(
+        label=_("Parent's first name"), required=False, max_length=100
+    )
+    language = forms.ChoiceField(
+        label=_("Language used"),
+        required=False,
+        choices=[("", _("Dutch (no interpreter needed)")), *Language.choices],
+    )
+    interpreter = forms.BooleanField(label=_("With an interpreter"), required=False)
+    note = forms.CharField(
+        label=_("Short note"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional. Keep it short; no sensitive details."),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=Outcome.choices,
+        initial=Outcome.ANSWERED,
+        widget=forms.RadioSelect,
+    )
+    follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
+
+    def __init__(self, *args, user, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.schools = list(schools)
+        self.fields["school"].queryset = self.schools_queryset(schools)
+        self.fields["themes"].queryset = themes_active()
+        self.family_obj: Family | None = None
+        self.parent_obj: Parent | None = None
+        self.child_obj: Child | None = None
+        self.fields["parent"].choices = [("", _("(not recorded)"))]
+        self.fields["child"].choices = [("", _("(no particular child)"))]
+        family = self._bound_family()
+        if family is not None:
+            self.family_obj = family
+            self.fields["parent"].choices += [(p.pk, p.display_name) for p in family.parents.all()]
+            self.fields["child"].choices += [(c.pk, str(c)) for c in family.children.all()]
+
+    @staticmethod
+    def schools_queryset(schools):
+        from familieschool.models import School
+
+        return School.objects.filter(pk__in=[school.pk for school in schools])
+
+    def _bound_family(self) -> Family | None:
+        raw = self.data.get("family") if self.is_bound else self.initial.get("family")
+        if not raw or (self.is_bound and self.data.get("who") != self.KNOWN):
+            return None
+        try:
+            pk = int(raw)
+        except (TypeError, ValueError):
+            return None
+        return (
+            families_for(self.user)
+            .filter(pk=pk, anonymised_at__isnull=True)
+            .select_related("school")
+            .prefetch_related("parents", "children")
+            .first()
+        )
+
+    def clean_occurred_at(self):
+        return _not_in_future(self.cleaned_data.get("occurred_at"))
+
+    def clean(self):
+        data = super().clean()
+        who = data.get("who")
+        school = data.get("school")
+        if who == self.KNOWN:
+            family = self.family_obj
+            term = (data.get("family_term") or "").strip()
+            if family is None and term and school is not None:
+                family = (
+                    families_for(self.user)
+                    .filter(school=school, code__iexact=term, anonymised_at__isnull=True)
+                    .first()
+                )
+            if family is None:
+                self.add_error(
+                    "family_term", _("Choose a family from the list, or type its exact code.")
+                )
+            elif school is not None and family.school_id != school.pk:
+                self.add_error("family_term", _("This family belongs to another school."))
+            else:
+                self.family_obj = family
+                parents = {p.pk: p for p in family.parents.all()}
+                children = {c.pk: c for c in family.children.all()}
+                if data.get("parent") and data["parent"] not in parents:
+                    self.add_error("parent", _("This parent is not part of the chosen family."))
+                if data.get("child") and data["child"] not in children:
+                    self.add_error("child", _("This child is not part of the chosen family."))
+                self.parent_obj = parents.get(data.get("parent"))
+                self.child_obj = children.get(data.get("child"))
+        elif who == self.NEW:
+            code = (data.get("new_family_code") or "").strip()
+            if not code:
+                self.add_error("new_family_code", _("Fill in a code for the new family."))
+            elif (
+                school is not None
+                and Family.objects.filter(school=school, code__iexact=code).exists()
+            ):
+                self.add_error(
+                    "new_family_code",
+                    _("This code already exists at this school: choose “Known family”."),
+                )
+        if data.get("outcome") == Outcome.FOLLOW_UP and not data.get("follow_up_on"):
+            self.add_error("follow_up_on", _("Choose the date of the follow-up."))
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        who = data["who"]
+        return {
+            "school": data["school"],
+            "themes": list(data["themes"]),
+            "occurred_at": data["occurred_at"],
+            "channel": data["channel"],
+            "family": self.family_obj if who == self.KNOWN else None,
+            "parent": self.parent_obj if who == self.KNOWN else None,
+            "child": self.child_obj if who == self.KNOWN else None,
+            "new_family_code": data["new_family_code"].strip() if who == self.NEW else "",
+            "new_parent_first_name": data["new_parent_first_name"] if who == self.NEW else "",
+            "language": data["language"],
+            "interpreter": data["interpreter"],
+            "note": data["note"],
+            "outcome": data["outcome"],
+            "follow_up_on": data["follow_up_on"],
+        }
+
+
+class ContactForm(forms.ModelForm):
+    """Editing a contact: its school and family stay as registered."""
+
+    class Meta:
+        model = Contact
+        fields = [
+            "occurred_at",
+            "channel",
+            "themes",
+            "parent",
+            "child",
+            "language",
+            "interpreter",
+            "note",
+            "outcome",
+            "follow_up_on",
+            "follow_up_done",
+        ]
+        widgets = {
+            "occurred_at": DateTimeLocalInput,
+            "themes": ChipsMultiple,
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "outcome": forms.RadioSelect,
+            "follow_up_on": DateInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_at"].input_formats = [DATETIME_LOCAL, "%Y-%m-%d %H:%M"]
+        self.fields["themes"].queryset = themes_active()
+        self.fields["themes"].error_messages["required"] = _("Choose at least one theme.")
+        family_id = self.instance.family_id
+        self.fields["parent"].queryset = Parent.objects.filter(family_id=family_id)
+        self.fields["child"].queryset = Child.objects.filter(family_id=family_id)
+        if family_id is None:
+            del self.fields["parent"]
+            del self.fields["child"]
+
+    def clean_occurred_at(self):
+        return _not_in_future(self.cleaned_data.get("occurred_at"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.FOLLOW_UP and not data.get("follow_up_on"):
+            self.add_error("follow_up_on", _("Choose the date of the follow-up."))
+        return data
+
+    def _post_clean(self):
+        # The service validates the model; the form only checks its own fields.
+        pass
+
+
+class ReferralForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        label=_("The parent agrees to this referral"),
+        required=False,
+        help_text=_(
+            "No consent, no referral: a partner only receives a referral the parent agreed to."
+        ),
+    )
+
+    class Meta:
+        model = Referral
+        fields = [
+            "partner",
+            "themes",
+            "parent",
+            "consent_given_by",
+            "consent_method",
+            "consent_date",
+            "share_contact_details",
+            "warm_handover",
+            "follow_up_on",
+        ]
+        widgets = {
+            "themes": ChipsMultiple,
+            "consent_method": forms.RadioSelect,
+            "consent_date": DateInput,
+            "follow_up_on": DateInput,
+        }
+
+    field_order = ["partner", "themes", "parent", "consent", "consent_given_by"]
+
+    def __init__(self, *args, contact: Contact, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contact = contact
+        themes = list(contact.themes.all())
+        self.suggested = list(suggested_partners(themes))
+        self.fields["themes"].queryset = themes_active()
+        self.fields["themes"].required = False
+        self.fields["consent_method"].choices = ConsentMethod.choices
+        self.fields["consent_method"].required = False
+        self.fields["consent_given_by"].required = False
+        self.fields["consent_date"].required = False
+        if contact.family_id:
+            self.fields["parent"].queryset = Parent.objects.filter(family_id=contact.family_id)
+        else:
+            del self.fields["parent"]
+        if not self.is_bound:
+            self.initial.setdefault("themes", [theme.pk for theme in themes])
+            self.initial.setdefault("consent_date", timezone.localdate())
+            if self.suggested:
+                self.initial.setdefault("partner", self.suggested[0].pk)
+            if contact.parent_id:
+                self.initial.setdefault("parent", contact.parent_id)
+                self.initial.setdefault("consent_given_by", contact.parent.display_name)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("consent"):
+            self.add_error(
+                "consent",
+                _(
+                    "No consent, no referral: ask the parent first. Without their agreement "
+                    "the partner may not receive their question."
+                ),
+            )
+        for name, message in (
+            ("consent_given_by", _("Record who gave consent.")),
+            ("consent_method", _("Record how consent was given.")),
+            ("consent_date", _("Record the date of consent.")),
+        ):
+            if not data.get(name):
+                self.add_error(name, message)
+        if not data.get("themes"):
+            data["themes"] = list(self.contact.themes.all())
+        return data
+
+    def _post_clean(self):
+        pass
+
+
+def _status_choices(referral: Referral):
+    allowed = REFERRAL_TRANSITIONS.get(referral.status, ())
+    return [(referral.status, referral.get_status_display())] + [
+        (value, ReferralStatus(value).label) for value in allowed
+    ]
+
+
+class ReferralStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"))
+    outcome_note = forms.CharField(
+        label=_("Short outcome"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What happened, in a sentence; no sensitive details."),
+    )
+
+    def __init__(self, *args, referral: Referral, **kwargs):
+        kwargs.setdefault(
+            "initial", {"status": referral.status, "outcome_note": referral.outcome_note}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = _status_choices(referral)
+
+
+class ImportUploadForm(forms.Form):
+    MAX_BYTES = 5 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        help_text=_("With a header row; download the template for the columns."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload

@@ -1,0 +1,265 @@
+"""Writes of the servicepunt: contacts, referrals and their status, the contact import."""
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from familieschool.constants import AuditAction
+from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
+from familieschool.services import audit_log_record, family_create, parent_create
+
+from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ReferralStatus
+from .importer import ImportSummary, run_import
+from .models import Contact, Referral, ReferralStatusChange, Theme
+
+__all__ = [
+    "contact_create",
+    "contact_update",
+    "referral_create",
+    "referral_set_status",
+    "referral_withdraw_consent",
+    "contacts_import",
+    "allowed_next_statuses",
+]
+
+
+# Imported records and records of deleted users have no creator: that stays valid on a change.
+NOT_REVALIDATED = ["created_by"]
+
+
+def _require_themes(themes) -> list[Theme]:
+    themes = list(themes or [])
+    if not themes:
+        raise ValidationError({"themes": _("Choose at least one theme.")})
+    return themes
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    user,
+    school: School,
+    themes: Iterable[Theme],
+    occurred_at: datetime | None = None,
+    channel: str = Channel.WALK_IN,
+    family: Family | None = None,
+    new_family_code: str = "",
+    new_parent_first_name: str = "",
+    parent: Parent | None = None,
+    child: Child | None = None,
+    language: str = "",
+    interpreter: bool = False,
+    note: str = "",
+    outcome: str = Outcome.ANSWERED,
+    follow_up_on: date | None = None,
+) -> Contact:
+    """Register a question; a new family (code, parent's first name) is created on the way."""
+    themes = _require_themes(themes)
+    if new_family_code:
+        if family is not None:
+            raise ValidationError(_("Choose a known family or a new one, not both."))
+        try:
+            family = family_create(school=school, code=new_family_code, user=user)
+        except ValidationError as exc:
+            raise ValidationError({"new_family_code": exc.messages}) from exc
+        if new_parent_first_name.strip():
+            parent = parent_create(family=family, first_name=new_parent_first_name.strip())
+    contact = Contact(
+        school=school,
+        occurred_at=occurred_at or timezone.now(),
+        channel=channel,
+        family=family,
+        parent=parent,
+        child=child,
+        language=language,
+        interpreter=interpreter,
+        note=note.strip(),
+        outcome=outcome,
+        follow_up_on=follow_up_on if outcome == Outcome.FOLLOW_UP else None,
+        created_by=user,
+    )
+    contact.full_clean()
+    contact.save()
+    contact.themes.set(themes)
+    audit_log_record(user=user, action=AuditAction.CREATE, obj=contact, family=family)
+    return contact
+
+
+CONTACT_EDITABLE = (
+    "occurred_at",
+    "channel",
+    "parent",
+    "child",
+    "language",
+    "interpreter",
+    "note",
+    "outcome",
+    "follow_up_on",
+    "follow_up_done",
+)
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, user, themes: Iterable[Theme] | None = None, **fields):
+    """Change a contact's details (not its school or family) and log the change."""
+    unknown = set(fields) - set(CONTACT_EDITABLE)
+    if unknown:
+        raise TypeError(f"contact_update cannot change {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(contact, name, value.strip() if name == "note" and value else value)
+    if contact.outcome != Outcome.FOLLOW_UP:
+        contact.follow_up_on = None
+    contact.full_clean(exclude=NOT_REVALIDATED)
+    contact.save()
+    if themes is not None:
+        contact.themes.set(_require_themes(themes))
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=contact, family=contact.family)
+    return contact
+
+
+def _record_status(referral: Referral, status: str, user) -> ReferralStatusChange:
+    now = timezone.now()
+    referral.status = status
+    referral.status_changed_at = now
+    return ReferralStatusChange.objects.create(
+        referral=referral, status=status, changed_by=user, changed_at=now
+    )
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    contact: Contact,
+    partner: PartnerOrganisation,
+    user,
+    consent_given_by: str,
+    consent_method: str,
+    consent_date: date | None,
+    themes: Iterable[Theme] | None = None,
+    parent: Parent | None = None,
+    share_contact_details: bool = False,
+    warm_handover: bool = False,
+    follow_up_on: date | None = None,
+) -> Referral:
+    """Refer the parent of ``contact`` to ``partner``; without recorded consent, no referral."""
+    missing = {}
+    if not (consent_given_by or "").strip():
+        missing["consent_given_by"] = _("Record who gave consent.")
+    if not consent_method:
+        missing["consent_method"] = _("Record how consent was given.")
+    if not consent_date:
+        missing["consent_date"] = _("Record the date of consent.")
+    if missing:
+        missing["__all__"] = _(
+            "No consent, no referral: a partner may only receive a referral when the parent "
+            "has agreed to it."
+        )
+        raise ValidationError(missing)
+    if consent_date > timezone.localdate():
+        raise ValidationError({"consent_date": _("The date of consent cannot be in the future.")})
+    if parent is not None and parent.family_id != contact.family_id:
+        raise ValidationError({"parent": _("This parent is not part of the chosen family.")})
+    referral = Referral(
+        contact=contact,
+        school=contact.school,
+        family=contact.family,
+        parent=parent or contact.parent,
+        partner=partner,
+        consent_given_by=consent_given_by.strip(),
+        consent_method=consent_method,
+        consent_date=consent_date,
+        share_contact_details=share_contact_details,
+        warm_handover=warm_handover,
+        follow_up_on=follow_up_on,
+        status=ReferralStatus.REGISTERED,
+        created_by=user,
+    )
+    referral.full_clean()
+    referral.save()
+    referral.themes.set(list(themes) if themes is not None else contact.themes.all())
+    _record_status(referral, ReferralStatus.REGISTERED, user)
+    if contact.outcome != Outcome.REFERRED:
+        contact.outcome = Outcome.REFERRED
+        contact.follow_up_on = None
+        contact.save(update_fields=["outcome", "follow_up_on"])
+    audit_log_record(user=user, action=AuditAction.CREATE, obj=referral, family=referral.family)
+    return referral
+
+
+def allowed_next_statuses(referral: Referral) -> tuple[str, ...]:
+    """The statuses a referral may move to from its current status."""
+    if referral.consent_withdrawn_at is not None:
+        return ()
+    return REFERRAL_TRANSITIONS.get(referral.status, ())
+
+
+def _locked(referral: Referral) -> Referral:
+    # Two people may update the same referral at once (coordinator and partner); the row lock
+    # makes the second one see the first one's status before checking its transition.
+    return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+@transaction.atomic
+def referral_set_status(
+    *, referral: Referral, status: str, user, outcome_note: str | None = None
+) -> Referral:
+    """Move a referral to ``status`` if the lifecycle allows it, with the change recorded."""
+    current = _locked(referral)
+    if status == ReferralStatus.WITHDRAWN:
+        raise ValidationError(
+            {"status": _("A referral is withdrawn by withdrawing the parent's consent.")}
+        )
+    if status != current.status and status not in allowed_next_statuses(current):
+        raise ValidationError(
+            {
+                "status": _("A referral cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": current.get_status_display(),
+                    "new": ReferralStatus(status).label if status in ReferralStatus else status,
+                }
+            }
+        )
+    if status != current.status:
+        _record_status(current, status, user)
+    if outcome_note is not None:
+        current.outcome_note = outcome_note.strip()
+    current.full_clean(exclude=NOT_REVALIDATED)
+    current.save()
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=current, family=current.family)
+    referral.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def referral_withdraw_consent(*, referral: Referral, user) -> Referral:
+    """The parent withdrew consent: the referral is withdrawn and leaves the partner's sight."""
+    current = _locked(referral)
+    if current.consent_withdrawn_at is not None:
+        raise ValidationError(_("The consent for this referral was already withdrawn."))
+    current.consent_withdrawn_at = timezone.now()
+    _record_status(current, ReferralStatus.WITHDRAWN, user)
+    current.full_clean(exclude=NOT_REVALIDATED)
+    current.save()
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=current, family=current.family)
+    referral.refresh_from_db()
+    return current
+
+
+def contacts_import(
+    *,
+    data: bytes,
+    filename: str,
+    user=None,
+    schools: Iterable[School] | None = None,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Import contacts from a CSV/XLSX file, all or nothing; raises ImportFailed with every bad row.
+
+    ``schools`` limits the schools a file may name (a coordinator's own); None admits all.
+    Rows imported before (same content, same occurrence within the file) are skipped.
+    """
+    return run_import(data=data, filename=filename, user=user, schools=schools, dry_run=dry_run)

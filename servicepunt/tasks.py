@@ -1,0 +1,156 @@
+"""The coordinators' daily digest and the partner's notice of a new referral.
+
+Both emails hold counts, a school name and links into the portal; never a name, a theme or a
+note. Who may see the records behind the link is decided by the portal's access policy.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from familieschool.celery import RELIABLE, app
+from familieschool.constants import Role
+from familieschool.models import School, User
+from familieschool.notifications import absolute_url, already_sent, send_email, send_once
+from familieschool.outbox import enqueue
+
+from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
+from .models import Contact, Referral
+
+DIGEST = "coordinator-digest"
+REFERRAL_NOTICE = "referral-notice"
+
+
+def _stale_days() -> int:
+    return int(getattr(settings, "REFERRAL_STALE_DAYS", 14))
+
+
+def _digest_counts(today: date, schools=None) -> dict[int, dict[str, int]]:
+    """Per school id: referrals past follow-up, referrals without change, contacts due."""
+    stale_before = timezone.now() - timedelta(days=_stale_days())
+    referrals = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
+    contacts = Contact.objects.filter(follow_up_done=False, follow_up_on__lte=today)
+    if schools is not None:
+        referrals = referrals.filter(school__in=schools)
+        contacts = contacts.filter(school__in=schools)
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"overdue_referrals": 0, "stale_referrals": 0, "due_contacts": 0}
+    )
+    for row in (
+        referrals.values("school")
+        .annotate(
+            overdue=Count("id", filter=Q(follow_up_on__lt=today)),
+            stale=Count("id", filter=Q(status_changed_at__lt=stale_before)),
+        )
+        .order_by()
+    ):
+        counts[row["school"]]["overdue_referrals"] = row["overdue"]
+        counts[row["school"]]["stale_referrals"] = row["stale"]
+    for row in contacts.values("school").annotate(n=Count("id")).order_by():
+        counts[row["school"]]["due_contacts"] = row["n"]
+    return {pk: values for pk, values in counts.items() if any(values.values())}
+
+
+def _coordinators():
+    return User.objects.filter(role=Role.COORDINATOR, is_active=True).exclude(email="")
+
+
+def _key(user_id: int, day: date) -> str:
+    return f"{user_id}:{day.isoformat()}"
+
+
+@app.task(name="servicepunt.tasks.send_coordinator_digests", **RELIABLE)
+def send_coordinator_digests(day: str = "") -> int:
+    """Queue a digest for each coordinator with something to follow up at one of her schools."""
+    today = date.fromisoformat(day) if day else timezone.localdate()
+    schools_with_work = set(_digest_counts(today))
+    recipients = sorted(
+        set(
+            _coordinators()
+            .filter(schools__in=schools_with_work)
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    )
+    done = already_sent(DIGEST, [_key(pk, today) for pk in recipients])
+    queued = 0
+    for pk in recipients:
+        if _key(pk, today) not in done:
+            enqueue("servicepunt.tasks.send_coordinator_digest", user_id=pk, day=today.isoformat())
+            queued += 1
+    return queued
+
+
+@app.task(name="servicepunt.tasks.send_coordinator_digest", **RELIABLE)
+def send_coordinator_digest(user_id: int, day: str) -> bool:
+    """Email one coordinator the counts of what awaits follow-up at her schools, at most once."""
+    today = date.fromisoformat(day)
+    user = _coordinators().filter(pk=user_id).first()
+    if user is None:
+        return False
+    schools = list(School.objects.filter(coordinators=user).order_by("name"))
+    counts = _digest_counts(today, schools)
+    rows = [
+        {"school": school.name, **counts[school.pk]} for school in schools if school.pk in counts
+    ]
+    if not rows:
+        return False
+    context = {
+        "day": today,
+        "rows": rows,
+        "stale_days": _stale_days(),
+        "referrals_url": absolute_url("servicepunt:referral-list"),
+        "contacts_url": absolute_url("servicepunt:contact-list") + "?outcome=follow_up",
+    }
+    return send_once(
+        kind=DIGEST,
+        key=_key(user_id, today),
+        send=lambda: send_email(to=user.email, name="coordinator_digest", context=context),
+    )
+
+
+def _referral_recipients(referral: Referral) -> list[tuple[str, str]]:
+    """(sent-log suffix, address): the partner's active staff, else its contact address."""
+    staff = list(
+        User.objects.filter(organisation=referral.partner, role=Role.PARTNER, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("pk", "email")
+    )
+    if staff:
+        return [(f"user-{pk}", email) for pk, email in staff]
+    if referral.partner.contact_email:
+        return [("organisation", referral.partner.contact_email)]
+    return []
+
+
+@app.task(name="servicepunt.tasks.notify_referral_created", **RELIABLE)
+def notify_referral_created(referral_id: int) -> int:
+    """Tell the partner's staff that a referral awaits them (no name, no theme); once each."""
+    referral = (
+        Referral.objects.select_related("school", "partner")
+        .filter(pk=referral_id, consent_withdrawn_at__isnull=True)
+        .exclude(status=ReferralStatus.WITHDRAWN)
+        .first()
+    )
+    if referral is None:
+        return 0
+    context = {
+        "school": referral.school.name,
+        "partner": referral.partner.name,
+        "warm_handover": referral.warm_handover,
+        "referrals_url": absolute_url("servicepunt:partner-referral-list", fallback="home"),
+    }
+    sent = 0
+    for suffix, address in _referral_recipients(referral):
+        sent += send_once(
+            kind=REFERRAL_NOTICE,
+            key=f"{referral_id}:{suffix}",
+            send=lambda address=address: send_email(
+                to=address, name="referral_notice", context=context
+            ),
+        )
+    return sent

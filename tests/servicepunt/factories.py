@@ -1,0 +1,68 @@
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from servicepunt.constants import DEFAULT_THEMES, Channel, ConsentMethod, Outcome, ReferralStatus
+from servicepunt.models import Contact, Referral, ReferralStatusChange, Theme
+from tests.familieschool.factories import PartnerOrganisationFactory, SchoolFactory
+
+
+def default_themes() -> dict[str, Theme]:
+    """The seeded themes by code; recreated when a transactional test flushed them."""
+    themes = {}
+    for order, (code, name) in enumerate(DEFAULT_THEMES, start=1):
+        themes[code], _ = Theme.objects.get_or_create(
+            code=code, defaults={"name": name, "sort_order": order}
+        )
+    return themes
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"thema-{n}")
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    sort_order = 100
+
+
+class ContactFactory(DjangoModelFactory):
+    class Meta:
+        model = Contact
+        skip_postgeneration_save = True
+
+    school = factory.SubFactory(SchoolFactory)
+    occurred_at = factory.LazyFunction(timezone.now)
+    channel = Channel.WALK_IN
+    outcome = Outcome.ANSWERED
+    note = ""
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.themes.set(extracted if extracted else [default_themes()["geldzaken"]])
+
+
+class ReferralFactory(DjangoModelFactory):
+    class Meta:
+        model = Referral
+        skip_postgeneration_save = True
+
+    contact = factory.SubFactory(ContactFactory)
+    school = factory.LazyAttribute(lambda o: o.contact.school)
+    family = factory.LazyAttribute(lambda o: o.contact.family)
+    parent = factory.LazyAttribute(lambda o: o.contact.parent)
+    partner = factory.SubFactory(PartnerOrganisationFactory)
+    consent_given_by = "moeder"
+    consent_method = ConsentMethod.VERBAL
+    consent_date = factory.LazyFunction(timezone.localdate)
+    status = ReferralStatus.REGISTERED
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if not create:
+            return
+        self.themes.set(extracted if extracted else list(self.contact.themes.all()))
+        ReferralStatusChange.objects.create(referral=self, status=self.status)
