@@ -322,3 +322,46 @@ class RecurringSchedule(models.Model):
             errors["weekday"] = _("A one-off date must fall on the chosen weekday.")
         if errors:
             raise ValidationError(errors)
+
+
+class OutboxMessage(models.Model):
+    """A task waiting to reach the broker; written in the caller's transaction, ids only."""
+
+    task_name = models.CharField(_("task"), max_length=200)
+    kwargs = models.JSONField(_("arguments"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent to the broker at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_name} #{self.pk}"
+
+
+class SentLog(models.Model):
+    """One row per message sent; the unique key keeps a retried task from sending twice."""
+
+    kind = models.CharField(_("kind"), max_length=50)
+    key = models.CharField(_("key"), max_length=200)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("sent message")
+        verbose_name_plural = _("sent log")
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="send_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"

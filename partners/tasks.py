@@ -1,0 +1,88 @@
+"""The morning before a spreekuur, each staff member gets the number of appointments.
+
+Beat runs ``send_spreekuur_reminders`` a few times each morning (see the beat schedule
+migration); it queues one ``send_spreekuur_reminder`` per staff member with a spreekuur
+tomorrow who has not had this reminder yet. The email holds the school, the time, the room and
+the number of appointments, and a link to the weekly list: no names, no themes.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from familieschool.celery import RELIABLE, app
+from familieschool.models import User
+from familieschool.notifications import absolute_url, already_sent, send_email, send_once
+from familieschool.outbox import enqueue
+
+from .selectors import occurrences_on
+from .weeks import monday_of, week_label
+
+KIND = "spreekuur-reminder"
+
+
+def _key(user_id: int, day: date) -> str:
+    return f"{user_id}:{day.isoformat()}"
+
+
+def _tomorrow() -> date:
+    return timezone.localdate() + timedelta(days=1)
+
+
+def _staff_ids(rows) -> set[int]:
+    return {
+        user.pk
+        for row in rows
+        for user in row.spreekuur.staff.all()
+        if user.is_active and user.email
+    }
+
+
+@app.task(name="partners.tasks.send_spreekuur_reminders", **RELIABLE)
+def send_spreekuur_reminders(day: str = "") -> int:
+    """Queue a reminder for each staff member with a spreekuur on ``day`` (default tomorrow)."""
+    target = date.fromisoformat(day) if day else _tomorrow()
+    staff_ids = sorted(_staff_ids(occurrences_on(target)))
+    done = already_sent(KIND, [_key(pk, target) for pk in staff_ids])
+    queued = 0
+    for pk in staff_ids:
+        if _key(pk, target) not in done:
+            enqueue("partners.tasks.send_spreekuur_reminder", user_id=pk, day=target.isoformat())
+            queued += 1
+    return queued
+
+
+@app.task(name="partners.tasks.send_spreekuur_reminder", **RELIABLE)
+def send_spreekuur_reminder(user_id: int, day: str) -> bool:
+    """Email one staff member about their spreekuren on ``day``, at most once."""
+    target = date.fromisoformat(day)
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    rows = [row for row in occurrences_on(target) if user_id in _staff_ids([row])]
+    if not rows:
+        return False
+    context = {
+        "day": target,
+        "spreekuren": [
+            {
+                "school": row.spreekuur.school.name,
+                "partner": row.spreekuur.partner.name,
+                "start_time": row.spreekuur.start_time,
+                "end_time": row.spreekuur.end_time,
+                "room": row.spreekuur.room,
+                "appointments": row.appointment_count,
+            }
+            for row in rows
+        ],
+        "week_url": _week_url(target),
+    }
+    return send_once(
+        kind=KIND,
+        key=_key(user_id, target),
+        send=lambda: send_email(to=user.email, name="spreekuur_reminder", context=context),
+    )
+
+
+def _week_url(day: date) -> str:
+    return f"{absolute_url('partners:week')}?week={week_label(monday_of(day))}"

@@ -1,0 +1,3 @@
+"""The reminders and scheduled jobs add no URLs."""
+
+ROWS = []
