@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from familieschool.constants import AuditAction
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
+from familieschool.outbox import enqueue
 from familieschool.services import audit_log_record, family_create, parent_create
 
 from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ReferralStatus
@@ -187,6 +188,8 @@ def referral_create(
         contact.follow_up_on = None
         contact.save(update_fields=["outcome", "follow_up_on"])
     audit_log_record(user=user, action=AuditAction.CREATE, obj=referral, family=referral.family)
+    # The partner hears of it once this transaction commits; Redis being down delays, never fails.
+    enqueue("servicepunt.tasks.notify_referral_created", referral_id=referral.pk)
     return referral
 
 

@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from familieschool.timeline import family_timeline
+from servicepunt import selectors
+from servicepunt.constants import ReferralStatus
+from tests.familieschool.factories import ChildFactory, ParentFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_coordinator_sees_only_the_contacts_of_her_schools(alice, school_a, school_b, themes):
+    own = ContactFactory(school=school_a)
+    ContactFactory(school=school_b)
+
+    assert list(selectors.contacts_for_user(alice)) == [own]
+
+
+def test_todays_contacts_leave_out_yesterday(alice, school_a, themes):
+    today = ContactFactory(school=school_a)
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(days=1))
+
+    assert list(selectors.contacts_of_today(user=alice)) == [today]
+
+
+def test_a_partner_sees_only_referrals_to_its_own_organisation(
+    pam, partner_p, partner_o, school_a, school_b, themes
+):
+    at_a = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    at_b = ReferralFactory(contact=ContactFactory(school=school_b), partner=partner_p)
+    ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_o)
+    ReferralFactory(
+        contact=ContactFactory(school=school_a),
+        partner=partner_p,
+        status=ReferralStatus.WITHDRAWN,
+        consent_withdrawn_at=timezone.now(),
+    )
+
+    assert set(selectors.partner_referrals(pam)) == {at_a, at_b}
+
+
+def test_a_coordinator_has_no_partner_referrals(alice, partner_p, school_a, themes):
+    ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    assert list(selectors.referrals_for_partner(alice)) == []
+
+
+def test_open_referrals_put_overdue_follow_ups_first(alice, partner_p, school_a, themes):
+    today = timezone.localdate()
+    later = ReferralFactory(
+        contact=ContactFactory(school=school_a),
+        partner=partner_p,
+        follow_up_on=today + timedelta(days=3),
+    )
+    overdue = ReferralFactory(
+        contact=ContactFactory(school=school_a),
+        partner=partner_p,
+        follow_up_on=today - timedelta(days=1),
+    )
+    ReferralFactory(
+        contact=ContactFactory(school=school_a),
+        partner=partner_p,
+        status=ReferralStatus.COMPLETED,
+        follow_up_on=today - timedelta(days=9),
+    )
+
+    rows = list(selectors.open_referrals_for_coordinator(alice))
+
+    assert rows == [overdue, later]
+    assert [row.is_overdue for row in rows] == [True, False]
+
+
+def test_partners_are_suggested_by_how_many_themes_they_cover(partner_p, partner_o, themes):
+    themes["geldzaken"].suggested_partners.add(partner_p, partner_o)
+    themes["werk"].suggested_partners.add(partner_p)
+
+    suggested = list(selectors.suggested_partners([themes["geldzaken"], themes["werk"]]))
+
+    assert suggested == [partner_p, partner_o]
+    assert list(selectors.suggested_partners([themes["wonen"]])) == []
+
+
+def test_the_family_lookup_stays_within_the_coordinators_schools(
+    alice, family_a, parent_a, family_b, themes
+):
+    ParentFactory(family=family_b, first_name="Fatima")
+    ChildFactory(family=family_a, first_name="Sara")
+
+    found = selectors.family_lookup(user=alice, term="Fat")
+
+    assert found == [family_a]
+    assert [p.first_name for p in found[0].parents.all()] == ["Fatima"]
+    assert [c.first_name for c in found[0].children.all()] == ["Sara"]
+
+
+def test_the_family_timeline_holds_its_contacts_and_referrals(
+    family_a, school_a, partner_p, themes
+):
+    contact = ContactFactory(school=school_a, family=family_a)
+    ReferralFactory(contact=contact, partner=partner_p)
+    ContactFactory(school=school_a)
+
+    kinds = sorted(entry.kind for entry in family_timeline(family_a))
+
+    assert kinds == ["contact", "referral"]

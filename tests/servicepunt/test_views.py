@@ -1,0 +1,487 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from familieschool.constants import AuditAction
+from familieschool.models import AuditLog, Family
+from servicepunt.constants import ReferralStatus
+from servicepunt.models import Contact, Referral
+from tests.familieschool.factories import ChildFactory, ParentFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+WALKIN = reverse("servicepunt:walkin")
+
+
+def now_local() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def walkin_data(school, *theme_list, **extra):
+    return {
+        "school": school.pk,
+        "themes": [theme.pk for theme in theme_list],
+        "channel": "inloop",
+        "occurred_at": now_local(),
+        "who": "anonymous",
+        "outcome": "answered",
+        **extra,
+    }
+
+
+# --- walk-in ---------------------------------------------------------------------------
+
+
+def test_the_walkin_form_starts_on_the_first_theme_with_her_school_chosen(
+    alice_client, school_a, themes
+):
+    response = alice_client.get(WALKIN)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'name="school" value="{school_a.pk}"' in html
+    assert html.count("autofocus") == 1
+    first = themes["geldzaken"]
+    assert f'value="{first.pk}" autocomplete="off" autofocus' in html
+    assert "js/walkin.js" in html
+
+
+def test_a_coordinator_of_two_schools_can_switch(alice, alice_client, school_a, school_b, themes):
+    alice.schools.add(school_b)
+
+    html = alice_client.get(WALKIN).content.decode()
+
+    assert html.count('type="radio" class="btn-check" name="school"') == 2
+
+
+def test_an_anonymous_question_is_saved_and_listed_under_a_fresh_form(
+    alice_client, school_a, themes
+):
+    response = alice_client.post(
+        WALKIN, walkin_data(school_a, themes["geldzaken"], themes["toeslagen"]), follow=True
+    )
+
+    contact = Contact.objects.get()
+    assert contact.is_anonymous
+    assert contact.school == school_a
+    assert contact.themes.count() == 2
+    assert response.redirect_chain == [(WALKIN, 302)]
+    html = response.content.decode()
+    assert "Het contact is opgeslagen." in html
+    assert 'id="today-contacts"' in html
+    assert reverse("servicepunt:contact-detail", args=[contact.pk]) in html
+
+
+def test_a_walkin_without_a_theme_is_refused_in_dutch(alice_client, school_a, themes):
+    response = alice_client.post(WALKIN, walkin_data(school_a))
+
+    assert response.status_code == 200
+    assert "Kies minstens één thema." in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_known_family_can_be_chosen_by_its_code_alone(
+    alice_client, school_a, family_a, parent_a, themes
+):
+    data = walkin_data(school_a, themes["wonen"], who="known", family_term="a001")
+
+    response = alice_client.post(WALKIN, data)
+
+    assert response.status_code == 302
+    assert Contact.objects.get().family == family_a
+
+
+def test_a_known_family_with_parent_and_child(alice_client, school_a, family_a, parent_a, themes):
+    child = ChildFactory(family=family_a)
+    data = walkin_data(
+        school_a,
+        themes["wonen"],
+        who="known",
+        family=family_a.pk,
+        family_term=family_a.code,
+        parent=parent_a.pk,
+        child=child.pk,
+        language="ar",
+        interpreter="on",
+        note="Vraag over huur.",
+    )
+
+    alice_client.post(WALKIN, data)
+
+    contact = Contact.objects.get()
+    assert (contact.family, contact.parent, contact.child) == (family_a, parent_a, child)
+    assert (contact.language, contact.interpreter) == ("ar", True)
+
+
+def test_a_family_of_another_school_cannot_be_chosen(alice_client, school_a, family_b, themes):
+    data = walkin_data(
+        school_a, themes["wonen"], who="known", family=family_b.pk, family_term=family_b.code
+    )
+
+    response = alice_client.post(WALKIN, data)
+
+    assert response.status_code == 200
+    assert not Contact.objects.exists()
+
+
+def test_a_parent_of_another_family_is_refused(alice_client, school_a, family_a, parent_a, themes):
+    other = ParentFactory(family=Family.objects.create(school=school_a, code="A002"))
+    data = walkin_data(school_a, themes["wonen"], who="known", family=family_a.pk, parent=other.pk)
+
+    response = alice_client.post(WALKIN, data)
+
+    assert response.status_code == 200
+    assert not Contact.objects.exists()
+
+
+def test_a_new_family_is_created_inline(alice_client, school_a, themes):
+    data = walkin_data(
+        school_a, themes["taal"], who="new", new_family_code="N777", new_parent_first_name="Olena"
+    )
+
+    alice_client.post(WALKIN, data)
+
+    contact = Contact.objects.get()
+    assert contact.family.code == "N777"
+    assert contact.parent.first_name == "Olena"
+
+
+def test_a_new_family_with_a_taken_code_is_refused(alice_client, school_a, family_a, themes):
+    data = walkin_data(school_a, themes["taal"], who="new", new_family_code=family_a.code)
+
+    response = alice_client.post(WALKIN, data)
+
+    assert "Deze code bestaat al op deze school" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_walkin_at_another_school_is_refused(alice_client, school_b, themes):
+    response = alice_client.post(WALKIN, walkin_data(school_b, themes["taal"]))
+
+    assert response.status_code == 200
+    assert not Contact.objects.exists()
+
+
+def test_a_time_in_the_future_is_refused(alice_client, school_a, themes):
+    later = (timezone.localtime() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    response = alice_client.post(WALKIN, walkin_data(school_a, themes["taal"], occurred_at=later))
+    assert response.status_code == 200
+    assert not Contact.objects.exists()
+
+
+def test_a_referred_outcome_leads_to_the_referral_form(alice_client, school_a, themes):
+    response = alice_client.post(
+        WALKIN, walkin_data(school_a, themes["geldzaken"], outcome="referred")
+    )
+
+    contact = Contact.objects.get()
+    assert response.url == reverse("servicepunt:referral-create", args=[contact.pk])
+
+
+def test_the_family_page_link_preselects_the_family(alice_client, family_a, themes):
+    html = alice_client.get(WALKIN, {"family": family_a.pk}).content.decode()
+
+    assert f'name="family" id="id_family" value="{family_a.pk}"' in html
+    assert 'value="known" autocomplete="off" checked' in html
+
+
+def test_the_type_ahead_finds_families_of_her_schools_only(
+    alice_client, family_a, parent_a, family_b
+):
+    ParentFactory(family=family_b, first_name="Fatima")
+
+    response = alice_client.post(reverse("servicepunt:family-search"), {"q": "fati"})
+
+    results = response.json()["results"]
+    assert [row["code"] for row in results] == [family_a.code]
+    assert results[0]["parents"] == [{"id": parent_a.pk, "name": "Fatima El Amrani"}]
+
+
+def test_the_type_ahead_does_not_answer_a_get(alice_client):
+    assert alice_client.get(reverse("servicepunt:family-search"), {"q": "a"}).status_code == 405
+
+
+# --- contacts and the family page --------------------------------------------------------
+
+
+def test_the_contact_list_filters(alice_client, school_a, family_a, themes):
+    old = ContactFactory(
+        school=school_a,
+        occurred_at=timezone.now() - timedelta(days=40),
+        themes=[themes["wonen"]],
+        channel="telefoon",
+    )
+    recent = ContactFactory(school=school_a, family=family_a, themes=[themes["werk"]])
+    url = reverse("servicepunt:contact-list")
+
+    def listed(**params):
+        return list(alice_client.get(url, params).context["page"].object_list)
+
+    assert listed() == [recent, old]
+    assert listed(theme=themes["wonen"].pk) == [old]
+    assert listed(channel="telefoon") == [old]
+    assert listed(family=family_a.pk) == [recent]
+    assert listed(who="anonymous") == [old]
+    since = (timezone.localdate() - timedelta(days=5)).isoformat()
+    assert listed(date_from=since) == [recent]
+    assert listed(date_to=since) == [old]
+    assert listed(outcome="referred") == []
+
+
+def test_the_contact_list_is_paginated(alice_client, school_a, themes):
+    for _ in range(30):
+        ContactFactory(school=school_a)
+
+    response = alice_client.get(reverse("servicepunt:contact-list"), {"page": 2})
+
+    assert len(response.context["page"].object_list) == 5
+
+
+def test_another_schools_contact_is_a_404(alice_client, school_b, themes):
+    contact = ContactFactory(school=school_b)
+    for name in ("contact-detail", "contact-update", "referral-create"):
+        url = reverse(f"servicepunt:{name}", args=[contact.pk])
+        assert alice_client.get(url).status_code == 404, name
+
+
+def test_viewing_a_contact_is_audited(alice_client, school_a, family_a, themes):
+    contact = ContactFactory(school=school_a, family=family_a, note="Schulden")
+
+    response = alice_client.get(reverse("servicepunt:contact-detail", args=[contact.pk]))
+
+    assert "Schulden" in response.content.decode()
+    log = AuditLog.objects.get()
+    assert (log.action, log.family) == (AuditAction.VIEW, family_a)
+
+
+def test_a_contact_can_be_edited(alice_client, school_a, family_a, parent_a, themes):
+    contact = ContactFactory(school=school_a, family=family_a)
+    url = reverse("servicepunt:contact-update", args=[contact.pk])
+
+    response = alice_client.post(
+        url,
+        {
+            "occurred_at": now_local(),
+            "channel": "telefoon",
+            "themes": [themes["werk"].pk],
+            "parent": parent_a.pk,
+            "language": "",
+            "note": "Teruggebeld",
+            "outcome": "answered",
+        },
+    )
+
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    assert (contact.channel, contact.parent, contact.note) == ("telefoon", parent_a, "Teruggebeld")
+    assert AuditLog.objects.filter(action=AuditAction.CHANGE).count() == 1
+
+
+def test_the_family_page_shows_the_timeline_and_is_audited(
+    alice_client, school_a, family_a, parent_a, partner_p, themes
+):
+    contact = ContactFactory(school=school_a, family=family_a)
+    ReferralFactory(contact=contact, partner=partner_p)
+
+    response = alice_client.get(reverse("servicepunt:family-detail", args=[family_a.pk]))
+
+    html = response.content.decode()
+    assert 'data-kind="contact"' in html
+    assert 'data-kind="referral"' in html
+    assert "Fatima El Amrani" in html
+    log = AuditLog.objects.get()
+    assert (log.action, log.family, log.object_type) == (
+        AuditAction.VIEW,
+        family_a,
+        "familieschool.family",
+    )
+
+
+def test_another_schools_family_page_is_a_404(alice_client, family_b):
+    url = reverse("servicepunt:family-detail", args=[family_b.pk])
+    assert alice_client.get(url).status_code == 404
+    assert not AuditLog.objects.exists()
+
+
+# --- referrals (coordinator) -----------------------------------------------------------
+
+
+def referral_data(partner, **extra):
+    return {
+        "partner": partner.pk,
+        "consent": "on",
+        "consent_given_by": "moeder",
+        "consent_method": "verbal",
+        "consent_date": timezone.localdate().isoformat(),
+        **extra,
+    }
+
+
+def test_the_referral_form_suggests_a_partner_from_the_themes(
+    alice_client, school_a, partner_p, partner_o, themes
+):
+    themes["werk"].suggested_partners.add(partner_p)
+    contact = ContactFactory(school=school_a, themes=[themes["werk"]])
+
+    response = alice_client.get(reverse("servicepunt:referral-create", args=[contact.pk]))
+
+    assert response.context["form"].initial["partner"] == partner_p.pk
+    assert "Werkwinkel" in response.content.decode()
+
+
+def test_no_consent_no_referral_and_the_form_says_why(alice_client, school_a, partner_p, themes):
+    contact = ContactFactory(school=school_a)
+    url = reverse("servicepunt:referral-create", args=[contact.pk])
+
+    response = alice_client.post(url, referral_data(partner_p, consent=""))
+
+    assert response.status_code == 200
+    assert "Geen toestemming, geen doorverwijzing" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_a_referral_with_consent_is_registered(alice_client, school_a, family_a, partner_p, themes):
+    contact = ContactFactory(school=school_a, family=family_a)
+    url = reverse("servicepunt:referral-create", args=[contact.pk])
+
+    response = alice_client.post(url, referral_data(partner_p, warm_handover="on"))
+
+    referral = Referral.objects.get()
+    assert response.url == reverse("servicepunt:referral-detail", args=[referral.pk])
+    assert referral.warm_handover
+    assert referral.status_changes.count() == 1
+
+
+def test_the_open_referrals_mark_overdue_follow_ups(alice_client, school_a, partner_p, themes):
+    ReferralFactory(
+        contact=ContactFactory(school=school_a),
+        partner=partner_p,
+        follow_up_on=timezone.localdate() - timedelta(days=2),
+    )
+
+    html = alice_client.get(reverse("servicepunt:referral-list")).content.decode()
+
+    assert "overdue table-warning" in html
+
+
+def test_the_coordinator_updates_a_status(alice_client, school_a, partner_p, themes):
+    referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    url = reverse("servicepunt:referral-status", args=[referral.pk])
+
+    alice_client.post(url, {"status": ReferralStatus.APPOINTMENT_PLANNED, "outcome_note": ""})
+
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.APPOINTMENT_PLANNED
+
+
+def test_withdrawing_consent_makes_the_referral_a_404_for_the_partner(
+    alice_client, pam_client, school_a, partner_p, themes
+):
+    referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    detail = reverse("servicepunt:partner-referral-detail", args=[referral.pk])
+    assert pam_client.get(detail).status_code == 200
+
+    alice_client.post(reverse("servicepunt:referral-withdraw", args=[referral.pk]))
+
+    assert pam_client.get(detail).status_code == 404
+    listed = pam_client.get(reverse("servicepunt:partner-referral-list")).context["page"]
+    assert list(listed.object_list) == []
+
+
+def test_another_schools_referral_is_a_404_for_the_coordinator(
+    alice_client, school_b, partner_p, themes
+):
+    referral = ReferralFactory(contact=ContactFactory(school=school_b), partner=partner_p)
+    for name in ("referral-detail",):
+        assert (
+            alice_client.get(reverse(f"servicepunt:{name}", args=[referral.pk])).status_code == 404
+        )
+    for name in ("referral-status", "referral-withdraw"):
+        url = reverse(f"servicepunt:{name}", args=[referral.pk])
+        assert alice_client.post(url, {"status": "afgerond"}).status_code == 404
+
+
+# --- referrals (partner) ---------------------------------------------------------------
+
+
+def test_the_partner_sees_only_what_they_need(
+    pam_client, school_a, school_b, family_a, parent_a, partner_p, themes
+):
+    parent_a.phone = "0612345678"
+    parent_a.save()
+    contact = ContactFactory(
+        school=school_a, family=family_a, parent=parent_a, note="Geheime notitie"
+    )
+    ContactFactory(school=school_a, family=family_a, note="Andere vraag")
+    shared = ReferralFactory(contact=contact, partner=partner_p, share_contact_details=True)
+    ReferralFactory(contact=ContactFactory(school=school_b, family=None), partner=partner_p)
+
+    html = pam_client.get(reverse("servicepunt:partner-referral-list")).content.decode()
+    assert "Fatima" in html
+    assert "0612345678" in html
+    assert "El Amrani" not in html
+    assert "Geheime notitie" not in html
+    assert "OBO Spoorzicht" in html and "De Schakel" in html
+
+    detail = pam_client.get(reverse("servicepunt:partner-referral-detail", args=[shared.pk]))
+    page = detail.content.decode()
+    assert "Geheime notitie" not in page
+    assert "Andere vraag" not in page
+    assert family_a.code not in page
+
+
+def test_without_consent_to_share_the_partner_sees_initials_only(
+    pam_client, school_a, family_a, parent_a, partner_p, themes
+):
+    parent_a.phone = "0612345678"
+    parent_a.save()
+    contact = ContactFactory(school=school_a, family=family_a, parent=parent_a)
+    ReferralFactory(contact=contact, partner=partner_p, share_contact_details=False)
+
+    html = pam_client.get(reverse("servicepunt:partner-referral-list")).content.decode()
+
+    assert "F.E." in html
+    assert "Fatima" not in html
+    assert "0612345678" not in html
+
+
+def test_another_organisations_referral_is_a_404(otto_client, school_a, partner_p, themes):
+    referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    for name in ("partner-referral-detail", "partner-referral-update"):
+        url = reverse(f"servicepunt:{name}", args=[referral.pk])
+        assert otto_client.get(url).status_code == 404
+    update = reverse("servicepunt:partner-referral-update", args=[referral.pk])
+    assert otto_client.post(update, {"status": "afgerond"}).status_code == 404
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.REGISTERED
+
+
+def test_the_partner_updates_status_and_outcome(pam, pam_client, school_a, partner_p, themes):
+    referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    url = reverse("servicepunt:partner-referral-update", args=[referral.pk])
+
+    response = pam_client.post(
+        url, {"status": ReferralStatus.APPOINTMENT_PLANNED, "outcome_note": "Afspraak 3 juni"}
+    )
+
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.APPOINTMENT_PLANNED
+    assert referral.outcome_note == "Afspraak 3 juni"
+    assert referral.status_changes.last().changed_by == pam
+
+
+def test_the_partner_cannot_skip_the_lifecycle(pam_client, school_a, partner_p, themes):
+    referral = ReferralFactory(
+        contact=ContactFactory(school=school_a), partner=partner_p, status=ReferralStatus.COMPLETED
+    )
+    url = reverse("servicepunt:partner-referral-update", args=[referral.pk])
+
+    response = pam_client.post(url, {"status": ReferralStatus.REGISTERED})
+
+    assert response.status_code == 200
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.COMPLETED
