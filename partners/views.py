@@ -1,8 +1,337 @@
-from django.shortcuts import render
+from datetime import timedelta
 
-from familieschool.access import PARTNER, role_required
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from familieschool.access import (
+    COORDINATOR,
+    PARTNER,
+    get_for_user,
+    in_user_schools,
+    public,
+    role_of,
+    role_required,
+)
+from familieschool.constants import AuditAction, Role
+from familieschool.models import User
+from familieschool.services import audit_log_record
+from servicepunt.models import Contact, Referral
+
+from . import selectors, services
+from .constants import AGENDA_WEEKS, AppointmentStatus
+from .feeds import spreekuur_calendar
+from .forms import AppointmentStatusForm, BookingForm, CancellationForm
+from .models import SpreekuurCancellation
+from .weeks import monday_of, parse_week, week_label
+
+
+def _next_url(request, default: str) -> str:
+    """Where to go after a form: a local ``next`` or the default."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _week_context(request, monday):
+    this_week = monday_of(timezone.localdate())
+    return {
+        "monday": monday,
+        "sunday": monday + timedelta(days=6),
+        "week": week_label(monday),
+        "previous_week": week_label(monday - timedelta(days=7)),
+        "next_week": week_label(monday + timedelta(days=7)),
+        "this_week": week_label(this_week),
+        "is_this_week": monday == this_week,
+    }
+
+
+# --- partner staff -----------------------------------------------------------------------
 
 
 @role_required(PARTNER)
 def week(request):
-    return render(request, "partners/week.html")
+    """The partner's start page: this week's spreekuren across schools, one page per day."""
+    monday = parse_week(request.GET.get("week"))
+    days = selectors.partner_week(user=request.user, monday=monday)
+    return render(
+        request,
+        "partners/spreekuur_week.html",
+        {
+            **_week_context(request, monday),
+            "days": [day for day in days if day.occurrences],
+            "status_choices": AppointmentStatus.choices,
+            "organisation": request.user.organisation,
+        },
+    )
+
+
+@role_required(PARTNER)
+def calendar(request):
+    """The staff member's secret calendar link, and a button to renew it."""
+    if request.method == "POST":
+        services.calendar_token_renew(user=request.user)
+        messages.success(request, _("Your calendar link was renewed; the old link stops working."))
+        return redirect("partners:calendar")
+    feed_url = ""
+    if request.user.calendar_token:
+        feed_url = request.build_absolute_uri(
+            reverse("partners:calendar-feed", kwargs={"token": request.user.calendar_token})
+        )
+    return render(request, "partners/calendar_detail.html", {"feed_url": feed_url})
+
+
+@public
+@never_cache
+def calendar_feed(request, token):
+    """The iCalendar feed behind an unguessable link: no login, no names, no themes."""
+    if len(token) > 64:
+        raise Http404
+    user = User.objects.filter(calendar_token=token, is_active=True, role=Role.PARTNER).first()
+    if user is None:
+        raise Http404
+    response = HttpResponse(spreekuur_calendar(user=user), content_type="text/calendar")
+    response["Content-Disposition"] = 'inline; filename="spreekuren.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- coordinators ------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def school_week(request):
+    """Who is in school this week: every partner's spreekuren at the coordinator's schools."""
+    monday = parse_week(request.GET.get("week"))
+    days = selectors.school_week(user=request.user, monday=monday)
+    return render(
+        request,
+        "partners/spreekuur_school_week.html",
+        {
+            **_week_context(request, monday),
+            "days": [day for day in days if day.occurrences],
+            "awaiting": selectors.referrals_awaiting_appointment(user=request.user)[:50],
+        },
+    )
+
+
+@role_required(COORDINATOR)
+def spreekuur_detail(request, pk):
+    """One spreekuur at the coordinator's school: the coming dates, cancellations, bookings."""
+    spreekuur = get_for_user(
+        selectors.spreekuren_for(request.user).prefetch_related("staff"), pk=pk
+    )
+    today = timezone.localdate()
+    agenda = selectors.spreekuur_agenda(
+        spreekuur=spreekuur, start=today, end=today + timedelta(weeks=AGENDA_WEEKS)
+    )
+    return render(
+        request,
+        "partners/spreekuur_detail.html",
+        {"spreekuur": spreekuur, "agenda": agenda, "status_choices": AppointmentStatus.choices},
+    )
+
+
+@role_required(COORDINATOR)
+def spreekuur_cancel(request, pk):
+    """Cancel one date of a spreekuur with a reason."""
+    spreekuur = get_for_user(selectors.spreekuren_for(request.user), pk=pk)
+    form = CancellationForm(request.POST or None, initial={"date": request.GET.get("date")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            _cancellation, cancelled = services.spreekuur_cancel_date(
+                spreekuur=spreekuur,
+                day=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The date is cancelled."))
+            if cancelled:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)s appointment on this date was cancelled; let the parent know.",
+                        "%(count)s appointments on this date were cancelled; let the parents know.",
+                        cancelled,
+                    )
+                    % {"count": cancelled},
+                )
+            return redirect("partners:spreekuur-detail", pk=spreekuur.pk)
+    return render(request, "partners/spreekuur_cancel.html", {"spreekuur": spreekuur, "form": form})
+
+
+@role_required(COORDINATOR)
+@require_POST
+def cancellation_restore(request, pk):
+    """Undo a cancelled date."""
+    cancellation = get_for_user(
+        SpreekuurCancellation.objects.filter(spreekuur__in=selectors.spreekuren_for(request.user)),
+        pk=pk,
+    )
+    spreekuur_id = cancellation.spreekuur_id
+    services.spreekuur_restore_date(cancellation=cancellation, user=request.user)
+    messages.success(request, _("The date takes place again."))
+    return redirect("partners:spreekuur-detail", pk=spreekuur_id)
+
+
+def _add_errors(form, error: ValidationError, default_field: str | None = None):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else default_field
+            form.add_error(target, ValidationError(list(errors)))
+    else:
+        form.add_error(default_field, error)
+
+
+def _book(request, *, school, partner, themes, contact=None, referral=None):
+    options = selectors.bookable_slots(partner=partner, school=school)
+    form = BookingForm(request.POST or None, options=options, themes=themes)
+    if request.method == "POST" and form.is_valid():
+        spreekuur, day, at = form.cleaned_data["slot"]
+        try:
+            appointment = services.appointment_book(
+                user=request.user,
+                spreekuur=spreekuur,
+                day=day,
+                start_time=at,
+                contact=contact,
+                referral=referral,
+                theme=form.cleaned_data["theme"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error, default_field="slot")
+        else:
+            messages.success(
+                request,
+                _("Booked: %(partner)s on %(date)s at %(time)s.")
+                % {
+                    "partner": partner.name,
+                    "date": appointment.date.strftime("%d-%m-%Y"),
+                    "time": appointment.start_time.strftime("%H:%M"),
+                },
+            )
+            return redirect(
+                _next_url(request, reverse("partners:spreekuur-detail", args=[spreekuur.pk]))
+            )
+    record = referral or contact
+    if request.method == "GET" and record.family_id:
+        audit_log_record(
+            user=request.user, action=AuditAction.VIEW, obj=record, family=record.family
+        )
+    return render(
+        request,
+        "partners/appointment_book.html",
+        {
+            "form": form,
+            "options": options,
+            "partner": partner,
+            "school": school,
+            "contact": contact,
+            "referral": referral,
+            "next": _next_url(request, ""),
+        },
+    )
+
+
+@role_required(COORDINATOR)
+def book_from_contact(request, contact_id):
+    """Book the parent of a walk-in question into the next spreekuur of a partner here."""
+    contact = get_for_user(
+        in_user_schools(Contact.objects.all(), request.user).select_related(
+            "school", "family", "parent"
+        ),
+        pk=contact_id,
+    )
+    partners = selectors.bookable_partners(contact.school)
+    partner_id = request.GET.get("partner") or ""
+    if not partner_id.isdigit():
+        return render(
+            request,
+            "partners/appointment_choose_partner.html",
+            {"contact": contact, "partners": partners, "next": _next_url(request, "")},
+        )
+    partner = get_for_user(partners, pk=int(partner_id))
+    return _book(
+        request,
+        school=contact.school,
+        partner=partner,
+        themes=contact.themes.all(),
+        contact=contact,
+    )
+
+
+@role_required(COORDINATOR)
+def book_from_referral(request, referral_id):
+    """Book the parent of a referral into the next spreekuur of that partner at that school."""
+    referral = get_for_user(
+        in_user_schools(Referral.objects.all(), request.user).select_related(
+            "school", "partner", "family", "parent", "contact"
+        ),
+        pk=referral_id,
+    )
+    if referral.consent_withdrawn_at is not None or (
+        referral.status not in services.BOOKABLE_REFERRAL_STATUSES
+    ):
+        return render(
+            request, "partners/appointment_book.html", {"referral": referral, "closed": True}
+        )
+    return _book(
+        request,
+        school=referral.school,
+        partner=referral.partner,
+        themes=referral.themes.all(),
+        referral=referral,
+    )
+
+
+# --- both --------------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR, PARTNER)
+def appointment_status(request, pk):
+    """Record whether the parent came, or cancel the appointment."""
+    appointment = get_for_user(selectors.appointments_for(request.user), pk=pk)
+    if role_of(request.user) == PARTNER:
+        default = reverse("partners:week") + f"?week={week_label(monday_of(appointment.date))}"
+    else:
+        default = reverse("partners:spreekuur-detail", args=[appointment.spreekuur_id])
+    form = AppointmentStatusForm(request.POST or None, initial={"status": appointment.status})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_set_status(
+                appointment=appointment, status=form.cleaned_data["status"], user=request.user
+            )
+        except ValidationError as error:
+            _add_errors(form, error, default_field="status")
+        else:
+            messages.success(request, _("The status of the appointment was saved."))
+            return redirect(_next_url(request, default))
+    if role_of(request.user) == PARTNER:
+        row = selectors.partner_appointment_row(appointment, request.user.organisation)
+        label = row.label
+    else:
+        label = appointment.parent.display_name if appointment.parent else ""
+    return render(
+        request,
+        "partners/appointment_status.html",
+        {
+            "appointment": appointment,
+            "label": label,
+            "form": form,
+            "back": _next_url(request, default),
+        },
+    )

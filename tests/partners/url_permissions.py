@@ -1,5 +1,74 @@
-from tests.permission_table import P, Row, only
+from datetime import timedelta
+
+from django.utils import timezone
+
+from tests.partners.factories import (
+    AppointmentFactory,
+    ContactFactory,
+    ReferralFactory,
+    SpreekuurCancellationFactory,
+    SpreekuurFactory,
+)
+from tests.permission_table import ROLES, C, P, Row, only
+
+
+def _spreekuur(w):
+    return SpreekuurFactory(school=w.objects.school, partner=w.objects.partner)
+
+
+def _spreekuur_id(w):
+    return {"pk": _spreekuur(w).pk}
+
+
+def _cancellation_id(w):
+    day = timezone.localdate() + timedelta(days=7)
+    return {"pk": SpreekuurCancellationFactory(spreekuur=_spreekuur(w), date=day).pk}
+
+
+def _contact_id(w):
+    contact = ContactFactory(
+        school=w.objects.school, family=w.objects.family, parent=w.objects.parent
+    )
+    return {"contact_id": contact.pk}
+
+
+def _referral_id(w):
+    referral = ReferralFactory(
+        school=w.objects.school,
+        family=w.objects.family,
+        parent=w.objects.parent,
+        partner=w.objects.partner,
+    )
+    return {"referral_id": referral.pk}
+
+
+def _appointment_id(w):
+    appointment = AppointmentFactory(
+        spreekuur=_spreekuur(w), family=w.objects.family, parent=w.objects.parent
+    )
+    return {"pk": appointment.pk}
+
+
+def _token(w):
+    pam = w.users[P]
+    return {"token": pam.calendar_token or pam.renew_calendar_token()}
+
 
 ROWS = [
     Row("partners:week", only(P)),
+    Row("partners:calendar", only(P)),
+    # Public by design: the secret link is the key, so every role (and nobody) gets the feed.
+    Row("partners:calendar-feed", dict.fromkeys(ROLES, 200), kwargs=_token, anonymous=200),
+    Row("partners:school-week", only(C)),
+    Row("partners:spreekuur-detail", only(C), kwargs=_spreekuur_id),
+    Row("partners:spreekuur-cancel", only(C), kwargs=_spreekuur_id),
+    Row(
+        "partners:cancellation-restore",
+        only(C, ok=302),
+        kwargs=_cancellation_id,
+        method="post",
+    ),
+    Row("partners:book-from-contact", only(C), kwargs=_contact_id),
+    Row("partners:book-from-referral", only(C), kwargs=_referral_id),
+    Row("partners:appointment-status", only(C, P), kwargs=_appointment_id),
 ]

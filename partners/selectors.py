@@ -1,0 +1,563 @@
+"""Reads of spreekuren, their occurrences and appointments, scoped by the access policy.
+
+Occurrences are computed, not stored: ``familieschool.recurrence.occurrences`` gives the dates,
+the school holidays of the school's region and the public holidays are skipped, and a cancelled
+date is kept but marked, so that lists can show it. Every function here runs a fixed number of
+queries, however many schools, spreekuren or appointments there are.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from familieschool.access import (
+    COORDINATOR,
+    PARTNER,
+    in_user_schools,
+    organisation_for,
+    record_schools_for,
+    role_of,
+)
+from familieschool.models import Parent, PartnerOrganisation, School
+from familieschool.recurrence import occurrences, public_holidays
+from servicepunt.constants import OPEN_REFERRAL_STATUSES, ReferralStatus
+from servicepunt.models import Referral
+from servicepunt.selectors import referrals_for_partner
+
+from .constants import BOOKING_HORIZON_DAYS, BOOKING_OCCURRENCES, AppointmentStatus
+from .models import Appointment, SchoolHoliday, Spreekuur, SpreekuurCancellation
+from .weeks import local_datetime
+
+__all__ = [
+    "Occurrence",
+    "Day",
+    "SlotOption",
+    "OccurrenceCount",
+    "PublicSpreekuur",
+    "PartnerAppointmentRow",
+    "PartnerReferralRow",
+    "partner_appointment_row",
+    "partner_referral_row",
+    "spreekuren_for",
+    "appointments_for",
+    "active_spreekuren",
+    "closed_days",
+    "spreekuur_occurrences",
+    "slot_times",
+    "bookable_slots",
+    "bookable_partners",
+    "partner_week",
+    "school_week",
+    "spreekuur_agenda",
+    "referrals_awaiting_appointment",
+    "calendar_occurrences",
+    "occurrences_on",
+    "public_spreekuren",
+    "appointment_timeline",
+]
+
+
+@dataclass
+class Occurrence:
+    """One date of a spreekuur; ``cancellation`` is set when that date was called off."""
+
+    spreekuur: Spreekuur
+    date: date
+    cancellation: SpreekuurCancellation | None = None
+    appointments: list = field(default_factory=list)
+    appointment_count: int = 0
+    referrals: list = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancellation is not None
+
+    @property
+    def starts_at(self) -> datetime:
+        return local_datetime(self.date, self.spreekuur.start_time)
+
+    @property
+    def ends_at(self) -> datetime:
+        return local_datetime(self.date, self.spreekuur.end_time)
+
+    @property
+    def sort_key(self):
+        return (
+            self.date,
+            self.spreekuur.start_time,
+            self.spreekuur.school.name,
+            self.spreekuur.partner.name,
+            self.spreekuur.pk,
+        )
+
+
+@dataclass
+class Day:
+    date: date
+    occurrences: list[Occurrence]
+
+
+@dataclass
+class SlotOption:
+    """The free times of one occurrence, for the booking form."""
+
+    occurrence: Occurrence
+    times: list[time]
+
+
+class OccurrenceCount(NamedTuple):
+    spreekuur: Spreekuur
+    date: date
+    appointment_count: int
+
+
+@dataclass(frozen=True)
+class PublicSpreekuur:
+    """What the public school page may show: which partner is at school when. No staff names."""
+
+    partner: str
+    date: date
+    weekday: int
+    start: time
+    end: time
+    room: str
+
+
+@dataclass(frozen=True)
+class PartnerAppointmentRow:
+    """An appointment as the partner sees it: only what the parent consented to."""
+
+    id: int
+    start_time: time
+    status: str
+    status_display: str
+    label: str
+    theme: str
+    phone: str
+    email: str
+    via_referral: bool
+
+
+@dataclass(frozen=True)
+class PartnerReferralRow:
+    """An open referral as the partner sees it: only what the parent consented to."""
+
+    id: int
+    label: str
+    themes: list[str]
+    status_display: str
+    referred_on: date
+    follow_up_on: date | None
+    phone: str
+    email: str
+
+
+# --- scope -------------------------------------------------------------------------------
+
+
+def spreekuren_for(user) -> QuerySet[Spreekuur]:
+    """Spreekuren the user may see: a coordinator's schools', or a partner's organisation's."""
+    role = role_of(user)
+    qs = Spreekuur.objects.select_related("partner", "school")
+    if role == COORDINATOR:
+        return qs.filter(school__in=record_schools_for(user))
+    if role == PARTNER and organisation_for(user) is not None:
+        return qs.filter(partner=organisation_for(user))
+    return qs.none()
+
+
+def appointments_for(user) -> QuerySet[Appointment]:
+    """Appointments the user may see and update: own schools (coordinator) or organisation."""
+    role = role_of(user)
+    qs = Appointment.objects.select_related(
+        "spreekuur__partner", "spreekuur__school", "parent", "family", "referral", "theme"
+    )
+    if role == COORDINATOR:
+        return qs.filter(spreekuur__school__in=record_schools_for(user))
+    if role == PARTNER and organisation_for(user) is not None:
+        return qs.filter(spreekuur__partner=organisation_for(user))
+    return qs.none()
+
+
+def active_spreekuren(qs: QuerySet[Spreekuur], start: date, end: date) -> QuerySet[Spreekuur]:
+    """Spreekuren whose validity overlaps ``start``..``end``."""
+    return qs.filter(valid_from__lte=end).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=start)
+    )
+
+
+# --- occurrences -------------------------------------------------------------------------
+
+
+def _holiday_days(regions: Iterable[str], start: date, end: date) -> dict[str, set[date]]:
+    """The school holiday days per region between two dates (one query)."""
+    days: dict[str, set[date]] = defaultdict(set)
+    regions = set(regions)
+    if not regions:
+        return days
+    periods = SchoolHoliday.objects.filter(region__in=regions, start__lte=end, end__gte=start)
+    for period in periods:
+        day = max(period.start, start)
+        while day <= min(period.end, end):
+            days[period.region].add(day)
+            day += timedelta(days=1)
+    return days
+
+
+def closed_days(
+    school: School, start: date, end: date, *, spreekuur: Spreekuur | None = None
+) -> set[date]:
+    """Days without spreekuur at ``school``: its region's holidays and the public holidays.
+
+    With ``spreekuur`` its cancelled dates are included as well (a cancellation belongs to one
+    spreekuur, not to the whole school).
+    """
+    days = (
+        public_holidays(start, end)
+        | _holiday_days([school.holiday_region], start, end)[school.holiday_region]
+    )
+    if spreekuur is not None:
+        days |= set(
+            spreekuur.cancellations.filter(date__range=(start, end)).values_list("date", flat=True)
+        )
+    return days
+
+
+def spreekuur_occurrences(
+    spreekuren: Iterable[Spreekuur], start: date, end: date, *, include_cancelled: bool = True
+) -> list[Occurrence]:
+    """The occurrences of ``spreekuren`` (with partner and school loaded) between two dates.
+
+    Holidays are skipped; cancelled dates are included and marked unless ``include_cancelled``
+    is false. Sorted by date, time, school and partner.
+    """
+    spreekuren = list(spreekuren)
+    if not spreekuren:
+        return []
+    holidays = _holiday_days({s.school.holiday_region for s in spreekuren}, start, end)
+    public = public_holidays(start, end)
+    cancellations = {
+        (c.spreekuur_id, c.date): c
+        for c in SpreekuurCancellation.objects.filter(
+            spreekuur__in=[s.pk for s in spreekuren], date__range=(start, end)
+        )
+    }
+    result = []
+    for spreekuur in spreekuren:
+        skip = public | holidays[spreekuur.school.holiday_region]
+        for day in occurrences(spreekuur, start, end, skip=skip):
+            cancellation = cancellations.get((spreekuur.pk, day))
+            if cancellation is not None and not include_cancelled:
+                continue
+            result.append(Occurrence(spreekuur=spreekuur, date=day, cancellation=cancellation))
+    result.sort(key=lambda occurrence: occurrence.sort_key)
+    return result
+
+
+def _booked(occurrences_: list[Occurrence]) -> QuerySet[Appointment]:
+    if not occurrences_:
+        return Appointment.objects.none()
+    return Appointment.objects.filter(
+        spreekuur__in={o.spreekuur.pk for o in occurrences_},
+        date__range=(min(o.date for o in occurrences_), max(o.date for o in occurrences_)),
+    )
+
+
+def _attach_counts(occurrences_: list[Occurrence]) -> list[Occurrence]:
+    """Fill ``appointment_count`` (not counting cancelled appointments) with one query."""
+    counts = {
+        (row["spreekuur_id"], row["date"]): row["n"]
+        for row in _booked(occurrences_)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values("spreekuur_id", "date")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    for occurrence in occurrences_:
+        occurrence.appointment_count = counts.get((occurrence.spreekuur.pk, occurrence.date), 0)
+    return occurrences_
+
+
+def _attach_appointments(occurrences_: list[Occurrence]) -> list[Occurrence]:
+    """Fill ``appointments`` (all, cancelled ones included) and the count, with one query."""
+    by_key = defaultdict(list)
+    appointments = _booked(occurrences_).select_related("parent", "family", "referral", "theme")
+    for appointment in appointments.order_by("date", "start_time", "id"):
+        by_key[(appointment.spreekuur_id, appointment.date)].append(appointment)
+    for occurrence in occurrences_:
+        occurrence.appointments = by_key.get((occurrence.spreekuur.pk, occurrence.date), [])
+        occurrence.appointment_count = sum(
+            1 for a in occurrence.appointments if a.status != AppointmentStatus.CANCELLED
+        )
+    return occurrences_
+
+
+def _by_day(monday: date, occurrences_: list[Occurrence]) -> list[Day]:
+    days = [Day(date=monday + timedelta(days=n), occurrences=[]) for n in range(7)]
+    for occurrence in occurrences_:
+        days[(occurrence.date - monday).days].occurrences.append(occurrence)
+    return days
+
+
+# --- booking -----------------------------------------------------------------------------
+
+
+def slot_times(spreekuur: Spreekuur) -> list[time]:
+    """The bookable start times of a spreekuur: every ``slot_minutes`` that ends in time."""
+    if not spreekuur.slot_minutes:
+        return []
+    length = timedelta(minutes=spreekuur.slot_minutes)
+    day = date(2000, 1, 3)  # any day: slots are wall-clock times
+    at = datetime.combine(day, spreekuur.start_time)
+    end = datetime.combine(day, spreekuur.end_time)
+    times = []
+    while at + length <= end:
+        times.append(at.time())
+        at += length
+    return times
+
+
+def bookable_partners(school: School, *, today: date | None = None) -> QuerySet:
+    """Partners with a spreekuur at ``school`` that parents can book, now or later."""
+    today = today or timezone.localdate()
+    bookable = active_spreekuren(
+        Spreekuur.objects.filter(partner=OuterRef("pk"), school=school, slot_minutes__isnull=False),
+        today,
+        today + timedelta(days=BOOKING_HORIZON_DAYS),
+    )
+    return PartnerOrganisation.objects.filter(Exists(bookable)).order_by("name")
+
+
+def bookable_slots(
+    *,
+    partner: PartnerOrganisation,
+    school: School,
+    now: datetime | None = None,
+    limit: int = BOOKING_OCCURRENCES,
+) -> list[SlotOption]:
+    """The next occurrences of ``partner`` at ``school`` that still have a free time."""
+    now = timezone.localtime(now)
+    today = now.date()
+    end = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    spreekuren = active_spreekuren(
+        Spreekuur.objects.filter(
+            partner=partner, school=school, slot_minutes__isnull=False
+        ).select_related("partner", "school"),
+        today,
+        end,
+    )
+    found = spreekuur_occurrences(spreekuren, today, end, include_cancelled=False)
+    taken = set(
+        _booked(found)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .values_list("spreekuur_id", "date", "start_time")
+    )
+    options = []
+    for occurrence in found:
+        times = [
+            at
+            for at in slot_times(occurrence.spreekuur)
+            if (occurrence.spreekuur.pk, occurrence.date, at) not in taken
+            and (occurrence.date > today or at > now.time())
+        ]
+        if times:
+            options.append(SlotOption(occurrence=occurrence, times=times))
+        if len(options) >= limit:
+            break
+    return options
+
+
+def referrals_awaiting_appointment(*, user, today: date | None = None) -> QuerySet[Referral]:
+    """Referrals of the coordinator's schools still without appointment, to a bookable partner."""
+    today = today or timezone.localdate()
+    bookable = active_spreekuren(
+        Spreekuur.objects.filter(
+            partner=OuterRef("partner"), school=OuterRef("school"), slot_minutes__isnull=False
+        ),
+        today,
+        today + timedelta(days=BOOKING_HORIZON_DAYS),
+    )
+    return (
+        in_user_schools(Referral.objects.all(), user)
+        .filter(
+            status__in=(ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED),
+            consent_withdrawn_at__isnull=True,
+        )
+        .filter(Exists(bookable))
+        .select_related("school", "partner", "family", "parent")
+        .order_by("created_at", "id")
+    )
+
+
+# --- the partner's week ------------------------------------------------------------------
+
+
+def _parent_label(parent: Parent | None, *, first_name: bool) -> str:
+    if parent is None:
+        return _("Parent (no name recorded)")
+    if first_name and parent.first_name:
+        return parent.first_name
+    return parent.initials
+
+
+def _consent_stands(referral: Referral | None, organisation) -> bool:
+    return (
+        referral is not None
+        and referral.partner_id == organisation.pk
+        and referral.consent_withdrawn_at is None
+        and referral.status != ReferralStatus.WITHDRAWN
+    )
+
+
+def partner_appointment_row(appointment: Appointment, organisation) -> PartnerAppointmentRow:
+    """An appointment reduced to what the partner may see (see ``PartnerAppointmentRow``)."""
+    consent = _consent_stands(appointment.referral, organisation)
+    share = consent and appointment.referral.share_contact_details and appointment.parent
+    return PartnerAppointmentRow(
+        id=appointment.pk,
+        start_time=appointment.start_time,
+        status=appointment.status,
+        status_display=appointment.get_status_display(),
+        label=_parent_label(appointment.parent, first_name=consent),
+        theme=str(appointment.theme) if consent and appointment.theme else "",
+        phone=appointment.parent.phone if share else "",
+        email=appointment.parent.email if share else "",
+        via_referral=consent,
+    )
+
+
+def partner_referral_row(referral: Referral) -> PartnerReferralRow:
+    """A referral reduced to what the partner may see (see ``PartnerReferralRow``)."""
+    share = referral.share_contact_details and referral.parent is not None
+    return PartnerReferralRow(
+        id=referral.pk,
+        label=_parent_label(referral.parent, first_name=True),
+        themes=[str(theme) for theme in referral.themes.all()],
+        status_display=referral.get_status_display(),
+        referred_on=timezone.localdate(referral.created_at),
+        follow_up_on=referral.follow_up_on,
+        phone=referral.parent.phone if share else "",
+        email=referral.parent.email if share else "",
+    )
+
+
+def partner_week(*, user, monday: date) -> list[Day]:
+    """The partner's spreekuren of one week across schools, seven days from ``monday``.
+
+    Each occurrence carries its appointments and the open referrals for its school, as rows
+    holding only what the parent consented to (``PartnerAppointmentRow``/``PartnerReferralRow``).
+    """
+    organisation = organisation_for(user)
+    if organisation is None:
+        return _by_day(monday, [])
+    sunday = monday + timedelta(days=6)
+    spreekuren = active_spreekuren(spreekuren_for(user), monday, sunday)
+    found = _attach_appointments(spreekuur_occurrences(spreekuren, monday, sunday))
+    school_ids = {o.spreekuur.school_id for o in found}
+    referrals = defaultdict(list)
+    if school_ids:
+        open_referrals = (
+            referrals_for_partner(user)
+            .filter(status__in=OPEN_REFERRAL_STATUSES, school__in=school_ids)
+            .select_related("parent")
+            .prefetch_related("themes")
+            .order_by("created_at", "id")
+        )
+        for referral in open_referrals:
+            referrals[referral.school_id].append(partner_referral_row(referral))
+    for occurrence in found:
+        occurrence.appointments = [
+            partner_appointment_row(a, organisation) for a in occurrence.appointments
+        ]
+        occurrence.referrals = referrals.get(occurrence.spreekuur.school_id, [])
+    return _by_day(monday, found)
+
+
+# --- the coordinator's view --------------------------------------------------------------
+
+
+def school_week(*, user, monday: date) -> list[Day]:
+    """All partners' spreekuren at the coordinator's schools in one week, with their staff."""
+    sunday = monday + timedelta(days=6)
+    spreekuren = active_spreekuren(spreekuren_for(user), monday, sunday).prefetch_related("staff")
+    return _by_day(monday, _attach_counts(spreekuur_occurrences(spreekuren, monday, sunday)))
+
+
+def spreekuur_agenda(*, spreekuur: Spreekuur, start: date, end: date) -> list[Occurrence]:
+    """The dates of one spreekuur between two dates with their appointments."""
+    return _attach_appointments(spreekuur_occurrences([spreekuur], start, end))
+
+
+# --- calendar feed, reminders, public page -----------------------------------------------
+
+
+def calendar_occurrences(*, user, start: date, end: date) -> list[Occurrence]:
+    """Occurrences for a staff member's calendar: the spreekuren they staff, else their org's."""
+    organisation = organisation_for(user)
+    if organisation is None:
+        return []
+    base = active_spreekuren(
+        Spreekuur.objects.filter(partner=organisation).select_related("partner", "school"),
+        start,
+        end,
+    )
+    spreekuren = list(base.filter(staff=user))
+    if not spreekuren:
+        spreekuren = list(base)
+    return _attach_counts(spreekuur_occurrences(spreekuren, start, end))
+
+
+def occurrences_on(day: date) -> list[OccurrenceCount]:
+    """Every spreekuur taking place on ``day`` (not cancelled), with its staff loaded and the
+    number of booked appointments: (spreekuur, date, appointment_count) rows for reminders."""
+    spreekuren = active_spreekuren(
+        Spreekuur.objects.filter(weekday=day.weekday())
+        .select_related("partner", "school")
+        .prefetch_related("staff"),
+        day,
+        day,
+    )
+    found = _attach_counts(spreekuur_occurrences(spreekuren, day, day, include_cancelled=False))
+    return [OccurrenceCount(o.spreekuur, o.date, o.appointment_count) for o in found]
+
+
+def public_spreekuren(school: School, start: date, end: date) -> list[PublicSpreekuur]:
+    """Which partner is at ``school`` when (cancelled dates left out), for the public page."""
+    spreekuren = active_spreekuren(
+        Spreekuur.objects.filter(school=school).select_related("partner", "school"), start, end
+    )
+    return [
+        PublicSpreekuur(
+            partner=o.spreekuur.partner.name,
+            date=o.date,
+            weekday=o.date.weekday(),
+            start=o.spreekuur.start_time,
+            end=o.spreekuur.end_time,
+            room=o.spreekuur.room,
+        )
+        for o in spreekuur_occurrences(spreekuren, start, end, include_cancelled=False)
+    ]
+
+
+def appointment_timeline(family) -> list:
+    """The family's appointments as timeline entries (one query)."""
+    from familieschool.timeline import TimelineEntry
+
+    appointments = Appointment.objects.filter(family=family).select_related(
+        "spreekuur__partner", "spreekuur__school"
+    )
+    return [
+        TimelineEntry(
+            at=local_datetime(appointment.date, appointment.start_time),
+            kind="appointment",
+            title=_("Appointment with %(partner)s") % {"partner": appointment.spreekuur.partner},
+            detail=appointment.get_status_display(),
+        )
+        for appointment in appointments
+    ]
