@@ -1,0 +1,115 @@
+"""Every page runs the same number of queries with ten times the data."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n, *, school, family, partner, themes):
+    """n more families, contacts (half of them of ``family``) and referrals at ``school``."""
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for i in range(n):
+        other = FamilyFactory(school=school)
+        parent = ParentFactory(family=other, first_name="Fatma")
+        ChildFactory(family=other)
+        ChildFactory(family=family)
+        mine = i % 2 == 0
+        contact = ContactFactory(
+            school=school,
+            family=family if mine else other,
+            parent=None if mine else parent,
+            themes=[themes["geldzaken"], themes["wonen"]],
+        )
+        ContactFactory(school=school, themes=[themes["werk"]])
+        ReferralFactory(
+            contact=contact,
+            partner=partner,
+            follow_up_on=yesterday if i % 3 == 0 else None,
+            share_contact_details=bool(i % 2),
+        )
+
+
+def queries(client, url, method="get", data=None):
+    with CaptureQueriesContext(connection) as context:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code == 200, url
+    return len(context)
+
+
+@pytest.fixture
+def setting(school_a, family_a, parent_a, partner_p, themes):
+    return {"school": school_a, "family": family_a, "partner": partner_p, "themes": themes}
+
+
+def coordinator_urls(family, theme):
+    return [
+        reverse("servicepunt:walkin"),
+        reverse("servicepunt:contact-list"),
+        reverse("servicepunt:contact-list") + f"?who=known&theme={theme.pk}",
+        reverse("servicepunt:family-detail", args=[family.pk]),
+        reverse("servicepunt:referral-list"),
+        reverse("servicepunt:referral-list") + "?status=all",
+    ]
+
+
+def test_coordinator_pages_run_a_constant_number_of_queries(alice_client, setting):
+    grow(3, **setting)
+    urls = coordinator_urls(setting["family"], setting["themes"]["wonen"])
+    for url in urls:
+        queries(alice_client, url)  # warm up once: sessions, content types
+    small = [queries(alice_client, url) for url in urls]
+
+    grow(27, **setting)
+    large = [queries(alice_client, url) for url in urls]
+
+    assert large == small
+
+
+def test_detail_pages_run_a_constant_number_of_queries(alice_client, pam_client, setting):
+    grow(1, **setting)
+    contact = setting["family"].contacts.first()
+    referral = contact.referrals.first()
+    pages = [
+        (alice_client, reverse("servicepunt:contact-detail", args=[contact.pk])),
+        (alice_client, reverse("servicepunt:referral-detail", args=[referral.pk])),
+        (alice_client, reverse("servicepunt:referral-create", args=[contact.pk])),
+        (pam_client, reverse("servicepunt:partner-referral-detail", args=[referral.pk])),
+    ]
+    for client, url in pages:
+        queries(client, url)
+    small = [queries(client, url) for client, url in pages]
+
+    grow(10, **setting)
+    large = [queries(client, url) for client, url in pages]
+
+    assert large == small
+
+
+def test_the_partner_list_and_the_type_ahead_run_a_constant_number_of_queries(
+    alice_client, pam_client, setting
+):
+    grow(3, **setting)
+    partner_list = reverse("servicepunt:partner-referral-list")
+    search = reverse("servicepunt:family-search")
+    queries(pam_client, partner_list)
+    small = (
+        queries(pam_client, partner_list),
+        queries(alice_client, search, "post", {"q": "Fat"}),
+    )
+
+    grow(27, **setting)
+    large = (
+        queries(pam_client, partner_list),
+        queries(alice_client, search, "post", {"q": "Fat"}),
+    )
+
+    assert large == small
