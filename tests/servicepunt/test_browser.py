@@ -107,8 +107,8 @@ def test_a_tablet_user_taps_two_themes_and_save(
     page = logged_in_page(browser_context, live_server, alice)
     user = Interactions(page)
 
-    user.click(f"label[for=id_themes_0]")
-    user.click(f"label[for=id_themes_1]")
+    user.click("label[for=id_themes_0]")
+    user.click("label[for=id_themes_1]")
     with page.expect_navigation():
         user.click("#walkin-save")
 
