@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from familieschool.constants import ChildGroup
 from familieschool.models import (
     Child,
     Parent,
@@ -80,7 +81,18 @@ class Activity(RecurringSchedule):
         verbose_name=_("funding source"),
     )
     location = models.CharField(_("location"), max_length=100, blank=True)
-    capacity = models.PositiveSmallIntegerField(_("capacity"), null=True, blank=True)
+    groups = models.JSONField(
+        _("for groups"),
+        default=list,
+        blank=True,
+        help_text=_("Children's programmes: the groups or years that may enrol; empty for all."),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Places for enrolment; empty for no limit."),
+    )
     signup_required = models.BooleanField(_("sign-up needed"), default=False)
     public = models.BooleanField(_("show on the public school page"), default=True)
 
@@ -91,6 +103,31 @@ class Activity(RecurringSchedule):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.organiser == Organiser.PARTNER and not self.organiser_partner_id:
+            errors["organiser_partner"] = _("Choose the partner that organises this activity.")
+        if self.organiser != Organiser.PARTNER and self.organiser_partner_id:
+            errors["organiser_partner"] = _("Only an activity organised by a partner has one.")
+        unknown = [group for group in self.groups or [] if group not in ChildGroup.values]
+        if unknown:
+            errors["groups"] = _("Unknown group: %(groups)s.") % {"groups": ", ".join(unknown)}
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def for_children(self) -> bool:
+        return self.target_group in (TargetGroup.CHILDREN, TargetGroup.BOTH)
+
+    @property
+    def for_parents(self) -> bool:
+        return self.target_group in (TargetGroup.PARENTS, TargetGroup.BOTH)
+
+    def groups_display(self) -> str:
+        labels = dict(ChildGroup.choices)
+        return ", ".join(str(labels.get(group, group)) for group in self.groups or [])
 
     def title_in(self, language: str) -> str:
         return getattr(self, f"title_{language}", "") or self.title
@@ -178,11 +215,26 @@ class Attendance(models.Model):
 
 
 class Enrolment(models.Model):
+    """A child enrolled in a programme, or a parent signed up for an activity (one of both)."""
+
     activity = models.ForeignKey(
         Activity, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("activity")
     )
     child = models.ForeignKey(
-        Child, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("child")
+        Child,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("child"),
+    )
+    parent = models.ForeignKey(
+        Parent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+        verbose_name=_("parent"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.WAITING
@@ -203,11 +255,26 @@ class Enrolment(models.Model):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
-            models.UniqueConstraint(fields=["activity", "child"], name="unique_enrolment")
+            models.UniqueConstraint(fields=["activity", "child"], name="unique_enrolment"),
+            models.UniqueConstraint(
+                fields=["activity", "parent"],
+                condition=Q(parent__isnull=False),
+                name="unique_parent_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False, child__isnull=True)
+                | Q(parent__isnull=True, child__isnull=False),
+                name="enrolment_parent_xor_child",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.activity} {self.child_id} {self.status}"
+        return f"{self.activity} {self.child_id or self.parent_id} {self.status}"
+
+    def clean(self):
+        super().clean()
+        if bool(self.child_id) == bool(self.parent_id):
+            raise ValidationError(_("Enrol either a child or a parent."))
 
 
 class ActiveParentRole(models.Model):
@@ -236,3 +303,32 @@ class ActiveParentRole(models.Model):
         super().clean()
         if self.role and not self.school_year:
             raise ValidationError({"school_year": _("Choose the school year.")})
+
+
+class ImportedHeadcount(models.Model):
+    """An anonymous headcount that `import_attendance` added to a session, once per file row.
+
+    ``row_key`` is a hash of the row's content (date, school, activity, count) and of how many
+    identical rows came before it in the file, so importing the same file again finds every key
+    and adds nothing, while two identical rows in one file still count twice.
+    """
+
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="imported_headcounts",
+        verbose_name=_("session"),
+    )
+    row_key = models.CharField(_("row key"), max_length=64)
+    count = models.PositiveSmallIntegerField(_("count"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("imported headcount")
+        verbose_name_plural = _("imported headcounts")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "row_key"], name="unique_imported_headcount")
+        ]
+
+    def __str__(self):
+        return f"{self.session} +{self.count}"

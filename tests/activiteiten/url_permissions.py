@@ -1,1 +1,69 @@
-ROWS = []
+from tests.activiteiten.factories import (
+    ActiveParentRoleFactory,
+    ActivityFactory,
+    ChildrenProgrammeFactory,
+    EnrolmentFactory,
+    SessionFactory,
+)
+from tests.permission_table import ROLES, C, Row, only
+
+
+def _activity(w):
+    return {"pk": ActivityFactory(school=w.objects.school).pk}
+
+
+def _programme(w):
+    return {"pk": ChildrenProgrammeFactory(school=w.objects.school).pk}
+
+
+ROWS = [
+    Row("activiteiten:activity-list", only(C)),
+    Row("activiteiten:activity-create", only(C)),
+    Row("activiteiten:activity-detail", only(C), kwargs=_activity),
+    Row("activiteiten:activity-update", only(C), kwargs=_activity),
+    Row("activiteiten:session-create", only(C), kwargs=_activity),
+    Row(
+        "activiteiten:attendance",
+        only(C),
+        kwargs=lambda w: {**_activity(w), "day": "2024-10-08"},
+    ),
+    Row("activiteiten:enrolment-list", only(C), kwargs=_programme),
+    Row(
+        "activiteiten:session-update",
+        only(C),
+        kwargs=lambda w: {"pk": SessionFactory(activity__school=w.objects.school).pk},
+    ),
+    Row(
+        "activiteiten:enrolment-update",
+        only(C),
+        kwargs=lambda w: {"pk": EnrolmentFactory(activity__school=w.objects.school).pk},
+    ),
+    Row(
+        "activiteiten:enrolment-withdraw",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": EnrolmentFactory(activity__school=w.objects.school).pk},
+        method="post",
+    ),
+    Row("activiteiten:role-home", only(C, ok=302)),
+    Row("activiteiten:role-list", only(C), kwargs=lambda w: {"school": w.objects.school.slug}),
+    Row(
+        "activiteiten:role-delete",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": ActiveParentRoleFactory(parent=w.objects.parent).pk},
+        method="post",
+    ),
+    # The public page and its poster need no login and look the same for everyone.
+    Row(
+        "activiteiten:public-school",
+        dict.fromkeys(ROLES, 200),
+        kwargs=lambda w: {"slug": w.objects.school.slug},
+        anonymous=200,
+        query="taal=ar",
+    ),
+    Row(
+        "activiteiten:public-poster",
+        dict.fromkeys(ROLES, 200),
+        kwargs=lambda w: {"slug": w.objects.school.slug},
+        anonymous=200,
+    ),
+]

@@ -1,0 +1,47 @@
+from django.contrib import admin
+
+from .models import Activity, ActivityType, FundingSource, Session
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order"]
+    list_editable = ["sort_order"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "school",
+        "type",
+        "target_group",
+        "organiser",
+        "funding_source",
+        "weekday",
+        "start_time",
+        "valid_from",
+        "valid_until",
+        "public",
+    ]
+    list_filter = ["school", "type", "target_group", "organiser", "funding_source", "public"]
+    search_fields = ["title"]
+    list_select_related = ["school", "type", "funding_source"]
+    autocomplete_fields = ["organiser_partner"]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ["activity", "date", "topic", "partner_present", "anonymous_count", "cancelled"]
+    list_filter = ["cancelled", "activity__school", "activity__type"]
+    date_hierarchy = "date"
+    search_fields = ["activity__title", "topic"]
+    list_select_related = ["activity", "partner_present"]
+    raw_id_fields = ["activity"]

@@ -1,0 +1,212 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from familieschool.constants import ChildGroup, Language
+from familieschool.models import PartnerOrganisation
+from familieschool.schoolyear import SchoolYear, validate_school_year_label
+
+from .constants import ActiveRole
+from .models import Activity, Session
+from .services import MAX_HEADCOUNT
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ActivityForm(forms.ModelForm):
+    groups = forms.MultipleChoiceField(
+        label=_("For groups"),
+        choices=ChildGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Children's programmes: the groups or years that may enrol; none for all."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "school",
+            "type",
+            "title",
+            "description",
+            "target_group",
+            "groups",
+            "organiser",
+            "organiser_partner",
+            "funding_source",
+            "weekday",
+            "start_time",
+            "end_time",
+            "recurrence",
+            "nth",
+            "valid_from",
+            "valid_until",
+            "location",
+            "capacity",
+            "signup_required",
+            "public",
+            "title_en",
+            "description_en",
+            "title_ar",
+            "description_ar",
+            "title_tr",
+            "description_tr",
+        ]
+        widgets = {
+            "start_time": TIME,
+            "end_time": TIME,
+            "valid_from": DATE,
+            "valid_until": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 2}),
+            "description_ar": forms.Textarea(attrs={"rows": 2, "dir": "rtl", "lang": "ar"}),
+            "description_tr": forms.Textarea(attrs={"rows": 2}),
+            "title_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+        }
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].empty_label = None
+        self.fields["funding_source"].required = False
+
+    def clean_groups(self):
+        return list(self.cleaned_data.get("groups") or [])
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["date", "topic", "partner_present"]
+        widgets = {"date": DATE}
+
+
+class SessionUpdateForm(forms.ModelForm):
+    class Meta:
+        model = Session
+        fields = ["topic", "partner_present", "cancelled"]
+
+
+class IntegerListField(forms.Field):
+    """A list of ids from repeated form fields (checkboxes with the same name)."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": _("The list of people could not be read.")}
+
+    def to_python(self, value):
+        if not value:
+            return set()
+        try:
+            return {int(item) for item in value}
+        except (TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class AttendanceForm(forms.Form):
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+    partner_present = forms.ModelChoiceField(
+        label=_("Partner present"),
+        queryset=PartnerOrganisation.objects.order_by("name"),
+        required=False,
+    )
+    parent = IntegerListField(required=False)
+    child = IntegerListField(required=False)
+    first_time = IntegerListField(required=False)
+    anonymous_count = forms.IntegerField(
+        label=_("Not registered (headcount)"), min_value=0, max_value=MAX_HEADCOUNT, initial=0
+    )
+
+
+class NewcomerForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+    code = forms.CharField(
+        label=_("Family code"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to get the next free code."),
+    )
+    preferred_language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, initial=Language.DUTCH
+    )
+
+    def __init__(self, *args, school=None, **kwargs):
+        self.school = school
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if code and self.school and self.school.families.filter(code=code).exists():
+            raise ValidationError(_("A family with this code already exists at this school."))
+        return code
+
+
+class BaseNewcomerFormSet(forms.BaseFormSet):
+    def __init__(self, *args, school=None, **kwargs):
+        self.school = school
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "school": self.school}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            school=self.school,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def clean(self):
+        codes = [
+            form.cleaned_data.get("code")
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data.get("code")
+        ]
+        if len(codes) != len(set(codes)):
+            raise ValidationError(_("Two new families have the same code."))
+
+    def newcomers(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.has_changed()]
+
+
+NewcomerFormSet = forms.formset_factory(
+    NewcomerForm, formset=BaseNewcomerFormSet, extra=1, max_num=20
+)
+
+
+class EnrolForm(forms.Form):
+    child = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    free_of_charge = forms.BooleanField(label=_("Takes part for free / stadspas"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("child")) == bool(cleaned.get("parent")):
+            raise ValidationError(_("Choose a child or a parent to enrol."))
+        return cleaned
+
+
+class EnrolmentUpdateForm(forms.Form):
+    free_of_charge = forms.BooleanField(label=_("Takes part for free / stadspas"), required=False)
+
+
+class ActiveRoleForm(forms.Form):
+    parent = forms.ModelChoiceField(label=_("Parent"), queryset=None)
+    role = forms.ChoiceField(label=_("Role"), choices=ActiveRole.choices)
+    school_year = forms.CharField(
+        label=_("School year"), max_length=9, validators=[validate_school_year_label]
+    )
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].label_from_instance = lambda parent: (
+            f"{parent.display_name} ({parent.family.code})"
+        )
+        self.fields["school_year"].initial = SchoolYear.current().label

@@ -1,0 +1,474 @@
+"""Reads of the activities app, always scoped by the access policy."""
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from django.db.models import Count, Q, QuerySet
+
+from familieschool.access import in_user_schools, record_schools_for
+from familieschool.models import Child, Family, Parent, School
+from familieschool.recurrence import occurrences
+
+from .constants import EnrolmentStatus
+from .models import ActiveParentRole, Activity, Attendance, Enrolment, Session
+
+__all__ = [
+    "activities_for",
+    "activity_calendar",
+    "attendance_sheet",
+    "closed_days",
+    "enrolment_candidates",
+    "enrolment_lists",
+    "active_roles",
+    "public_month",
+    "sessions_on",
+    "session_counts",
+]
+
+# How far back the "came before" list of the attendance page looks: the regulars of this term.
+REGULARS_WINDOW = timedelta(days=120)
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+def closed_days_by_school(schools: Iterable[School], start: date, end: date) -> dict[int, set]:
+    """Days each school is closed (public and school holidays) between two dates."""
+    from partners.selectors import closed_days as school_closed_days
+
+    return {school.pk: set(school_closed_days(school, start, end)) for school in schools}
+
+
+def closed_days(school: School, start: date, end: date) -> set[date]:
+    """Days ``school`` is closed between two dates."""
+    return closed_days_by_school([school], start, end)[school.pk]
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+def activities_for(user) -> QuerySet[Activity]:
+    """Activities of the user's own schools, with what their lists show."""
+    return in_user_schools(Activity.objects.all(), user).select_related(
+        "school", "type", "funding_source", "organiser_partner"
+    )
+
+
+def session_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions with their named parents, children and first-timers counted."""
+    return queryset.annotate(
+        parent_count=Count("attendances", filter=Q(attendances__parent__isnull=False)),
+        child_count=Count("attendances", filter=Q(attendances__child__isnull=False)),
+        first_time_count=Count(
+            "attendances",
+            filter=Q(attendances__first_time=True, attendances__parent__isnull=False),
+        ),
+    ).select_related("partner_present")
+
+
+@dataclass
+class CalendarRow:
+    day: date
+    session: Session | None
+    scheduled: bool
+    closed: bool = False
+
+    @property
+    def total(self) -> int:
+        if self.session is None:
+            return 0
+        return self.session.parent_count + self.session.child_count + self.session.anonymous_count
+
+
+def activity_calendar(activity: Activity, start: date, end: date) -> list[CalendarRow]:
+    """The scheduled dates and hand-made sessions of an activity between two dates, by date."""
+    sessions = {
+        session.date: session
+        for session in session_counts(
+            activity.sessions.filter(date__gte=start, date__lte=end).order_by()
+        )
+    }
+    closed = closed_days(activity.school, start, end)
+    scheduled = set(occurrences(activity, start, end))
+    rows = []
+    for day in sorted(scheduled | set(sessions)):
+        is_closed = day in closed and day not in sessions
+        rows.append(CalendarRow(day, sessions.get(day), day in scheduled, is_closed))
+    return rows
+
+
+# --- attendance ----------------------------------------------------------------------------
+
+
+@dataclass
+class PersonRow:
+    id: int
+    name: str
+    family_code: str
+    checked: bool = False
+    first_time: bool = False
+    detail: str = ""
+
+
+@dataclass
+class AttendanceSheet:
+    activity: Activity
+    day: date
+    session: Session | None
+    regulars: list[PersonRow]
+    others: list[PersonRow]
+    children: list[PersonRow]
+    anonymous_count: int
+
+    @property
+    def checked_count(self) -> int:
+        people = self.regulars + self.others + self.children
+        return sum(1 for row in people if row.checked)
+
+
+def attendance_sheet(
+    activity: Activity,
+    day: date,
+    *,
+    checked_parents: Collection[int] | None = None,
+    checked_children: Collection[int] | None = None,
+    first_time: Collection[int] | None = None,
+) -> AttendanceSheet:
+    """Everything the attendance page of one date shows, in a fixed number of queries.
+
+    With ``checked_*`` (a re-shown form) the ticks come from there instead of the database.
+    """
+    school = activity.school
+    session = (
+        Session.objects.filter(activity=activity, date=day)
+        .select_related("partner_present")
+        .first()
+    )
+    present_parents: dict[int, bool] = {}
+    present_children: set[int] = set()
+    if session is not None:
+        for parent_id, child_id, was_first in session.attendances.values_list(
+            "parent_id", "child_id", "first_time"
+        ):
+            if parent_id:
+                present_parents[parent_id] = was_first
+            else:
+                present_children.add(child_id)
+    came_before = set(
+        Attendance.objects.filter(
+            session__activity=activity,
+            session__date__lt=day,
+            session__date__gte=day - REGULARS_WINDOW,
+            parent__isnull=False,
+        ).values_list("parent_id", flat=True)
+    )
+    seen_at_school = set(
+        Attendance.objects.filter(
+            session__activity__school=school, session__date__lt=day, parent__isnull=False
+        ).values_list("parent_id", flat=True)
+    )
+    parents = (
+        Parent.objects.filter(family__school=school, family__anonymised_at__isnull=True)
+        .select_related("family")
+        .order_by("first_name", "last_name", "id")
+    )
+    regulars, others = [], []
+    for parent in parents:
+        if checked_parents is not None:
+            checked = parent.pk in checked_parents
+            is_first = parent.pk in (first_time or ())
+        else:
+            checked = parent.pk in present_parents
+            is_first = present_parents.get(parent.pk, parent.pk not in seen_at_school)
+        row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
+        (regulars if parent.pk in came_before or checked else others).append(row)
+
+    children = []
+    if activity.for_children:
+        enrolled = set(
+            activity.enrolments.filter(
+                status=EnrolmentStatus.ENROLLED, child__isnull=False
+            ).values_list("child_id", flat=True)
+        )
+        ids = enrolled | present_children | set(checked_children or ())
+        for child in (
+            Child.objects.filter(pk__in=ids, family__school=school)
+            .select_related("family")
+            .order_by("group", "first_name", "id")
+        ):
+            checked = (
+                child.pk in checked_children
+                if checked_children is not None
+                else child.pk in present_children
+            )
+            children.append(
+                PersonRow(
+                    child.pk,
+                    child.first_name or child.get_group_display(),
+                    child.family.code,
+                    checked,
+                    detail=child.get_group_display(),
+                )
+            )
+    return AttendanceSheet(
+        activity=activity,
+        day=day,
+        session=session,
+        regulars=regulars,
+        others=others,
+        children=children,
+        anonymous_count=session.anonymous_count if session else 0,
+    )
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+@dataclass
+class EnrolmentLists:
+    enrolled: list[Enrolment]
+    waiting: list[Enrolment]
+
+    @property
+    def enrolled_ids(self) -> set[tuple[str, int]]:
+        return {_who(enrolment) for enrolment in self.enrolled + self.waiting}
+
+
+def _who(enrolment: Enrolment) -> tuple[str, int]:
+    return ("child", enrolment.child_id) if enrolment.child_id else ("parent", enrolment.parent_id)
+
+
+def enrolment_lists(activity: Activity, *, group: str = "") -> EnrolmentLists:
+    """Who is enrolled and who waits (in order of request), optionally for one group."""
+    qs = activity.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).select_related(
+        "child__family", "parent__family"
+    )
+    if group:
+        qs = qs.filter(child__group=group)
+    enrolled, waiting = [], []
+    for enrolment in qs.order_by("requested_at", "id"):
+        (enrolled if enrolment.status == EnrolmentStatus.ENROLLED else waiting).append(enrolment)
+    return EnrolmentLists(enrolled, waiting)
+
+
+def enrolment_candidates(activity: Activity, *, group: str = "", term: str = "", limit=60):
+    """Children (of a group or matching ``term``) or parents (matching ``term``) to enrol."""
+    term = (term or "").strip()
+    taken_children = activity.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).filter(
+        child__isnull=False
+    )
+    taken_parents = activity.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN).filter(
+        parent__isnull=False
+    )
+    children, parents = [], []
+    if activity.for_children and (group or term):
+        qs = Child.objects.filter(
+            family__school=activity.school, family__anonymised_at__isnull=True
+        ).exclude(pk__in=taken_children.values("child_id"))
+        if activity.groups:
+            qs = qs.filter(group__in=activity.groups)
+        if group:
+            qs = qs.filter(group=group)
+        if term:
+            qs = qs.filter(Q(first_name__istartswith=term) | Q(family__code__istartswith=term))
+        children = list(qs.select_related("family").order_by("group", "first_name")[:limit])
+    if activity.for_parents and term:
+        qs = Parent.objects.filter(
+            family__school=activity.school, family__anonymised_at__isnull=True
+        ).exclude(pk__in=taken_parents.values("parent_id"))
+        qs = qs.filter(
+            Q(first_name__istartswith=term)
+            | Q(last_name__istartswith=term)
+            | Q(family__code__istartswith=term)
+        )
+        parents = list(qs.select_related("family").order_by("first_name", "last_name")[:limit])
+    return children, parents
+
+
+# --- active parents ------------------------------------------------------------------------
+
+
+def active_roles(school: School, school_year: str) -> QuerySet[ActiveParentRole]:
+    """The active parent roles at a school in one school year."""
+    return (
+        ActiveParentRole.objects.filter(parent__family__school=school, school_year=school_year)
+        .select_related("parent__family")
+        .order_by("role", "parent__first_name", "parent__last_name")
+    )
+
+
+def school_parents(school: School) -> QuerySet[Parent]:
+    """The parents of a school's (not anonymised) families, by name."""
+    return (
+        Parent.objects.filter(family__school=school, family__anonymised_at__isnull=True)
+        .select_related("family")
+        .order_by("first_name", "last_name", "id")
+    )
+
+
+def user_school(user, slug: str) -> School:
+    """One of the user's own schools by slug; any other school is a 404."""
+    from familieschool.access import get_for_user
+
+    return get_for_user(record_schools_for(user), slug=slug)
+
+
+# --- public page ---------------------------------------------------------------------------
+
+
+@dataclass
+class PublicActivity:
+    type_code: str
+    title: str
+    description: str
+    dates: list[date]
+    start_time: time
+    end_time: time
+    location: str
+    signup_required: bool
+    target_group: str
+
+
+@dataclass
+class PublicSpreekuur:
+    partner: str
+    dates: list[date]
+    start: time
+    end: time
+    room: str
+
+
+@dataclass
+class PublicMonth:
+    school: School
+    month: date
+    activities: list[PublicActivity]
+    spreekuren: list[PublicSpreekuur]
+
+
+def month_bounds(day: date) -> tuple[date, date]:
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def public_month(school: School, language: str, day: date) -> PublicMonth:
+    """A school's public activities and partners' spreekuren in the month of ``day``.
+
+    Nothing personal: titles, times and places only, never who comes or how many.
+    """
+    start, end = month_bounds(day)
+    skip = closed_days(school, start, end)
+    cancelled = defaultdict(set)
+    for activity_id, cancelled_day in Session.objects.filter(
+        activity__school=school, activity__public=True, cancelled=True, date__range=(start, end)
+    ).values_list("activity_id", "date"):
+        cancelled[activity_id].add(cancelled_day)
+    activities = []
+    for activity in (
+        Activity.objects.filter(school=school, public=True)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=start), valid_from__lte=end)
+        .select_related("type")
+    ):
+        dates = occurrences(activity, start, end, skip=skip | cancelled[activity.pk])
+        if not dates:
+            continue
+        activities.append(
+            PublicActivity(
+                type_code=activity.type.code,
+                title=activity.title_in(language),
+                description=activity.description_in(language),
+                dates=dates,
+                start_time=activity.start_time,
+                end_time=activity.end_time,
+                location=activity.location,
+                signup_required=activity.signup_required,
+                target_group=activity.target_group,
+            )
+        )
+    activities.sort(key=lambda row: (row.dates[0], row.start_time, row.title))
+
+    from partners.selectors import public_spreekuren
+
+    grouped: dict[tuple, list[date]] = defaultdict(list)
+    for row in public_spreekuren(school, start, end):
+        grouped[(row.partner, row.start, row.end, row.room)].append(row.date)
+    spreekuren = [
+        PublicSpreekuur(partner, sorted(dates), start_at, end_at, room)
+        for (partner, start_at, end_at, room), dates in grouped.items()
+    ]
+    spreekuren.sort(key=lambda row: (row.dates[0], row.start, row.partner))
+    return PublicMonth(school, start, activities, spreekuren)
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+@dataclass
+class DueSession:
+    """An activity taking place on a day, with the signed-up parents who want a reminder."""
+
+    activity: Activity
+    day: date
+    session: Session | None
+    parents: list[Parent]
+
+
+def sessions_on(day: date) -> list[DueSession]:
+    """Activities with enrolments that take place on ``day`` (not cancelled, school open).
+
+    The parents are those signed up themselves or with an enrolled child, who opted in to
+    reminders and have an email address; a session row may not exist yet (it is made when
+    attendance is registered), so ``session`` can be None.
+    """
+    activities = list(
+        Activity.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            valid_from__lte=day,
+            weekday=day.weekday(),
+            enrolments__status=EnrolmentStatus.ENROLLED,
+        )
+        .distinct()
+        .select_related("school", "type")
+    )
+    closed = closed_days_by_school({a.school for a in activities}, day, day)
+    sessions = {
+        session.activity_id: session
+        for session in Session.objects.filter(activity__in=activities, date=day)
+    }
+    due = [
+        activity
+        for activity in activities
+        if occurrences(activity, day, day)
+        and day not in closed[activity.school_id]
+        and not (activity.pk in sessions and sessions[activity.pk].cancelled)
+    ]
+    if not due:
+        return []
+    enrolments = Enrolment.objects.filter(activity__in=due, status=EnrolmentStatus.ENROLLED)
+    wanted = Q(reminders_opt_in=True, family__anonymised_at__isnull=True) & ~Q(email="")
+    by_parent = {
+        parent.pk: parent
+        for parent in Parent.objects.filter(wanted, enrolments__in=enrolments).select_related(
+            "family"
+        )
+    }
+    family_parents: dict[int, list[Parent]] = defaultdict(list)
+    child_families = Family.objects.filter(children__enrolments__in=enrolments)
+    for parent in Parent.objects.filter(wanted, family__in=child_families).select_related("family"):
+        family_parents[parent.family_id].append(parent)
+    parents_of: dict[int, dict[int, Parent]] = defaultdict(dict)
+    for activity_id, parent_id, family_id in enrolments.values_list(
+        "activity_id", "parent_id", "child__family_id"
+    ):
+        if parent_id and parent_id in by_parent:
+            parents_of[activity_id][parent_id] = by_parent[parent_id]
+        for parent in family_parents.get(family_id, []):
+            parents_of[activity_id][parent.pk] = parent
+    return [
+        DueSession(activity, day, sessions.get(activity.pk), list(parents_of[activity.pk].values()))
+        for activity in due
+        if parents_of[activity.pk]
+    ]

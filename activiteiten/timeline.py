@@ -1,0 +1,68 @@
+"""The family timeline's activity entries: who of the family came to which session."""
+
+from datetime import datetime, time
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from familieschool.models import Family
+from familieschool.timeline import TimelineEntry
+
+from .models import Attendance, Enrolment
+
+
+def _at(day, at: time | None = None) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at or time(12, 0)))
+
+
+def _child_name(child) -> str:
+    return child.first_name or str(child.get_group_display())
+
+
+def activity_entries(family: Family) -> list[TimelineEntry]:
+    """Attendance and enrolments of the family's parents and children, in two queries."""
+    entries = []
+    attendances = (
+        Attendance.objects.filter(Q(parent__family=family) | Q(child__family=family))
+        .select_related("session__activity", "parent", "child")
+        .order_by("-session__date")
+    )
+    for row in attendances:
+        session, activity = row.session, row.session.activity
+        who = (
+            row.parent.display_name if row.parent_id else (row.child.first_name or str(_("Child")))
+        )
+        detail = who + (f" · {_('first time')}" if row.first_time else "")
+        if session.topic:
+            detail = f"{detail} · {session.topic}"
+        entries.append(
+            TimelineEntry(
+                at=_at(session.date, activity.start_time),
+                kind="activity",
+                title=activity.title,
+                detail=detail,
+                url=reverse(
+                    "activiteiten:attendance",
+                    kwargs={"pk": activity.pk, "day": session.date.isoformat()},
+                ),
+            )
+        )
+    enrolments = (
+        Enrolment.objects.filter(Q(parent__family=family) | Q(child__family=family))
+        .select_related("activity", "parent", "child")
+        .order_by("-requested_at")
+    )
+    for enrolment in enrolments:
+        who = enrolment.parent.display_name if enrolment.parent_id else _child_name(enrolment.child)
+        entries.append(
+            TimelineEntry(
+                at=enrolment.requested_at,
+                kind="enrolment",
+                title=enrolment.activity.title,
+                detail=f"{who} · {enrolment.get_status_display()}",
+                url=reverse("activiteiten:enrolment-list", kwargs={"pk": enrolment.activity_id}),
+            )
+        )
+    return entries

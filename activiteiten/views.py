@@ -1,0 +1,486 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from familieschool.access import (
+    COORDINATOR,
+    get_for_user,
+    in_user_schools,
+    public,
+    record_schools_for,
+    role_required,
+)
+from familieschool.models import Child, Parent, School
+from familieschool.schoolyear import SchoolYear
+
+from . import selectors, services
+from .filters import ActivityFilter
+from .forms import (
+    ActiveRoleForm,
+    ActivityForm,
+    AttendanceForm,
+    EnrolForm,
+    EnrolmentUpdateForm,
+    NewcomerFormSet,
+    SessionForm,
+    SessionUpdateForm,
+)
+from .models import ActiveParentRole, Enrolment, Session
+from .pictograms import PUBLIC_LANGUAGES, qr_svg
+
+# The calendar of an activity shows what lies this far ahead.
+LOOK_AHEAD = timedelta(weeks=4)
+
+
+def _activity(request, pk):
+    return get_for_user(selectors.activities_for(request.user), pk=pk)
+
+
+def _form_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def activity_list(request):
+    """The activities of the coordinator's schools."""
+    schools = record_schools_for(request.user)
+    activity_filter = ActivityFilter(
+        request.GET or {"current": "true"},
+        queryset=selectors.activities_for(request.user).order_by("school__name", "title"),
+        schools=schools,
+    )
+    return render(
+        request,
+        "activiteiten/activity_list.html",
+        {"filter": activity_filter, "activities": activity_filter.qs},
+    )
+
+
+@role_required(COORDINATOR)
+def activity_create(request):
+    """A new activity at one of the coordinator's schools."""
+    schools = record_schools_for(request.user)
+    form = ActivityForm(
+        request.POST or None,
+        schools=schools,
+        initial={"valid_from": timezone.localdate(), "school": schools.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            activity = services.activity_create(
+                user=request.user, school=data.pop("school"), **data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The activity has been added."))
+            return redirect("activiteiten:activity-detail", pk=activity.pk)
+    return render(request, "activiteiten/activity_form.html", {"form": form})
+
+
+@role_required(COORDINATOR)
+def activity_update(request, pk):
+    """Change an activity."""
+    activity = _activity(request, pk)
+    schools = record_schools_for(request.user)
+    form = ActivityForm(request.POST or None, instance=activity, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(activity=activity, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The activity has been saved."))
+            return redirect("activiteiten:activity-detail", pk=activity.pk)
+    return render(request, "activiteiten/activity_form.html", {"form": form, "activity": activity})
+
+
+@role_required(COORDINATOR)
+def activity_detail(request, pk):
+    """An activity with its dates this school year: sessions held and the ones to come."""
+    activity = _activity(request, pk)
+    today = timezone.localdate()
+    try:
+        year = SchoolYear.parse(request.GET.get("jaar", ""))
+    except ValueError:
+        year = SchoolYear.of(today)
+    end = min(year.end, today + LOOK_AHEAD) if today in year else year.end
+    rows = selectors.activity_calendar(activity, year.start, end)
+    upcoming = [row for row in rows if row.day >= today]
+    past = [row for row in reversed(rows) if row.day < today]
+    return render(
+        request,
+        "activiteiten/activity_detail.html",
+        {
+            "activity": activity,
+            "today": today,
+            "today_row": next((row for row in rows if row.day == today), None),
+            "upcoming": upcoming,
+            "past": past,
+            "year": year,
+            "previous_year": year.previous(),
+            "next_year": SchoolYear(year.start_year + 1) if today not in year else None,
+        },
+    )
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def session_create(request, pk):
+    """A session by hand, also on a date outside the schedule."""
+    activity = _activity(request, pk)
+    form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(
+                activity=activity,
+                day=form.cleaned_data["date"],
+                topic=form.cleaned_data["topic"],
+                partner_present=form.cleaned_data["partner_present"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("activiteiten:attendance", pk=activity.pk, day=session.date.isoformat())
+    return render(request, "activiteiten/session_form.html", {"form": form, "activity": activity})
+
+
+@role_required(COORDINATOR)
+def session_update(request, pk):
+    """Change a session's topic or partner, or cancel it."""
+    sessions = in_user_schools(
+        Session.objects.select_related("activity"), request.user, "activity__school"
+    )
+    session = get_for_user(sessions, pk=pk)
+    form = SessionUpdateForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        services.session_update(session=session, **form.cleaned_data)
+        messages.success(request, _("The session has been saved."))
+        return redirect("activiteiten:activity-detail", pk=session.activity_id)
+    return render(
+        request,
+        "activiteiten/session_form.html",
+        {"form": form, "activity": session.activity, "session": session},
+    )
+
+
+@role_required(COORDINATOR)
+def attendance(request, pk, day):
+    """Register who came, on a tablet: tick, count, save, in one request."""
+    activity = _activity(request, pk)
+    school = activity.school
+    if request.method == "POST":
+        form = AttendanceForm(request.POST)
+        newcomers = NewcomerFormSet(request.POST, prefix="new", school=school)
+        if form.is_valid() and newcomers.is_valid():
+            data = form.cleaned_data
+            try:
+                result = services.attendance_save(
+                    activity=activity,
+                    day=day,
+                    topic=data["topic"],
+                    partner_present=data["partner_present"],
+                    parent_ids=data["parent"],
+                    child_ids=data["child"],
+                    first_time_ids=data["first_time"],
+                    anonymous_count=data["anonymous_count"],
+                    newcomers=newcomers.newcomers(),
+                    user=request.user,
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Attendance saved: %(parents)s parents, %(children)s children, "
+                        "%(anonymous)s not registered, %(first)s for the first time."
+                    )
+                    % {
+                        "parents": result.parents,
+                        "children": result.children,
+                        "anonymous": result.anonymous,
+                        "first": result.first_time,
+                    },
+                )
+                return redirect("activiteiten:activity-detail", pk=activity.pk)
+        sheet = selectors.attendance_sheet(
+            activity,
+            day,
+            checked_parents=_ids(request.POST.getlist("parent")),
+            checked_children=_ids(request.POST.getlist("child")),
+            first_time=_ids(request.POST.getlist("first_time")),
+        )
+    else:
+        sheet = selectors.attendance_sheet(activity, day)
+        session = sheet.session
+        form = AttendanceForm(
+            initial={
+                "topic": session.topic if session else "",
+                "partner_present": session.partner_present_id if session else None,
+                "anonymous_count": sheet.anonymous_count,
+            }
+        )
+        newcomers = NewcomerFormSet(prefix="new", school=school)
+    return render(
+        request,
+        "activiteiten/attendance_form.html",
+        {"activity": activity, "sheet": sheet, "form": form, "newcomers": newcomers},
+    )
+
+
+def _ids(values) -> set[int]:
+    return {int(value) for value in values if str(value).isdigit()}
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def enrolment_list(request, pk):
+    """Who is enrolled and who waits; the coordinator enrols on a parent's behalf."""
+    activity = _activity(request, pk)
+    group = request.GET.get("groep", "")
+    term = request.GET.get("zoek", "")
+    form = EnrolForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        child = parent = None
+        if form.cleaned_data["child"]:
+            children = in_user_schools(
+                Child.objects.select_related("family"), request.user, "family__school"
+            )
+            child = get_for_user(children, pk=form.cleaned_data["child"])
+        else:
+            parents = in_user_schools(
+                Parent.objects.select_related("family"), request.user, "family__school"
+            )
+            parent = get_for_user(parents, pk=form.cleaned_data["parent"])
+        try:
+            enrolment = services.enrolment_create(
+                activity=activity,
+                child=child,
+                parent=parent,
+                free_of_charge=form.cleaned_data["free_of_charge"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            name = str(child.first_name or child) if child else parent.display_name
+            if enrolment.status == "enrolled":
+                messages.success(request, _("%(name)s is enrolled.") % {"name": name})
+            else:
+                messages.info(request, _("%(name)s is on the waiting list.") % {"name": name})
+        return redirect(request.get_full_path())
+    lists = selectors.enrolment_lists(activity, group=group)
+    children, parents = selectors.enrolment_candidates(activity, group=group, term=term)
+    return render(
+        request,
+        "activiteiten/enrolment_list.html",
+        {
+            "activity": activity,
+            "lists": lists,
+            "candidates_children": children,
+            "candidates_parents": parents,
+            "group": group,
+            "term": term,
+            "groups": _group_choices(activity),
+            "form": form,
+        },
+    )
+
+
+def _group_choices(activity):
+    from familieschool.constants import ChildGroup
+
+    allowed = activity.groups or [value for value in ChildGroup.values if value != "other"]
+    return [(value, label) for value, label in ChildGroup.choices if value in allowed]
+
+
+def _enrolment(request, pk):
+    enrolments = in_user_schools(
+        Enrolment.objects.select_related("activity", "child__family", "parent__family"),
+        request.user,
+        "activity__school",
+    )
+    return get_for_user(enrolments, pk=pk)
+
+
+@role_required(COORDINATOR)
+def enrolment_update(request, pk):
+    """One enrolment: whether the child or parent takes part for free (never in a list)."""
+    enrolment = _enrolment(request, pk)
+    form = EnrolmentUpdateForm(
+        request.POST or None, initial={"free_of_charge": enrolment.free_of_charge}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.enrolment_update(
+            enrolment=enrolment,
+            free_of_charge=form.cleaned_data["free_of_charge"],
+            user=request.user,
+        )
+        messages.success(request, _("The enrolment has been saved."))
+        return redirect("activiteiten:enrolment-list", pk=enrolment.activity_id)
+    return render(
+        request, "activiteiten/enrolment_form.html", {"form": form, "enrolment": enrolment}
+    )
+
+
+@require_POST
+@role_required(COORDINATOR)
+def enrolment_withdraw(request, pk):
+    """Withdraw an enrolment; the next one on the waiting list moves up."""
+    enrolment = _enrolment(request, pk)
+    moved = services.enrolment_withdraw(enrolment=enrolment, user=request.user)
+    messages.success(request, _("The enrolment has been withdrawn."))
+    for other in moved:
+        name = (
+            (other.child.first_name or str(other.child))
+            if other.child_id
+            else (other.parent.display_name)
+        )
+        messages.info(request, _("%(name)s moved up from the waiting list.") % {"name": name})
+    return redirect("activiteiten:enrolment-list", pk=enrolment.activity_id)
+
+
+# --- active parent roles -------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def role_home(request):
+    """The parent roles page of the coordinator's first school."""
+    school = record_schools_for(request.user).order_by("name").first()
+    if school is None:
+        raise Http404
+    return redirect("activiteiten:role-list", school=school.slug)
+
+
+@role_required(COORDINATOR)
+def role_list(request, school):
+    """Active parents of one school in a school year: add and remove."""
+    school = selectors.user_school(request.user, school)
+    try:
+        year = SchoolYear.parse(request.GET.get("jaar", ""))
+    except ValueError:
+        year = SchoolYear.current()
+    form = ActiveRoleForm(
+        request.POST or None,
+        parents=selectors.school_parents(school),
+        initial={"school_year": year.label},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.active_role_add(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The role has been added."))
+            url = reverse("activiteiten:role-list", kwargs={"school": school.slug})
+            return redirect(f"{url}?jaar={form.cleaned_data['school_year']}")
+    return render(
+        request,
+        "activiteiten/role_list.html",
+        {
+            "school": school,
+            "schools": record_schools_for(request.user).order_by("name"),
+            "roles": selectors.active_roles(school, year.label),
+            "year": year,
+            "years": [year.previous(), year, SchoolYear(year.start_year + 1)],
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@role_required(COORDINATOR)
+def role_delete(request, pk):
+    """Remove an active parent role."""
+    roles = in_user_schools(
+        ActiveParentRole.objects.select_related("parent__family__school"),
+        request.user,
+        "parent__family__school",
+    )
+    active_role = get_for_user(roles, pk=pk)
+    school, year = active_role.parent.family.school, active_role.school_year
+    services.active_role_remove(active_role=active_role, user=request.user)
+    messages.success(request, _("The role has been removed."))
+    url = reverse("activiteiten:role-list", kwargs={"school": school.slug})
+    return redirect(f"{url}?jaar={year}")
+
+
+# --- public page ---------------------------------------------------------------------------
+
+
+def _public_context(request, slug):
+    school = School.objects.filter(slug=slug).first()
+    if school is None:
+        raise Http404
+    language = request.GET.get("taal", "")
+    if language not in PUBLIC_LANGUAGES:
+        language = settings.LANGUAGE_CODE
+    return school, language
+
+
+def _public_url(school, language) -> str:
+    path = reverse("activiteiten:public-school", kwargs={"slug": school.slug})
+    return f"{settings.SITE_URL.rstrip('/')}{path}?taal={language}"
+
+
+@public
+def public_school(request, slug):
+    """A school's activities and spreekuren this month, for parents, in their language."""
+    school, language = _public_context(request, slug)
+    with translation.override(language):
+        month = selectors.public_month(school, language, timezone.localdate())
+        response = render(
+            request,
+            "activiteiten/public_school.html",
+            {
+                "month": month,
+                "language": language,
+                "languages": PUBLIC_LANGUAGES,
+                "today": timezone.localdate(),
+            },
+        )
+    response["Content-Language"] = language
+    return response
+
+
+@public
+def public_poster(request, slug):
+    """A printable A4 poster with a QR code that leads to the public page."""
+    school, language = _public_context(request, slug)
+    url = _public_url(school, language)
+    with translation.override(language):
+        month = selectors.public_month(school, language, timezone.localdate())
+        response = render(
+            request,
+            "activiteiten/public_poster.html",
+            {
+                "month": month,
+                "language": language,
+                "languages": PUBLIC_LANGUAGES,
+                "url": url,
+                "qr": qr_svg(url),
+            },
+        )
+    response["Content-Language"] = language
+    return response
