@@ -58,7 +58,7 @@ def _connection():
         connect_timeout=PUBLISH_TIMEOUT,
         transport_options={
             "socket_connect_timeout": PUBLISH_TIMEOUT,
-            "socket_timeout": PUBLISH_TIMEOUT * 2,
+            "socket_timeout": PUBLISH_TIMEOUT,
             "max_retries": 0,
         },
     )

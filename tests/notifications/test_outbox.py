@@ -159,3 +159,18 @@ def test_a_task_failing_in_eager_mode_leaves_the_row_for_the_relay(
     monkeypatch.undo()
     assert relay()["sent"] == 1
     assert len(mailoutbox) == 1
+
+
+def test_a_broker_that_never_answers_delays_the_commit_by_little(
+    referral, settings, mailoutbox, run_on_commit
+):
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)  # accepts connections, never says a word
+        settings.CELERY_TASK_ALWAYS_EAGER = False
+        settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        started = time.monotonic()
+        with run_on_commit():
+            enqueue(NOTIFY, referral_id=referral.pk)
+        assert time.monotonic() - started < 2.5
+    assert OutboxMessage.objects.get().sent_at is None
