@@ -8,13 +8,16 @@ the number of appointments, and a link to the weekly list: no names, no themes.
 
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from familieschool.celery import RELIABLE, app
 from familieschool.models import User
 from familieschool.notifications import absolute_url, already_sent, send_email, send_once
 from familieschool.outbox import enqueue
+from familieschool.retention import RetentionRule
 
+from .models import Appointment
 from .selectors import occurrences_on
 from .weeks import monday_of, week_label
 
@@ -86,3 +89,12 @@ def send_spreekuur_reminder(user_id: int, day: str) -> bool:
 
 def _week_url(day: date) -> str:
     return f"{absolute_url('partners:week')}?week={week_label(monday_of(day))}"
+
+
+# An appointment (of the family or one of its parents) on or after the cutoff is a
+# registration; appointments hold no personal data of their own.
+RETENTION = RetentionRule(
+    registrations=lambda family, cutoff, since: [
+        Appointment.objects.filter(Q(family=family) | Q(parent__family=family), date__gte=cutoff)
+    ]
+)

@@ -471,3 +471,10 @@ def test_a_once_spreekuur_appears_on_its_date_only(partner_p, school_a):
     assert [o.date for o in spreekuur_occurrences([once], MONDAY, MONDAY + timedelta(30))] == [
         THURSDAY
     ]
+
+
+def test_appointments_appear_on_the_family_timeline(werkwinkel_a, family_a):
+    from familieschool.timeline import family_timeline
+
+    AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, family=family_a)
+    assert "appointment" in [entry.kind for entry in family_timeline(family_a)]
