@@ -23,8 +23,10 @@ from familieschool.models import Parent
 from familieschool.notifications import already_sent, email_language, send_email, send_once
 from familieschool.outbox import enqueue
 from familieschool.recurrence import occurrences
+from familieschool.retention import RetentionRule
+from familieschool.schoolyear import SchoolYear
 
-from .models import Activity, Attendance, Session
+from .models import ActiveParentRole, Activity, Attendance, Enrolment, Session
 from .selectors import closed_days_by_school, sessions_on
 
 KIND = "activity-reminder"
@@ -145,3 +147,32 @@ def send_activity_reminder(parent_id: int, activity_id: int, day: str) -> bool:
             to=parent.email, name="activity_reminder", context=context, language=language
         ),
     )
+
+
+# --- retention ---------------------------------------------------------------------------
+
+
+def _registrations(family, cutoff: date, since) -> list:
+    """Named attendance, an enrolment or sign-up, or an active role in a year not yet over."""
+    return [
+        Attendance.objects.filter(
+            Q(parent__family=family) | Q(child__family=family), session__date__gte=cutoff
+        ),
+        Enrolment.objects.filter(
+            Q(parent__family=family) | Q(child__family=family), requested_at__gte=since
+        ),
+        ActiveParentRole.objects.filter(
+            parent__family=family, school_year__gte=SchoolYear.of(cutoff).label
+        ),
+    ]
+
+
+def _personal_data(families) -> dict:
+    # Who takes part for free says something about a family's money: it goes too.
+    enrolments = Enrolment.objects.filter(
+        Q(child__family__in=families) | Q(parent__family__in=families), free_of_charge=True
+    )
+    return {"free_of_charge_marks": (enrolments, {"free_of_charge": False})}
+
+
+RETENTION = RetentionRule(registrations=_registrations, personal_data=_personal_data)

@@ -1,17 +1,17 @@
 """Retention: the personal data of families out of touch for a long time is anonymised.
 
 A family is *due* when nothing was registered for it on or after the cutoff date (today minus
-``RETENTION_MONTHS`` months, default 24) and the family itself was created before it. A
-registration is a contact, an appointment, named attendance of a parent or child, an
-enrolment, a referral (created or its status changed), or an active parent role in a school
-year that had not ended by the cutoff.
+``RETENTION_MONTHS`` months, default 24) and the family itself was created before it. The core
+never imports an app: each app says what counts as a registration and which personal data it
+holds in a ``RETENTION`` rule in its ``tasks.py`` (servicepunt: contacts and referrals;
+partners: appointments; activiteiten: attendance of a parent or child, enrolments and sign-ups,
+active parent roles).
 
 Anonymising keeps every row, so the yearly figures stay the same: contacts, appointments,
 attendance, enrolments and referrals stay linked to the same family, parent and child. What
-goes: parents' names, email, phone and reminder opt-in; children's first names; the notes of
-the family's contacts; the outcome note of its referrals and who gave consent; the
-"takes part for free" mark of its enrolments. ``Family.anonymised_at`` marks the family, and
-such families are never due again, so running the job twice changes nothing.
+goes: parents' names, email, phone and reminder opt-in, children's first names, and what the
+apps list (notes, who gave consent, the "takes part for free" mark). ``Family.anonymised_at``
+marks the family, and such families are never due again, so a second run changes nothing.
 
 The job also drops delivered outbox rows after ``OUTBOX_KEEP_DAYS`` (default 30) and sent-log
 rows after ``SENT_LOG_KEEP_DAYS`` (default 90). It logs counts only.
@@ -19,23 +19,85 @@ rows after ``SENT_LOG_KEEP_DAYS`` (default 90). It logs counts only.
 
 import logging
 from calendar import monthrange
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from activiteiten.models import ActiveParentRole, Attendance, Enrolment
-from partners.models import Appointment
-from servicepunt.models import Contact, Referral
-
 from .models import Child, Family, OutboxMessage, Parent, SentLog
-from .schoolyear import SchoolYear
 
-__all__ = ["retention_cutoff", "families_due", "retention_plan", "retention_apply"]
+__all__ = [
+    "RetentionRule",
+    "families_due",
+    "months_before",
+    "retention_apply",
+    "retention_cutoff",
+    "retention_plan",
+]
 
 logger = logging.getLogger(__name__)
+
+# (queryset, fields to blank) per kind of personal data
+Scrub = dict[str, tuple[QuerySet, dict]]
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """What one app contributes to the retention job.
+
+    ``registrations(family, cutoff, since)`` returns querysets of the app's records of
+    ``family`` (an ``OuterRef``) on or after ``cutoff`` (a date) or ``since`` (its local
+    midnight); ``personal_data(families)`` returns what to blank for those families.
+    """
+
+    registrations: Callable[[OuterRef, date, datetime], list[QuerySet]]
+    personal_data: Callable[[QuerySet[Family]], Scrub] = field(default=lambda families: {})
+
+
+def _core_personal_data(families: QuerySet[Family]) -> Scrub:
+    return {
+        "parents": (
+            Parent.objects.filter(family__in=families),
+            {
+                "first_name": "",
+                "last_name": "",
+                "email": "",
+                "phone": "",
+                "reminders_opt_in": False,
+            },
+        ),
+        "children": (Child.objects.filter(family__in=families), {"first_name": ""}),
+    }
+
+
+CORE = RetentionRule(
+    registrations=lambda family, cutoff, since: [], personal_data=_core_personal_data
+)
+
+
+def rules() -> list[RetentionRule]:
+    """The core's rule and the ``RETENTION`` rule of every app's ``tasks`` module."""
+    found = [CORE]
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tasks"
+        if config.name == "familieschool":
+            continue
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        rule = getattr(module, "RETENTION", None)
+        if rule is not None:
+            found.append(rule)
+    return found
 
 
 def months_before(day: date, months: int) -> date:
@@ -56,47 +118,22 @@ def families_due(*, today: date | None = None) -> QuerySet[Family]:
     """Families not yet anonymised without any registration since the cutoff (one query)."""
     cutoff = retention_cutoff(today)
     since = timezone.make_aware(datetime.combine(cutoff, time.min))
-    family = OuterRef("pk")
-    recent = [
-        Contact.objects.filter(family=family, occurred_at__gte=since),
-        Appointment.objects.filter(Q(family=family) | Q(parent__family=family), date__gte=cutoff),
-        Attendance.objects.filter(
-            Q(parent__family=family) | Q(child__family=family), session__date__gte=cutoff
-        ),
-        Enrolment.objects.filter(
-            Q(parent__family=family) | Q(child__family=family), requested_at__gte=since
-        ),
-        Referral.objects.filter(
-            Q(family=family) | Q(parent__family=family),
-            Q(created_at__gte=since) | Q(status_changed_at__gte=since),
-        ),
-        ActiveParentRole.objects.filter(
-            parent__family=family, school_year__gte=SchoolYear.of(cutoff).label
-        ),
-    ]
     qs = Family.objects.filter(anonymised_at__isnull=True, created_at__lt=since)
-    for registrations in recent:
-        qs = qs.exclude(Exists(registrations))
+    for rule in rules():
+        for registrations in rule.registrations(OuterRef("pk"), cutoff, since):
+            qs = qs.exclude(Exists(registrations))
     return qs
 
 
-def _targets(families: QuerySet[Family]) -> dict[str, QuerySet]:
-    in_family = Q(family__in=families) | Q(parent__family__in=families)
-    return {
-        "parents": Parent.objects.filter(family__in=families),
-        "children": Child.objects.filter(family__in=families),
-        "contact_notes": Contact.objects.filter(family__in=families).exclude(note=""),
-        "referral_notes": Referral.objects.filter(in_family).exclude(
-            outcome_note="", consent_given_by=""
-        ),
-        "free_of_charge_marks": Enrolment.objects.filter(
-            Q(child__family__in=families) | Q(parent__family__in=families), free_of_charge=True
-        ),
-    }
+def _personal_data(families: QuerySet[Family]) -> Scrub:
+    scrub: Scrub = {}
+    for rule in rules():
+        scrub.update(rule.personal_data(families))
+    return scrub
 
 
-def _delivery_logs(now=None) -> dict[str, QuerySet]:
-    now = now or timezone.now()
+def _delivery_logs() -> dict[str, QuerySet]:
+    now = timezone.now()
     outbox_days = int(getattr(settings, "OUTBOX_KEEP_DAYS", 30))
     sent_log_days = int(getattr(settings, "SENT_LOG_KEEP_DAYS", 90))
     return {
@@ -109,7 +146,7 @@ def retention_plan(*, today: date | None = None) -> dict[str, int]:
     """What ``retention_apply`` would do today: counts only, nothing changes."""
     families = families_due(today=today)
     counts = {"families": families.count()}
-    counts.update({name: qs.count() for name, qs in _targets(families).items()})
+    counts.update({name: qs.count() for name, (qs, _) in _personal_data(families).items()})
     counts.update({name: qs.count() for name, qs in _delivery_logs().items()})
     return counts
 
@@ -119,17 +156,9 @@ def retention_apply(*, today: date | None = None) -> dict[str, int]:
     """Anonymise the families due and drop old delivery logs; returns and logs the counts."""
     ids = list(families_due(today=today).select_for_update().values_list("pk", flat=True))
     families = Family.objects.filter(pk__in=ids)
-    targets = _targets(families)
-    counts = {
-        "families": len(ids),
-        "parents": targets["parents"].update(
-            first_name="", last_name="", email="", phone="", reminders_opt_in=False
-        ),
-        "children": targets["children"].update(first_name=""),
-        "contact_notes": targets["contact_notes"].update(note=""),
-        "referral_notes": targets["referral_notes"].update(outcome_note="", consent_given_by=""),
-        "free_of_charge_marks": targets["free_of_charge_marks"].update(free_of_charge=False),
-    }
+    counts = {"families": len(ids)}
+    for name, (qs, blank) in _personal_data(families).items():
+        counts[name] = qs.update(**blank)
     families.update(anonymised_at=timezone.now())
     for name, qs in _delivery_logs().items():
         counts[name] = qs.delete()[0]

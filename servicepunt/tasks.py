@@ -16,6 +16,7 @@ from familieschool.constants import Role
 from familieschool.models import School, User
 from familieschool.notifications import absolute_url, already_sent, send_email, send_once
 from familieschool.outbox import enqueue
+from familieschool.retention import RetentionRule
 
 from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
 from .models import Contact, Referral
@@ -154,3 +155,33 @@ def notify_referral_created(referral_id: int) -> int:
             ),
         )
     return sent
+
+
+# --- retention: a contact or a referral (made or changed) is a registration ------------
+
+
+def _registrations(family, cutoff: date, since) -> list:
+    return [
+        Contact.objects.filter(family=family, occurred_at__gte=since),
+        Referral.objects.filter(
+            Q(family=family) | Q(parent__family=family),
+            Q(created_at__gte=since) | Q(status_changed_at__gte=since),
+        ),
+    ]
+
+
+def _personal_data(families) -> dict:
+    referrals = Referral.objects.filter(Q(family__in=families) | Q(parent__family__in=families))
+    return {
+        "contact_notes": (
+            Contact.objects.filter(family__in=families).exclude(note=""),
+            {"note": ""},
+        ),
+        "referral_notes": (
+            referrals.exclude(outcome_note="", consent_given_by=""),
+            {"outcome_note": "", "consent_given_by": ""},
+        ),
+    }
+
+
+RETENTION = RetentionRule(registrations=_registrations, personal_data=_personal_data)

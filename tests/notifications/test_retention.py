@@ -1,6 +1,6 @@
 import logging
 from datetime import date, datetime, time, timedelta
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.core.management import call_command
@@ -286,6 +286,20 @@ def _reach_counts() -> dict:
     }
 
 
+def _exports(year) -> tuple[bytes, list]:
+    """The CSV export as a project leader downloads it, and the XLSX cells."""
+    from openpyxl import load_workbook
+
+    from rapportage.exports import reach_export
+
+    csv = reach_export(school_year=year, min_cell=5, fmt="csv").content
+    workbook = load_workbook(BytesIO(reach_export(school_year=year, fmt="xlsx").content))
+    cells = [
+        [cell.value for cell in row] for sheet in workbook.worksheets for row in sheet.iter_rows()
+    ]
+    return csv, cells
+
+
 def test_the_yearly_figures_are_the_same_before_and_after(school_a, school_b, partner_p):
     from rapportage.reach import reach_rows
 
@@ -297,11 +311,13 @@ def test_the_yearly_figures_are_the_same_before_and_after(school_a, school_b, pa
     ContactFactory(school=school_a, family=None, occurred_at=at(last))
     years = [SchoolYear.of(last), SchoolYear.of(last).previous(), SchoolYear.of(TODAY)]
     figures = {year.label: reach_rows(year, live=True) for year in years}
+    exports = {year.label: _exports(year) for year in years}
     own = _reach_counts()
 
     assert retention_apply(today=TODAY)["families"] == 4
 
     assert {year.label: reach_rows(year, live=True) for year in years} == figures
+    assert {year.label: _exports(year) for year in years} == exports
     assert _reach_counts() == own
     assert any(row.value for row in figures[SchoolYear.of(last).label])
 
@@ -345,3 +361,37 @@ def test_old_delivery_logs_are_dropped(db, settings):
     assert not OutboxMessage.objects.filter(pk=old_sent.pk).exists()
     assert OutboxMessage.objects.count() == 2
     assert list(SentLog.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_every_app_contributes_its_records_to_the_retention_rules():
+    import activiteiten.tasks
+    import partners.tasks
+    import servicepunt.tasks
+    from familieschool.retention import CORE, rules
+
+    assert rules() == [
+        CORE,
+        servicepunt.tasks.RETENTION,
+        partners.tasks.RETENTION,
+        activiteiten.tasks.RETENTION,
+    ]
+
+
+def test_the_core_modules_import_no_app():
+    import ast
+    from pathlib import Path
+
+    core = Path(__file__).resolve().parents[2] / "familieschool"
+    for name in ("celery", "outbox", "notifications", "retention", "tasks"):
+        tree = ast.parse((core / f"{name}.py").read_text())
+        imported = {
+            node.module.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        } | {
+            alias.name.split(".")[0]
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert not imported & {"servicepunt", "partners", "activiteiten", "rapportage"}, name
