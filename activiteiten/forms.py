@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from familieschool.constants import ChildGroup, Language
@@ -103,6 +105,11 @@ class IntegerListField(forms.Field):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
+HEADCOUNT_ERROR = lazy(
+    lambda: gettext("Enter a number from 0 to %(max)s.") % {"max": MAX_HEADCOUNT}, str
+)()
+
+
 class AttendanceForm(forms.Form):
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
     partner_present = forms.ModelChoiceField(
@@ -114,7 +121,13 @@ class AttendanceForm(forms.Form):
     child = IntegerListField(required=False)
     first_time = IntegerListField(required=False)
     anonymous_count = forms.IntegerField(
-        label=_("Not registered (headcount)"), min_value=0, max_value=MAX_HEADCOUNT, initial=0
+        label=_("Not registered (headcount)"),
+        min_value=0,
+        max_value=MAX_HEADCOUNT,
+        initial=0,
+        error_messages=dict.fromkeys(
+            ("required", "invalid", "min_value", "max_value"), HEADCOUNT_ERROR
+        ),
     )
 
 

@@ -246,6 +246,7 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("enrolled by"),
     )

@@ -44,6 +44,11 @@ def _activity(request, pk):
     return get_for_user(selectors.activities_for(request.user), pk=pk)
 
 
+def _posted(request):
+    """The POST data for a bound form, also when a form of checkboxes sends nothing."""
+    return request.POST if request.method == "POST" else None
+
+
 def _form_errors(form, error: ValidationError):
     if hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
@@ -76,7 +81,7 @@ def activity_create(request):
     """A new activity at one of the coordinator's schools."""
     schools = record_schools_for(request.user)
     form = ActivityForm(
-        request.POST or None,
+        _posted(request),
         schools=schools,
         initial={"valid_from": timezone.localdate(), "school": schools.first()},
     )
@@ -99,7 +104,7 @@ def activity_update(request, pk):
     """Change an activity."""
     activity = _activity(request, pk)
     schools = record_schools_for(request.user)
-    form = ActivityForm(request.POST or None, instance=activity, schools=schools)
+    form = ActivityForm(_posted(request), instance=activity, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(activity=activity, user=request.user, **form.cleaned_data)
@@ -147,7 +152,7 @@ def activity_detail(request, pk):
 def session_create(request, pk):
     """A session by hand, also on a date outside the schedule."""
     activity = _activity(request, pk)
-    form = SessionForm(request.POST or None, initial={"date": timezone.localdate()})
+    form = SessionForm(_posted(request), initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
@@ -170,7 +175,7 @@ def session_update(request, pk):
         Session.objects.select_related("activity"), request.user, "activity__school"
     )
     session = get_for_user(sessions, pk=pk)
-    form = SessionUpdateForm(request.POST or None, instance=session)
+    form = SessionUpdateForm(_posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
         services.session_update(session=session, **form.cleaned_data)
         messages.success(request, _("The session has been saved."))
@@ -260,7 +265,7 @@ def enrolment_list(request, pk):
     activity = _activity(request, pk)
     group = request.GET.get("groep", "")
     term = request.GET.get("zoek", "")
-    form = EnrolForm(request.POST or None)
+    form = EnrolForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         child = parent = None
         if form.cleaned_data["child"]:
@@ -329,7 +334,7 @@ def enrolment_update(request, pk):
     """One enrolment: whether the child or parent takes part for free (never in a list)."""
     enrolment = _enrolment(request, pk)
     form = EnrolmentUpdateForm(
-        request.POST or None, initial={"free_of_charge": enrolment.free_of_charge}
+        _posted(request), initial={"free_of_charge": enrolment.free_of_charge}
     )
     if request.method == "POST" and form.is_valid():
         services.enrolment_update(
@@ -382,7 +387,7 @@ def role_list(request, school):
     except ValueError:
         year = SchoolYear.current()
     form = ActiveRoleForm(
-        request.POST or None,
+        _posted(request),
         parents=selectors.school_parents(school),
         initial={"school_year": year.label},
     )

@@ -1,0 +1,248 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from activiteiten import selectors
+from activiteiten.constants import EnrolmentStatus
+from activiteiten.timeline import activity_entries
+from familieschool.constants import HolidayRegion
+from familieschool.timeline import family_timeline
+from partners.models import SchoolHoliday
+from tests.activiteiten.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    ChildrenProgrammeFactory,
+    EnrolmentFactory,
+    SessionFactory,
+)
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
+
+TUESDAY = datetime.date(2024, 10, 8)
+WEDNESDAY = datetime.date(2024, 10, 9)
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+def test_the_calendar_merges_schedule_and_hand_made_sessions(school_a):
+    activity = ActivityFactory(school=school_a)
+    held = SessionFactory(activity=activity, date=TUESDAY)
+    AttendanceFactory(session=held)
+    extra = SessionFactory(activity=activity, date=datetime.date(2024, 10, 10))
+    SchoolHoliday.objects.create(
+        region=HolidayRegion.MIDDLE,
+        name="Herfstvakantie",
+        start=datetime.date(2024, 10, 19),
+        end=datetime.date(2024, 10, 27),
+    )
+
+    rows = selectors.activity_calendar(activity, TUESDAY, datetime.date(2024, 10, 29))
+
+    assert [(row.day.day, row.scheduled, row.closed) for row in rows] == [
+        (8, True, False),
+        (10, False, False),
+        (15, True, False),
+        (22, True, True),
+        (29, True, False),
+    ]
+    assert rows[0].session == held and rows[0].total == 1
+    assert rows[1].session == extra
+
+
+# --- attendance sheet ----------------------------------------------------------------------
+
+
+def test_the_sheet_puts_recent_regulars_on_top_and_preselects_first_timers(school_a):
+    activity = ActivityFactory(school=school_a)
+    regular = ParentFactory(family=FamilyFactory(school=school_a))
+    long_ago = ParentFactory(family=FamilyFactory(school=school_a))
+    stranger = ParentFactory(family=FamilyFactory(school=school_a))
+    AttendanceFactory(
+        session__activity=activity, session__date=TUESDAY - datetime.timedelta(7), parent=regular
+    )
+    AttendanceFactory(
+        session__activity=activity,
+        session__date=TUESDAY - datetime.timedelta(400),
+        parent=long_ago,
+    )
+
+    sheet = selectors.attendance_sheet(activity, TUESDAY)
+
+    assert [row.id for row in sheet.regulars] == [regular.pk]
+    others = {row.id: row.first_time for row in sheet.others}
+    assert others == {long_ago.pk: False, stranger.pk: True}
+    assert sheet.session is None
+
+
+def test_the_sheet_shows_what_was_saved(school_a):
+    activity = ActivityFactory(school=school_a)
+    session = SessionFactory(activity=activity, date=TUESDAY, anonymous_count=4)
+    came = AttendanceFactory(session=session, first_time=True).parent
+
+    sheet = selectors.attendance_sheet(activity, TUESDAY)
+
+    row = sheet.regulars[0]
+    assert (row.id, row.checked, row.first_time) == (came.pk, True, True)
+    assert sheet.anonymous_count == 4
+    assert sheet.checked_count == 1
+
+
+def test_the_sheet_leaves_out_other_schools_and_anonymised_families(school_a, school_b):
+    from django.utils import timezone
+
+    activity = ActivityFactory(school=school_a)
+    ParentFactory(family=FamilyFactory(school=school_b))
+    ParentFactory(family=FamilyFactory(school=school_a, anonymised_at=timezone.now()))
+
+    sheet = selectors.attendance_sheet(activity, TUESDAY)
+
+    assert sheet.regulars == sheet.others == []
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+def test_the_lists_keep_the_order_of_request(school_a):
+    programme = ChildrenProgrammeFactory(school=school_a)
+    enrolled = EnrolmentFactory(activity=programme)
+    second = EnrolmentFactory(activity=programme, status=EnrolmentStatus.WAITING)
+    first = EnrolmentFactory(activity=programme, status=EnrolmentStatus.WAITING)
+    EnrolmentFactory(activity=programme, status=EnrolmentStatus.WITHDRAWN)
+    first.requested_at = second.requested_at - datetime.timedelta(hours=1)
+    first.save()
+
+    lists = selectors.enrolment_lists(programme)
+
+    assert lists.enrolled == [enrolled]
+    assert lists.waiting == [first, second]
+
+
+def test_candidates_are_the_groups_children_not_yet_enrolled(school_a, school_b):
+    programme = ChildrenProgrammeFactory(school=school_a, groups=["g5", "g6"])
+    taken = EnrolmentFactory(activity=programme).child
+    free = ChildFactory(family=FamilyFactory(school=school_a), group="g5")
+    ChildFactory(family=FamilyFactory(school=school_a), group="g3")
+    ChildFactory(family=FamilyFactory(school=school_b), group="g5")
+
+    children, parents = selectors.enrolment_candidates(programme, group="g5")
+
+    assert children == [free]
+    assert taken not in children
+    assert parents == []
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def programme(school_a):
+    return ChildrenProgrammeFactory(school=school_a, weekday=WEDNESDAY.weekday())
+
+
+def _opted_in(family, **fields):
+    return ParentFactory(family=family, reminders_opt_in=True, email="ouder@example.org", **fields)
+
+
+def test_sessions_on_gives_the_parents_who_want_a_reminder(school_a, programme):
+    family = FamilyFactory(school=school_a)
+    EnrolmentFactory(activity=programme, child=ChildFactory(family=family))
+    wants = _opted_in(family)
+    ParentFactory(family=family, reminders_opt_in=False, email="nee@example.org")
+    ParentFactory(family=family, reminders_opt_in=True, email="")
+    waiting_family = FamilyFactory(school=school_a)
+    EnrolmentFactory(
+        activity=programme,
+        child=ChildFactory(family=waiting_family),
+        status=EnrolmentStatus.WAITING,
+    )
+    _opted_in(waiting_family)
+
+    due = selectors.sessions_on(WEDNESDAY)
+
+    assert [(row.activity, row.day, row.parents) for row in due] == [
+        (programme, WEDNESDAY, [wants])
+    ]
+    assert due[0].session is None
+
+
+def test_sessions_on_includes_parents_signed_up_themselves(school_a):
+    course = ActivityFactory(school=school_a, signup_required=True)
+    parent = _opted_in(FamilyFactory(school=school_a))
+    EnrolmentFactory(activity=course, child=None, parent=parent)
+
+    due = selectors.sessions_on(TUESDAY)
+
+    assert due[0].parents == [parent]
+
+
+def test_sessions_on_skips_cancelled_sessions_holidays_and_other_days(school_a, programme):
+    family = FamilyFactory(school=school_a)
+    EnrolmentFactory(activity=programme, child=ChildFactory(family=family))
+    _opted_in(family)
+    SessionFactory(activity=programme, date=WEDNESDAY, cancelled=True)
+    SchoolHoliday.objects.create(
+        region=HolidayRegion.MIDDLE,
+        name="Herfstvakantie",
+        start=datetime.date(2024, 10, 21),
+        end=datetime.date(2024, 10, 25),
+    )
+
+    assert selectors.sessions_on(WEDNESDAY) == []
+    assert selectors.sessions_on(datetime.date(2024, 10, 23)) == []
+    assert selectors.sessions_on(TUESDAY) == []
+    assert len(selectors.sessions_on(datetime.date(2024, 10, 16))) == 1
+
+
+# --- timeline ------------------------------------------------------------------------------
+
+
+def _family_history(school, sessions: int):
+    family = FamilyFactory(school=school)
+    parent = ParentFactory(family=family)
+    child = ChildFactory(family=family)
+    for week in range(sessions):
+        day = TUESDAY - datetime.timedelta(weeks=week)
+        AttendanceFactory(
+            session__activity__school=school,
+            session__date=day,
+            parent=parent,
+            first_time=week == sessions - 1,
+        )
+        AttendanceFactory(
+            session__activity__school=school, session__date=day, parent=None, child=child
+        )
+    EnrolmentFactory(activity__school=school, child=child)
+    return family
+
+
+def test_the_timeline_shows_the_familys_attendance_and_enrolments(school_a):
+    family = _family_history(school_a, 2)
+    _family_history(school_a, 1)
+
+    entries = activity_entries(family)
+
+    assert sorted(entry.kind for entry in entries) == ["activity"] * 4 + ["enrolment"]
+    assert any("eerste keer" in entry.detail for entry in entries)
+    assert entries[0].url.startswith("/activiteiten/")
+
+
+def test_the_timeline_runs_constant_queries(school_a):
+    small = _family_history(school_a, 1)
+    large = _family_history(school_a, 15)
+
+    with CaptureQueriesContext(connection) as few:
+        activity_entries(small)
+    with CaptureQueriesContext(connection) as many:
+        activity_entries(large)
+
+    assert len(few) == len(many) == 2
+
+
+def test_the_provider_is_registered_with_the_core_timeline(school_a):
+    family = _family_history(school_a, 1)
+
+    kinds = {entry.kind for entry in family_timeline(family)}
+
+    assert {"activity", "enrolment"} <= kinds

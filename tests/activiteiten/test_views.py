@@ -1,0 +1,502 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from activiteiten.constants import EnrolmentStatus
+from activiteiten.models import ActiveParentRole, Activity, Attendance, Enrolment, Session
+from familieschool.models import Family
+from tests.activiteiten.factories import (
+    ActiveParentRoleFactory,
+    ActivityFactory,
+    AttendanceFactory,
+    ChildrenProgrammeFactory,
+    EnrolmentFactory,
+    SessionFactory,
+)
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
+
+TUESDAY = datetime.date(2024, 10, 8)
+
+
+def _attendance_url(activity, day=TUESDAY):
+    return reverse("activiteiten:attendance", kwargs={"pk": activity.pk, "day": day.isoformat()})
+
+
+def _no_newcomers(**extra):
+    return {
+        "new-TOTAL_FORMS": "1",
+        "new-INITIAL_FORMS": "0",
+        "new-MIN_NUM_FORMS": "0",
+        "new-MAX_NUM_FORMS": "20",
+        "new-0-first_name": "",
+        "new-0-last_name": "",
+        "new-0-code": "",
+        "new-0-preferred_language": "nl",
+        **extra,
+    }
+
+
+# --- the tablet: a 20-parent coffee morning ------------------------------------------------
+
+
+def _coffee_morning(school, scale: int):
+    """An activity with 20 regulars, plus ``scale`` times the school's history around it."""
+    activity = ActivityFactory(school=school)
+    regulars = [ParentFactory(family=FamilyFactory(school=school)) for _ in range(20)]
+    for week in range(1, scale + 1):
+        session = SessionFactory(activity=activity, date=TUESDAY - datetime.timedelta(weeks=week))
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, parent=parent) for parent in regulars[2:]]
+        )
+    for _ in range(20 * scale):
+        ParentFactory(family=FamilyFactory(school=school))
+    programme = ChildrenProgrammeFactory(school=school, capacity=None)
+    for _ in range(scale):
+        EnrolmentFactory(activity=programme)
+    return activity, regulars
+
+
+def _tablet_round(client, school, scale):
+    activity, regulars = _coffee_morning(school, scale)
+    url = _attendance_url(activity)
+    with CaptureQueriesContext(connection) as get_queries:
+        page = client.get(url)
+    first_timers = [regulars[0].pk, regulars[1].pk]
+    with CaptureQueriesContext(connection) as post_queries:
+        saved = client.post(
+            url,
+            _no_newcomers(
+                parent=[p.pk for p in regulars],
+                first_time=first_timers,
+                anonymous_count="3",
+                topic="",
+                partner_present="",
+            ),
+        )
+    return activity, page, saved, len(get_queries), len(post_queries)
+
+
+def test_a_twenty_parent_coffee_morning_is_one_get_and_one_post(alice_client, school_a):
+    activity, page, saved, _get, _post = _tablet_round(alice_client, school_a, scale=1)
+
+    assert page.status_code == 200
+    regulars_shown = page.context["sheet"].regulars
+    assert len(regulars_shown) == 18
+    assert all(not row.first_time for row in regulars_shown)
+    assert saved.status_code == 302
+    session = Session.objects.get(activity=activity, date=TUESDAY)
+    assert session.attendances.count() == 20
+    assert session.attendances.filter(first_time=True).count() == 2
+    assert session.anonymous_count == 3
+
+
+def test_the_tablet_round_runs_constant_queries_as_the_school_grows(
+    alice_client, school_a, school_b
+):
+    _, _, _, get_small, post_small = _tablet_round(alice_client, school_a, scale=1)
+    from tests.familieschool.factories import UserFactory
+
+    carol = UserFactory(username="carol", schools=[school_b])
+    alice_client.force_login(carol)
+    _, _, saved, get_large, post_large = _tablet_round(alice_client, school_b, scale=10)
+
+    assert saved.status_code == 302
+    assert (get_large, post_large) == (get_small, post_small)
+    assert get_small <= 15
+    assert post_small <= 20
+
+
+def test_parents_who_never_came_are_marked_first_time_by_default(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+    newcomer = ParentFactory(family=FamilyFactory(school=school_a))
+
+    page = alice_client.get(_attendance_url(activity))
+
+    row = next(row for row in page.context["sheet"].others if row.id == newcomer.pk)
+    assert row.first_time is True
+    assert f'name="first_time" value="{newcomer.pk}" id="first-{newcomer.pk}" checked' in (
+        page.content.decode()
+    )
+
+
+def test_a_new_family_is_added_inline_and_counted_as_first_time(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+
+    response = alice_client.post(
+        _attendance_url(activity),
+        _no_newcomers(
+            **{
+                "new-0-first_name": "Hodan",
+                "new-0-last_name": "Abdi",
+                "new-0-code": "",
+                "new-0-preferred_language": "so",
+            },
+            anonymous_count="0",
+        ),
+    )
+
+    assert response.status_code == 302
+    attendance = Attendance.objects.get()
+    assert attendance.first_time is True
+    assert attendance.parent.family.school == school_a
+    assert attendance.parent.preferred_language == "so"
+
+
+def test_a_bad_headcount_shows_a_dutch_error_and_saves_nothing(alice_client, school_a, parent_a):
+    activity = ActivityFactory(school=school_a)
+
+    response = alice_client.post(
+        _attendance_url(activity), _no_newcomers(parent=[parent_a.pk], anonymous_count="-2")
+    )
+
+    assert response.status_code == 200
+    assert "Vul een getal van 0 tot en met 999 in." in response.content.decode()
+    assert not Session.objects.exists()
+    assert f'value="{parent_a.pk}" id="parent-{parent_a.pk}" autocomplete="off" checked' in (
+        response.content.decode()
+    )
+
+
+def test_a_duplicate_family_code_shows_next_to_the_field(alice_client, school_a, family_a):
+    activity = ActivityFactory(school=school_a)
+
+    response = alice_client.post(
+        _attendance_url(activity),
+        _no_newcomers(
+            **{"new-0-first_name": "Sara", "new-0-code": family_a.code}, anonymous_count="1"
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "Er bestaat al een gezin met deze code op deze school." in response.content.decode()
+    assert Family.objects.count() == 1
+    assert not Session.objects.exists()
+
+
+def test_children_of_a_programme_are_ticked_from_the_enrolled(alice_client, school_a):
+    programme = ChildrenProgrammeFactory(school=school_a)
+    enrolled = EnrolmentFactory(activity=programme).child
+    EnrolmentFactory(activity=programme, status=EnrolmentStatus.WAITING)
+    day = datetime.date(2024, 10, 9)
+
+    page = alice_client.get(_attendance_url(programme, day))
+    saved = alice_client.post(
+        _attendance_url(programme, day), _no_newcomers(child=[enrolled.pk], anonymous_count="0")
+    )
+
+    assert [row.id for row in page.context["sheet"].children] == [enrolled.pk]
+    assert saved.status_code == 302
+    assert Attendance.objects.get().child == enrolled
+
+
+# --- scope ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alices_things(school_a, parent_a):
+    activity = ActivityFactory(school=school_a)
+    return {
+        "activity": activity,
+        "session": SessionFactory(activity=activity),
+        "enrolment": EnrolmentFactory(activity__school=school_a),
+        "role": ActiveParentRoleFactory(parent=parent_a),
+    }
+
+
+@pytest.mark.parametrize(
+    "name,key,method",
+    [
+        ("activiteiten:activity-detail", "activity", "get"),
+        ("activiteiten:activity-update", "activity", "get"),
+        ("activiteiten:session-create", "activity", "get"),
+        ("activiteiten:enrolment-list", "activity", "get"),
+        ("activiteiten:session-update", "session", "get"),
+        ("activiteiten:enrolment-update", "enrolment", "get"),
+        ("activiteiten:enrolment-withdraw", "enrolment", "post"),
+        ("activiteiten:role-delete", "role", "post"),
+    ],
+)
+def test_another_schools_records_are_not_found(bob_client, alices_things, name, key, method):
+    url = reverse(name, kwargs={"pk": alices_things[key].pk})
+
+    response = getattr(bob_client, method)(url)
+
+    assert response.status_code == 404
+    assert Enrolment.objects.filter(status=EnrolmentStatus.ENROLLED).count() == 1
+    assert ActiveParentRole.objects.count() == 1
+
+
+def test_another_schools_attendance_page_is_not_found(bob_client, alices_things, parent_a):
+    url = _attendance_url(alices_things["activity"])
+
+    assert bob_client.get(url).status_code == 404
+    assert bob_client.post(url, _no_newcomers(parent=[parent_a.pk])).status_code == 404
+    assert not Attendance.objects.exists()
+
+
+def test_another_schools_parent_roles_are_not_found(bob_client, school_a):
+    url = reverse("activiteiten:role-list", kwargs={"school": school_a.slug})
+
+    assert bob_client.get(url).status_code == 404
+
+
+def test_the_activity_list_shows_only_own_schools(alice_client, school_a, school_b):
+    ActivityFactory(school=school_a, title="Koffie bij A")
+    ActivityFactory(school=school_b, title="Koffie bij B")
+
+    content = alice_client.get(reverse("activiteiten:activity-list")).content.decode()
+
+    assert "Koffie bij A" in content
+    assert "Koffie bij B" not in content
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+def _activity_data(school, **extra):
+    return {
+        "school": school.pk,
+        "type": ActivityFactory.build().type.pk,
+        "title": "Vadergroep",
+        "target_group": "parents",
+        "organiser": "school",
+        "weekday": "4",
+        "start_time": "19:00",
+        "end_time": "21:00",
+        "recurrence": "weekly",
+        "valid_from": "2024-09-06",
+        "public": "on",
+        **extra,
+    }
+
+
+def test_a_coordinator_adds_an_activity_at_her_school(alice_client, school_a):
+    response = alice_client.post(reverse("activiteiten:activity-create"), _activity_data(school_a))
+
+    activity = Activity.objects.get()
+    assert response.status_code == 302
+    assert (activity.school, activity.title, activity.public) == (school_a, "Vadergroep", True)
+
+
+def test_she_cannot_add_an_activity_at_another_school(alice_client, school_b):
+    response = alice_client.post(reverse("activiteiten:activity-create"), _activity_data(school_b))
+
+    assert response.status_code == 200
+    assert not Activity.objects.exists()
+
+
+def test_a_partner_activity_without_partner_gets_a_dutch_error(alice_client, school_a):
+    response = alice_client.post(
+        reverse("activiteiten:activity-create"), _activity_data(school_a, organiser="partner")
+    )
+
+    assert "Kies de partner die deze activiteit organiseert." in response.content.decode()
+    assert not Activity.objects.exists()
+
+
+def test_a_coordinator_changes_the_capacity(alice_client, school_a):
+    programme = ChildrenProgrammeFactory(school=school_a, capacity=1)
+    EnrolmentFactory(activity=programme)
+    waiting = EnrolmentFactory(activity=programme, status=EnrolmentStatus.WAITING)
+    data = _activity_data(
+        school_a,
+        type=programme.type.pk,
+        title=programme.title,
+        target_group="children",
+        capacity="2",
+        signup_required="on",
+    )
+
+    response = alice_client.post(
+        reverse("activiteiten:activity-update", kwargs={"pk": programme.pk}), data
+    )
+
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.status == EnrolmentStatus.ENROLLED
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _grow(school, scale):
+    for _ in range(scale):
+        activity = ActivityFactory(school=school)
+        session = SessionFactory(activity=activity, date=TUESDAY)
+        AttendanceFactory(session=session)
+        EnrolmentFactory(activity__school=school)
+        ActiveParentRoleFactory(parent__family__school=school)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda a, s: reverse("activiteiten:activity-list"),
+        lambda a, s: (
+            reverse("activiteiten:activity-detail", kwargs={"pk": a.pk}) + "?jaar=2024/2025"
+        ),
+        lambda a, s: reverse("activiteiten:enrolment-list", kwargs={"pk": a.pk}) + "?groep=g5",
+        lambda a, s: (
+            reverse("activiteiten:role-list", kwargs={"school": s.slug}) + "?jaar=2024/2025"
+        ),
+        lambda a, s: reverse("activiteiten:public-school", kwargs={"slug": s.slug}),
+        lambda a, s: reverse("activiteiten:public-poster", kwargs={"slug": s.slug}),
+    ],
+)
+def test_pages_run_a_constant_number_of_queries(alice_client, school_a, url):
+    activity = ChildrenProgrammeFactory(school=school_a, capacity=5, target_group="both")
+    _grow(school_a, 1)
+    for week in range(2):
+        session = SessionFactory(activity=activity, date=TUESDAY + datetime.timedelta(weeks=week))
+        AttendanceFactory(session=session)
+        EnrolmentFactory(activity=activity)
+    small = _count_queries(alice_client, url(activity, school_a))
+
+    _grow(school_a, 10)
+    for week in range(2, 22):
+        session = SessionFactory(activity=activity, date=TUESDAY + datetime.timedelta(weeks=week))
+        AttendanceFactory(session=session)
+        EnrolmentFactory(activity=activity)
+
+    assert _count_queries(alice_client, url(activity, school_a)) == small
+
+
+# --- enrolment -----------------------------------------------------------------------------
+
+
+def test_the_coordinator_enrols_a_child_on_a_parents_behalf(alice_client, school_a):
+    programme = ChildrenProgrammeFactory(school=school_a, capacity=1)
+    EnrolmentFactory(activity=programme)
+    child = ChildFactory(family=FamilyFactory(school=school_a), group="g5")
+    url = reverse("activiteiten:enrolment-list", kwargs={"pk": programme.pk})
+
+    listed = alice_client.get(url + "?groep=g5")
+    response = alice_client.post(url, {"child": child.pk, "free_of_charge": "on"})
+
+    assert child in listed.context["candidates_children"]
+    assert response.status_code == 302
+    enrolment = Enrolment.objects.get(child=child)
+    assert enrolment.status == EnrolmentStatus.WAITING
+    assert enrolment.free_of_charge is True
+    assert enrolment.enrolled_by.username == "alice"
+
+
+def test_she_cannot_enrol_a_child_of_another_school(alice_client, school_a, school_b):
+    programme = ChildrenProgrammeFactory(school=school_a)
+    child = ChildFactory(family=FamilyFactory(school=school_b), group="g5")
+    url = reverse("activiteiten:enrolment-list", kwargs={"pk": programme.pk})
+
+    response = alice_client.post(url, {"child": child.pk})
+
+    assert response.status_code == 404
+    assert not Enrolment.objects.exists()
+
+
+def test_withdrawing_moves_the_next_child_up(alice_client, school_a):
+    programme = ChildrenProgrammeFactory(school=school_a, capacity=1)
+    enrolled = EnrolmentFactory(activity=programme)
+    waiting = EnrolmentFactory(activity=programme, status=EnrolmentStatus.WAITING)
+
+    response = alice_client.post(
+        reverse("activiteiten:enrolment-withdraw", kwargs={"pk": enrolled.pk}), follow=True
+    )
+
+    waiting.refresh_from_db()
+    assert waiting.status == EnrolmentStatus.ENROLLED
+    assert "doorgeschoven van de wachtlijst" in response.content.decode()
+
+
+def test_no_list_shows_who_takes_part_for_free(alice_client, school_a):
+    programme = ChildrenProgrammeFactory(school=school_a, capacity=1)
+    free = EnrolmentFactory(activity=programme, free_of_charge=True)
+    EnrolmentFactory(activity=programme, free_of_charge=True, status=EnrolmentStatus.WAITING)
+    AttendanceFactory(session__activity=programme, child=free.child, parent=None)
+    pages = [
+        reverse("activiteiten:enrolment-list", kwargs={"pk": programme.pk}),
+        reverse("activiteiten:activity-detail", kwargs={"pk": programme.pk}) + "?jaar=2024/2025",
+        _attendance_url(programme, datetime.date(2024, 10, 1)),
+        reverse("activiteiten:activity-list"),
+    ]
+
+    for url in pages:
+        content = alice_client.get(url).content.decode().lower()
+        assert "stadspas" not in content, url
+        assert "gratis" not in content, url
+        assert "free_of_charge" not in content, url
+
+
+def test_the_free_mark_is_changed_on_the_enrolment_itself(alice_client, school_a):
+    enrolment = EnrolmentFactory(activity__school=school_a, free_of_charge=True)
+    url = reverse("activiteiten:enrolment-update", kwargs={"pk": enrolment.pk})
+
+    response = alice_client.post(url, {})
+
+    enrolment.refresh_from_db()
+    assert response.status_code == 302
+    assert enrolment.free_of_charge is False
+
+
+# --- active parents ------------------------------------------------------------------------
+
+
+def test_the_coordinator_adds_and_removes_an_active_parent(alice_client, school_a, parent_a):
+    url = reverse("activiteiten:role-list", kwargs={"school": school_a.slug})
+
+    added = alice_client.post(
+        url, {"parent": parent_a.pk, "role": "ontbijt", "school_year": "2024/2025"}
+    )
+    role = ActiveParentRole.objects.get()
+    listed = alice_client.get(url + "?jaar=2024/2025")
+    removed = alice_client.post(reverse("activiteiten:role-delete", kwargs={"pk": role.pk}))
+
+    assert added.status_code == 302
+    assert (role.parent, role.role, role.school_year) == (parent_a, "ontbijt", "2024/2025")
+    assert "Fatima El Amrani" in listed.content.decode()
+    assert removed.status_code == 302
+    assert not ActiveParentRole.objects.exists()
+
+
+def test_a_bad_school_year_gets_a_dutch_error(alice_client, school_a, parent_a):
+    url = reverse("activiteiten:role-list", kwargs={"school": school_a.slug})
+
+    response = alice_client.post(
+        url, {"parent": parent_a.pk, "role": "ontbijt", "school_year": "2024-2025"}
+    )
+
+    assert response.status_code == 200
+    assert not ActiveParentRole.objects.exists()
+    assert "school_year" in response.context["form"].errors
+
+
+def test_a_parent_of_another_school_cannot_get_a_role_here(alice_client, school_a, school_b):
+    stranger = ParentFactory(family=FamilyFactory(school=school_b))
+    url = reverse("activiteiten:role-list", kwargs={"school": school_a.slug})
+
+    response = alice_client.post(
+        url, {"parent": stranger.pk, "role": "ontbijt", "school_year": "2024/2025"}
+    )
+
+    assert response.status_code == 200
+    assert not ActiveParentRole.objects.exists()
+
+
+def test_the_roles_menu_goes_to_the_first_school(alice_client, school_a):
+    response = alice_client.get(reverse("activiteiten:role-home"))
+
+    assert response.url == reverse("activiteiten:role-list", kwargs={"school": school_a.slug})
+
+
+def test_today_is_offered_for_attendance_on_the_activity_page(alice_client, school_a):
+    today = timezone.localdate()
+    activity = ActivityFactory(school=school_a, weekday=today.weekday(), valid_from=today)
+
+    page = alice_client.get(reverse("activiteiten:activity-detail", kwargs={"pk": activity.pk}))
+
+    assert page.context["today_row"].day == today
