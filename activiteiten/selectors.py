@@ -128,6 +128,36 @@ class AttendanceSheet:
         return sum(1 for row in people if row.checked)
 
 
+def _parent_rows(activity, day, present, checked_parents, first_time):
+    """The school's parents, split into those who came lately and the others."""
+    came_before = set(
+        Attendance.objects.filter(
+            session__activity=activity,
+            session__date__lt=day,
+            session__date__gte=day - REGULARS_WINDOW,
+            parent__isnull=False,
+        ).values_list("parent_id", flat=True)
+    )
+    seen_at_school = set(
+        Attendance.objects.filter(
+            session__activity__school=activity.school_id,
+            session__date__lt=day,
+            parent__isnull=False,
+        ).values_list("parent_id", flat=True)
+    )
+    regulars, others = [], []
+    for parent in school_parents(activity.school):
+        if checked_parents is not None:
+            checked = parent.pk in checked_parents
+            is_first = parent.pk in first_time
+        else:
+            checked = parent.pk in present
+            is_first = present.get(parent.pk, parent.pk not in seen_at_school)
+        row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
+        (regulars if parent.pk in came_before or checked else others).append(row)
+    return regulars, others
+
+
 def attendance_sheet(
     activity: Activity,
     day: date,
@@ -156,34 +186,11 @@ def attendance_sheet(
                 present_parents[parent_id] = was_first
             else:
                 present_children.add(child_id)
-    came_before = set(
-        Attendance.objects.filter(
-            session__activity=activity,
-            session__date__lt=day,
-            session__date__gte=day - REGULARS_WINDOW,
-            parent__isnull=False,
-        ).values_list("parent_id", flat=True)
-    )
-    seen_at_school = set(
-        Attendance.objects.filter(
-            session__activity__school=school, session__date__lt=day, parent__isnull=False
-        ).values_list("parent_id", flat=True)
-    )
-    parents = (
-        Parent.objects.filter(family__school=school, family__anonymised_at__isnull=True)
-        .select_related("family")
-        .order_by("first_name", "last_name", "id")
-    )
     regulars, others = [], []
-    for parent in parents:
-        if checked_parents is not None:
-            checked = parent.pk in checked_parents
-            is_first = parent.pk in (first_time or ())
-        else:
-            checked = parent.pk in present_parents
-            is_first = present_parents.get(parent.pk, parent.pk not in seen_at_school)
-        row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
-        (regulars if parent.pk in came_before or checked else others).append(row)
+    if activity.for_parents:
+        regulars, others = _parent_rows(
+            activity, day, present_parents, checked_parents, first_time or ()
+        )
 
     children = []
     if activity.for_children:

@@ -18,8 +18,10 @@ from familieschool.access import (
     record_schools_for,
     role_required,
 )
+from familieschool.constants import AuditAction
 from familieschool.models import Child, Parent, School
 from familieschool.schoolyear import SchoolYear
+from familieschool.services import audit_log_record
 
 from . import selectors, services
 from .filters import ActivityFilter
@@ -333,6 +335,11 @@ def _enrolment(request, pk):
 def enrolment_update(request, pk):
     """One enrolment: whether the child or parent takes part for free (never in a list)."""
     enrolment = _enrolment(request, pk)
+    person = enrolment.child or enrolment.parent
+    if request.method == "GET":
+        audit_log_record(
+            user=request.user, action=AuditAction.VIEW, obj=enrolment, family=person.family
+        )
     form = EnrolmentUpdateForm(
         _posted(request), initial={"free_of_charge": enrolment.free_of_charge}
     )

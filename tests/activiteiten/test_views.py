@@ -500,3 +500,28 @@ def test_today_is_offered_for_attendance_on_the_activity_page(alice_client, scho
     page = alice_client.get(reverse("activiteiten:activity-detail", kwargs={"pk": activity.pk}))
 
     assert page.context["today_row"].day == today
+
+
+def test_opening_an_enrolment_is_logged(alice_client, school_a):
+    from familieschool.constants import AuditAction
+    from familieschool.models import AuditLog
+
+    enrolment = EnrolmentFactory(activity__school=school_a)
+
+    alice_client.get(reverse("activiteiten:enrolment-update", kwargs={"pk": enrolment.pk}))
+
+    entry = AuditLog.objects.get(action=AuditAction.VIEW)
+    assert (entry.object_type, entry.object_id, entry.family_id) == (
+        "activiteiten.enrolment",
+        enrolment.pk,
+        enrolment.child.family_id,
+    )
+
+
+def test_a_childrens_programme_lists_no_parents(alice_client, school_a, parent_a):
+    programme = ChildrenProgrammeFactory(school=school_a)
+
+    page = alice_client.get(_attendance_url(programme, datetime.date(2024, 10, 9)))
+
+    assert page.context["sheet"].others == []
+    assert "Fatima" not in page.content.decode()
