@@ -37,7 +37,12 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTIFY = "servicepunt.tasks.notify_referral_created"
 SEPARATOR = "-" * 79
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the flush after this test must leave the migrations' rows for the next
+# transactional test to restore (Django recreates them only for tests that ask for it).
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def free_port() -> int:
