@@ -182,3 +182,13 @@ def test_a_parent_who_opted_out_before_the_task_ran_gets_nothing(
     for callback in callbacks:
         callback()
     assert mailoutbox == []
+
+
+def test_by_default_it_reminds_of_tomorrows_activities(
+    huiswerkklas, mailoutbox, run_on_commit, monkeypatch
+):
+    monkeypatch.setattr(timezone, "localdate", lambda *args: DAY - timedelta(days=1))
+    parent_with_enrolled_child(huiswerkklas)
+    with run_on_commit():
+        assert send_activity_reminders.apply().get() == 1
+    assert "dinsdag 12 maart" in mailoutbox[0].subject

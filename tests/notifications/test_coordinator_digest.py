@@ -124,3 +124,9 @@ def test_the_digest_goes_out_once_a_day(records, mailoutbox, run_on_commit, toda
     assert len(mailoutbox) == 2
     run(run_on_commit, today + timedelta(days=1))
     assert len(mailoutbox) == 4
+
+
+def test_by_default_the_digest_is_about_today(records, mailoutbox, run_on_commit):
+    with run_on_commit():
+        assert send_coordinator_digests.apply().get() == 2
+    assert len(mailoutbox) == 2

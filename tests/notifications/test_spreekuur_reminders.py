@@ -110,3 +110,14 @@ def test_two_spreekuren_on_one_day_make_one_email(
     assert "De Schakel" in email.body
     assert "OBO Spoorzicht" in email.body
     assert "0 afspraken" in email.body
+
+
+def test_by_default_it_reminds_of_tomorrows_spreekuren(
+    staffed, mailoutbox, run_on_commit, monkeypatch
+):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args: DAY - timedelta(days=1))
+    with run_on_commit():
+        assert send_spreekuur_reminders.apply().get() == 1
+    assert "dinsdag 12 maart" in mailoutbox[0].subject
