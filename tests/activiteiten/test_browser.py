@@ -1,0 +1,93 @@
+"""The attendance page in a real Chromium on a tablet: a 20-parent coffee morning."""
+
+import datetime
+import os
+
+import pytest
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+from activiteiten.models import Attendance, Session
+from tests.activiteiten.factories import ActivityFactory
+from tests.familieschool.factories import FamilyFactory, ParentFactory
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+TUESDAY = datetime.date(2024, 10, 8)
+
+
+@pytest.fixture
+def page(live_server, settings, alice):
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    client = Client()
+    client.force_login(alice)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport={"width": 1024, "height": 768},
+            has_touch=True,
+            locale="nl-NL",
+        )
+        context.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def test_a_coffee_morning_of_twenty_parents_takes_one_tap_each(page, school_a):
+    activity = ActivityFactory(school=school_a)
+    last_week = Session.objects.create(activity=activity, date=TUESDAY - datetime.timedelta(7))
+    regulars = [
+        ParentFactory(family=FamilyFactory(school=school_a), first_name=f"Ouder{n:02d}")
+        for n in range(19)
+    ]
+    Attendance.objects.bulk_create(Attendance(session=last_week, parent=p) for p in regulars)
+    newcomer = ParentFactory(
+        family=FamilyFactory(school=school_a), first_name="Zeynep", last_name="Kaya"
+    )
+    taps = []
+
+    def tap(locator):
+        taps.append(locator)
+        locator.tap()
+
+    page.goto(f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/")
+    assert not page.get_by_text("Zeynep Kaya").is_visible()
+    for parent in regulars:
+        tap(page.locator(f"label[for='parent-{parent.pk}']"))
+    page.fill("#attendance-search", "zey")
+    taps.append("search")
+    tap(page.locator(f"label[for='parent-{newcomer.pk}']"))
+    for _ in range(3):
+        tap(page.locator("[data-step='1']"))
+    assert page.locator("#present-count").inner_text() == "20"
+    assert page.locator(f"#first-{newcomer.pk}").is_checked()
+    tap(page.locator("#attendance-form .attendance-bar button[type=submit]"))
+    page.wait_for_url(f"**/activiteiten/{activity.pk}/")
+
+    session = Session.objects.get(activity=activity, date=TUESDAY)
+    assert session.attendances.count() == 20
+    assert list(session.attendances.filter(first_time=True).values_list("parent", flat=True)) == [
+        newcomer.pk
+    ]
+    assert session.anonymous_count == 3
+    assert len(taps) == 25
