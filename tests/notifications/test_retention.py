@@ -395,3 +395,17 @@ def test_the_core_modules_import_no_app():
             for alias in node.names
         }
         assert not imported & {"servicepunt", "partners", "activiteiten", "rapportage"}, name
+
+
+def test_the_job_runs_the_same_number_of_queries_for_1_or_10_families(school_a, partner_p):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(count: int, prefix: str) -> int:
+        for n in range(count):
+            make_family(school_a, partner_p, CUTOFF - timedelta(days=1), code=f"{prefix}{n}")
+        with CaptureQueriesContext(connection) as captured:
+            assert retention_apply(today=TODAY)["families"] == count
+        return len(captured)
+
+    assert queries_for(1, "one-") == queries_for(10, "ten-")
