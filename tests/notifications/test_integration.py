@@ -162,6 +162,8 @@ class Worker:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+
+    def wait_until_ready(self) -> None:
         wait_for(lambda: " ready." in self.output(), timeout=60, what="the worker to start")
 
     def output(self) -> str:
@@ -204,8 +206,8 @@ class Worker:
 @pytest.fixture
 def redis_server(tmp_path):
     server = RedisServer(tmp_path)
-    server.start()
     try:
+        server.start()
         yield server
     finally:
         server.stop()
@@ -217,6 +219,7 @@ def worker(transactional_db, redis_server, tmp_path, settings):
     settings.CELERY_BROKER_URL = redis_server.url
     process = Worker(redis_server.url, tmp_path)
     try:
+        process.wait_until_ready()
         yield process
     finally:
         process.stop()
