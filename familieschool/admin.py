@@ -6,11 +6,13 @@ from .models import (
     AuditLog,
     Child,
     Family,
+    OutboxMessage,
     Parent,
     PartnerOrganisation,
     School,
     SchoolBoard,
     SchoolYearFigures,
+    SentLog,
     User,
 )
 
@@ -85,6 +87,31 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["task_name", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter), "task_name"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(SentLog)
+class SentLogAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "key", "sent_at"]
+    list_filter = ["kind"]
+    date_hierarchy = "sent_at"
 
     def has_delete_permission(self, request, obj=None):
         return False

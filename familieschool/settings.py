@@ -158,6 +158,11 @@ MIN_CELL_COUNT = env.int("MIN_CELL_COUNT", default=5)
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 # A referral without a status change for this many days shows in the coordinator's digest.
 REFERRAL_STALE_DAYS = env.int("REFERRAL_STALE_DAYS", default=14)
+# Parents of activities without sign-up who came in this many days get reminders.
+REMINDER_ATTENDANCE_DAYS = env.int("REMINDER_ATTENDANCE_DAYS", default=90)
+# Sent outbox rows and sent-log rows are removed after these many days.
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
+SENT_LOG_KEEP_DAYS = env.int("SENT_LOG_KEEP_DAYS", default=90)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)

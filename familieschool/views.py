@@ -42,4 +42,9 @@ def healthz(request):
         except Exception:
             checks["broker"] = "error"
     healthy = all(value == "ok" for value in checks.values())
+    if checks["database"] == "ok":
+        from .outbox import pending_summary
+
+        # Information only: the portal keeps working while the outbox waits for the broker.
+        checks["outbox_pending"] = pending_summary()["pending"]
     return JsonResponse(checks, status=200 if healthy else 503)

@@ -14,7 +14,7 @@ def test_healthz_reports_the_database(client, settings):
     settings.CELERY_BROKER_URL = ""
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "outbox_pending": 0}
 
 
 @pytest.mark.django_db
@@ -22,7 +22,7 @@ def test_healthz_fails_when_the_broker_is_unreachable(client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
-    assert response.json() == {"database": "ok", "broker": "error"}
+    assert response.json() == {"database": "ok", "broker": "error", "outbox_pending": 0}
 
 
 @pytest.mark.integration
@@ -31,7 +31,7 @@ def test_healthz_reports_a_running_broker(client, settings):
     # make test starts a real Redis and exports its URL.
     settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
     response = client.get(reverse("healthz"))
-    assert response.json() == {"database": "ok", "broker": "ok"}
+    assert response.json() == {"database": "ok", "broker": "ok", "outbox_pending": 0}
 
 
 @pytest.mark.django_db
