@@ -5,9 +5,13 @@ from .models import Activity, ActivityType, FundingSource, Session
 
 @admin.register(ActivityType)
 class ActivityTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "sort_order"]
-    list_editable = ["sort_order"]
+    list_display = ["code", "name", "sort_order"]
+    list_editable = ["name", "sort_order"]
     search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Code refers to the stable codes (koffieochtend, verlengde_schooldag) the app relies on.
+        return ["code"] if obj is not None else []
 
 
 @admin.register(FundingSource)

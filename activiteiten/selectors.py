@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from familieschool.access import in_user_schools, record_schools_for
+from familieschool.access import get_for_user, in_user_schools, record_schools_for
 from familieschool.models import Child, Family, Parent, School
 from familieschool.recurrence import occurrences
 
@@ -19,12 +19,15 @@ __all__ = [
     "activity_calendar",
     "attendance_sheet",
     "closed_days",
+    "closed_days_by_school",
     "enrolment_candidates",
     "enrolment_lists",
     "active_roles",
     "public_month",
     "sessions_on",
     "session_counts",
+    "school_parents",
+    "user_school",
 ]
 
 # How far back the "came before" list of the attendance page looks: the regulars of this term.
@@ -238,14 +241,6 @@ class EnrolmentLists:
     enrolled: list[Enrolment]
     waiting: list[Enrolment]
 
-    @property
-    def enrolled_ids(self) -> set[tuple[str, int]]:
-        return {_who(enrolment) for enrolment in self.enrolled + self.waiting}
-
-
-def _who(enrolment: Enrolment) -> tuple[str, int]:
-    return ("child", enrolment.child_id) if enrolment.child_id else ("parent", enrolment.parent_id)
-
 
 def enrolment_lists(activity: Activity, *, group: str = "") -> EnrolmentLists:
     """Who is enrolled and who waits (in order of request), optionally for one group."""
@@ -317,8 +312,6 @@ def school_parents(school: School) -> QuerySet[Parent]:
 
 def user_school(user, slug: str) -> School:
     """One of the user's own schools by slug; any other school is a 404."""
-    from familieschool.access import get_for_user
-
     return get_for_user(record_schools_for(user), slug=slug)
 
 
@@ -356,6 +349,7 @@ class PublicMonth:
 
 
 def month_bounds(day: date) -> tuple[date, date]:
+    """The first and last day of the month of ``day``."""
     first = day.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     return first, last

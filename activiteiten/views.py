@@ -18,12 +18,13 @@ from familieschool.access import (
     record_schools_for,
     role_required,
 )
-from familieschool.constants import AuditAction
+from familieschool.constants import AuditAction, ChildGroup
 from familieschool.models import Child, Parent, School
 from familieschool.schoolyear import SchoolYear
 from familieschool.services import audit_log_record
 
 from . import selectors, services
+from .constants import EnrolmentStatus
 from .filters import ActivityFilter
 from .forms import (
     ActiveRoleForm,
@@ -292,7 +293,7 @@ def enrolment_list(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             name = str(child.first_name or child) if child else parent.display_name
-            if enrolment.status == "enrolled":
+            if enrolment.status == EnrolmentStatus.ENROLLED:
                 messages.success(request, _("%(name)s is enrolled.") % {"name": name})
             else:
                 messages.info(request, _("%(name)s is on the waiting list.") % {"name": name})
@@ -316,8 +317,6 @@ def enrolment_list(request, pk):
 
 
 def _group_choices(activity):
-    from familieschool.constants import ChildGroup
-
     allowed = activity.groups or [value for value in ChildGroup.values if value != "other"]
     return [(value, label) for value, label in ChildGroup.choices if value in allowed]
 
