@@ -91,3 +91,20 @@ def test_a_coffee_morning_of_twenty_parents_takes_one_tap_each(page, school_a):
     ]
     assert session.anonymous_count == 3
     assert len(taps) == 25
+
+
+@pytest.mark.parametrize("language", ["nl", "ar"])
+def test_the_poster_prints_on_one_a4_page(page, school_a, language):
+    import re
+
+    from django.utils import timezone
+
+    start = timezone.localdate().replace(day=1) - datetime.timedelta(days=30)
+    for weekday, title in enumerate(["Koffieochtend", "Taalles", "Vadergroep", "Huiswerkklas"]):
+        ActivityFactory(school=school_a, title=title, weekday=weekday, valid_from=start)
+
+    page.goto(f"/activiteiten/publiek/{school_a.slug}/poster/?taal={language}")
+    pdf = page.pdf(prefer_css_page_size=True)
+
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    assert page.locator("svg.qr-code").count() == 1
