@@ -1,8 +1,122 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from familieschool.access import COORDINATOR, PROJECT_LEADER, role_required
+from familieschool.access import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    PROJECT_LEADER,
+    boards_for,
+    role_of,
+    role_required,
+)
+
+from .dashboard import dashboard_data
+from .exports import reach_export
+from .forms import FreezeForm, ReachExportForm, ReachFilterForm
+from .reach import reach_report
+from .selectors import min_cell_for, report_scope, snapshot_list, snapshot_years
+from .services import reach_snapshot_create
+
+
+def _scope(request):
+    return report_scope(
+        request.user,
+        board_id=request.GET.get("bestuur"),
+        school_ids=request.GET.getlist("school"),
+    )
 
 
 @role_required(PROJECT_LEADER, COORDINATOR)
 def dashboard(request):
-    return render(request, "rapportage/dashboard.html")
+    """Key figures per school with last year's change, charts and the downloads."""
+    schools, board = _scope(request)
+    frozen = snapshot_years()
+    form = ReachFilterForm(
+        request.GET if "schooljaar" in request.GET else None, snapshot_years=frozen
+    )
+    year = form.school_year()
+    report = reach_report(year, schools=schools, min_cell=min_cell_for(request.user))
+    query = {"schooljaar": year.label}
+    if board is not None:
+        query["bestuur"] = board.pk
+    boards = list(boards_for(request.user))
+    return render(
+        request,
+        "rapportage/reach_dashboard.html",
+        {
+            "form": form,
+            "report": report,
+            "year": year,
+            "boards": boards if len(boards) > 1 else [],
+            "board": board,
+            "download_query": urlencode(query),
+            "can_freeze": role_of(request.user) == PROJECT_LEADER,
+            "year_ended": year.end < timezone.localdate(),
+            **dashboard_data(report),
+        },
+    )
+
+
+@role_required(PROJECT_LEADER, COORDINATOR)
+def export(request):
+    """The dashboard's figures as a CSV or XLSX download (from the snapshot when frozen)."""
+    schools, _board = _scope(request)
+    form = ReachExportForm(request.GET, snapshot_years=snapshot_years())
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("rapportage:dashboard")
+    result = reach_export(
+        school_year=form.school_year(),
+        schools=schools,
+        min_cell=min_cell_for(request.user),
+        fmt=form.cleaned_data["formaat"],
+    )
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response
+
+
+@role_required(PROJECT_LEADER, ADMINISTRATOR)
+def snapshots(request):
+    """The frozen school years, and the form to freeze one that has ended."""
+    frozen = snapshot_years()
+    return render(
+        request,
+        "rapportage/reachsnapshot_list.html",
+        {"snapshots": snapshot_list(), "form": FreezeForm(snapshot_years=frozen)},
+    )
+
+
+@require_POST
+@role_required(PROJECT_LEADER, ADMINISTRATOR)
+def snapshot_create(request):
+    """Freeze a school year's figures for every school."""
+    frozen = snapshot_years()
+    form = FreezeForm(request.POST, snapshot_years=frozen)
+    if form.is_valid():
+        year = form.cleaned_data["schooljaar"]
+        try:
+            reach_snapshot_create(school_year=year, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error("schooljaar", message)
+        else:
+            messages.success(
+                request, _("The figures of %(year)s are frozen.") % {"year": year.label}
+            )
+            return redirect(reverse("rapportage:snapshots"))
+    return render(
+        request,
+        "rapportage/reachsnapshot_list.html",
+        {"snapshots": snapshot_list(), "form": form},
+        status=400,
+    )

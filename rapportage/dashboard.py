@@ -1,0 +1,143 @@
+"""The dashboard's tables and chart data, shaped from a report's rows (no queries but two
+small lookups of theme and activity-type names)."""
+
+from datetime import date
+
+from django.utils.formats import date_format
+
+from activiteiten.models import ActivityType
+from servicepunt.models import Theme
+
+from .reach import (
+    BY_CODE,
+    INDICATORS,
+    LEVEL_SCHOOL,
+    MONTHS,
+    TOTAL,
+    ReachReport,
+    ReachRow,
+    month_labels,
+)
+
+KEY_INDICATORS = [indicator for indicator in INDICATORS if indicator.key]
+DETAIL_INDICATORS = [
+    "contacten_per_thema",
+    "doorverwijzingen",
+    "doorverwijzingen_afgerond",
+    "bijeenkomsten",
+    "deelnames",
+    "deelnemers_uniek",
+]
+
+
+def _chart_value(row: ReachRow | None):
+    if row is None or row.shown is None:
+        return None
+    return float(row.shown) if row.is_percentage else int(row.shown)
+
+
+def _month_name(label: str) -> str:
+    year, month = label.split("-")
+    return date_format(date(int(year), int(month), 1), "M Y")
+
+
+def dashboard_data(report: ReachReport) -> dict:
+    """Key figures per school with their change, detail tables and the three charts."""
+    year = report.school_year
+    by_key = {row.key: row for row in report.rows}
+    previous = {row.key: row for row in report.previous_rows}
+    entities = list(dict.fromkeys((row.school, row.level) for row in report.rows))
+    school_names = [name for name, level in entities if level == LEVEL_SCHOOL]
+
+    key_rows = []
+    for name, level in entities:
+        cells = []
+        for indicator in KEY_INDICATORS:
+            row = by_key.get((name, indicator.code, ""))
+            cells.append({"row": row, "change": report.change(row) if row else None})
+        key_rows.append({"name": name, "level": level, "cells": cells})
+
+    themes = dict(Theme.objects.values_list("code", "name"))
+    types = dict(ActivityType.objects.values_list("code", "name"))
+    names = {"contacten_per_thema": themes, "bijeenkomsten": types, "deelnames": types}
+    names["deelnemers_uniek"] = types
+
+    details = []
+    for code in DETAIL_INDICATORS:
+        categories = list(
+            dict.fromkeys(
+                row.category
+                for row in report.rows
+                if row.indicator == code and row.school == TOTAL and row.category
+            )
+        )
+        details.append(
+            {
+                "indicator": BY_CODE[code],
+                "columns": [name for name, _level in entities],
+                "rows": [
+                    {
+                        "category": names.get(code, {}).get(category, category),
+                        "cells": [by_key.get((name, code, category)) for name, _level in entities],
+                    }
+                    for category in categories
+                ],
+            }
+        )
+
+    this_months = month_labels(year)
+    last_months = month_labels(year.previous())
+    theme_rows = [
+        row for row in report.rows if row.indicator == "contacten_per_thema" and row.school == TOTAL
+    ]
+
+    def chart(labels, datasets):
+        return {
+            "labels": labels,
+            "datasets": [{"label": label, "cells": cells} for label, cells in datasets],
+            "rows": [
+                {"label": text, "cells": [cells[i] for _label, cells in datasets]}
+                for i, text in enumerate(labels)
+            ],
+        }
+
+    charts = {
+        "schools": chart(
+            school_names,
+            [
+                (year.label, [by_key.get((n, "gezinnen_bereikt", "")) for n in school_names]),
+                (
+                    year.previous().label,
+                    [previous.get((n, "gezinnen_bereikt", "")) for n in school_names],
+                ),
+            ],
+        ),
+        "themes": chart(
+            [themes.get(row.category, row.category) for row in theme_rows],
+            [(year.label, theme_rows)],
+        ),
+        "months": chart(
+            [_month_name(label) for label in this_months],
+            [
+                (year.label, [by_key.get((TOTAL, MONTHS, m)) for m in this_months]),
+                (year.previous().label, [previous.get((TOTAL, MONTHS, m)) for m in last_months]),
+            ],
+        ),
+    }
+    chart_json = {
+        name: {
+            "labels": data["labels"],
+            "datasets": [
+                {"label": d["label"], "data": [_chart_value(cell) for cell in d["cells"]]}
+                for d in data["datasets"]
+            ],
+        }
+        for name, data in charts.items()
+    }
+    return {
+        "key_indicators": KEY_INDICATORS,
+        "key_rows": key_rows,
+        "details": details,
+        "charts": charts,
+        "chart_json": chart_json,
+    }

@@ -1,0 +1,322 @@
+"""The reach figures as CSV or XLSX; the dashboard download and `export_reach` both call
+``reach_export``.
+
+CSV (a stable format for other programs): UTF-8, comma, the header
+``schooljaar,school,indicator,categorie,waarde`` and one row per figure of the chosen year.
+``school`` is the school's name, ``bestuur: <name>`` for a board or ``totaal``; ``categorie`` is
+empty where it does not apply (for referrals, sessions and attendance the empty category is
+the sum of the categories); ``waarde`` is a number with a dot as decimal mark, ``<K`` when it is
+hidden to protect small counts, or empty for a percentage of an unknown pupil or family count.
+A frozen year ends with one extra row ``<year>,totaal,vastgelegd,<date frozen>,1`` and its file
+name ends in ``_vastgelegd``.
+
+XLSX (for people): an overview sheet with the key figures per school and the change against the
+previous year, then one sheet per group of figures; a note on the overview sheet says whether
+the figures are frozen.
+"""
+
+import csv
+import io
+import logging
+from dataclasses import dataclass
+
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from activiteiten.models import ActivityType
+from servicepunt.models import Theme
+
+from .reach import (
+    BY_CODE,
+    GROUPS,
+    INDICATORS,
+    LEVEL_SCHOOL,
+    TOTAL,
+    ReachReport,
+    ReachRow,
+    reach_report,
+)
+
+__all__ = ["CSV_HEADER", "FORMATS", "FROZEN_INDICATOR", "ReachExport", "reach_export"]
+
+logger = logging.getLogger(__name__)
+
+CSV_HEADER = ["schooljaar", "school", "indicator", "categorie", "waarde"]
+FORMATS = ("csv", "xlsx")
+FROZEN_INDICATOR = "vastgelegd"
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class ReachExport:
+    content: bytes
+    filename: str
+    content_type: str
+    rows: int
+    frozen: bool
+
+
+def reach_export(*, school_year, schools=None, min_cell: int = 0, fmt: str = "csv") -> ReachExport:
+    """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    report = reach_report(school_year, schools=schools, min_cell=min_cell, previous=fmt == "xlsx")
+    with translation.override("nl"):
+        content = _csv(report) if fmt == "csv" else _xlsx(report)
+    stem = f"bereik_{report.school_year.label.replace('/', '-')}"
+    if report.is_frozen:
+        stem += "_vastgelegd"
+    export = ReachExport(
+        content=content,
+        filename=f"{stem}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+        rows=len(report.rows),
+        frozen=report.is_frozen,
+    )
+    logger.info(
+        "reach export %s %s: %d schools, %d rows, %d hidden, min_cell %d, frozen %s",
+        report.school_year.label,
+        fmt,
+        sum(row.level == LEVEL_SCHOOL for row in report.rows if row.indicator == "contacten"),
+        export.rows,
+        sum(row.hidden for row in report.rows),
+        min_cell,
+        export.frozen,
+    )
+    return export
+
+
+def _csv(report: ReachReport) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in report.rows:
+        writer.writerow([row.school_year, row.school, row.indicator, row.category, row.waarde])
+    if report.is_frozen:
+        frozen_on = timezone.localtime(report.frozen_at).date().isoformat()
+        writer.writerow([report.school_year.label, TOTAL, FROZEN_INDICATOR, frozen_on, 1])
+    return out.getvalue().encode("utf-8")
+
+
+# --- XLSX --------------------------------------------------------------------------------
+
+COUNT_FORMAT = "#,##0"
+CHANGE_FORMAT = "+#,##0;-#,##0;0"
+PERCENT_FORMAT = "0.0%"
+POINTS_FORMAT = '+0.0" pp";-0.0" pp";0.0" pp"'
+
+
+def _cell_value(row: ReachRow | None, value):
+    """What goes into a cell: a number, the ``<K`` text, or nothing."""
+    if row is None:
+        return None
+    if row.hidden:
+        return row.waarde
+    if value is None:
+        return None
+    if row.is_percentage:
+        return float(value) / 100
+    return int(value)
+
+
+def _write(sheet, row_number: int, column: int, value, number_format: str, bold=False):
+    from openpyxl.styles import Alignment, Font
+
+    cell = sheet.cell(row=row_number, column=column, value=value)
+    if isinstance(value, str):
+        cell.alignment = Alignment(horizontal="right")
+    else:
+        cell.number_format = number_format
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _header(sheet, row_number: int, labels: list[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for column, label in enumerate(labels, start=1):
+        cell = sheet.cell(row=row_number, column=column, value=label)
+        cell.font = Font(bold=True)
+        cell.fill = fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _widths(sheet, widths: dict[int, float]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
+    """Readable names for theme and activity-type codes (2 queries)."""
+    themes = dict(Theme.objects.values_list("code", "name"))
+    types = dict(ActivityType.objects.values_list("code", "name"))
+    names = {}
+    for row in report.rows:
+        if row.indicator == "contacten_per_thema":
+            names[(row.indicator, row.category)] = themes.get(row.category, row.category)
+        elif row.indicator in ("bijeenkomsten", "deelnames", "deelnemers_uniek"):
+            names[(row.indicator, row.category)] = types.get(row.category, row.category)
+    return names
+
+
+def _notes(report: ReachReport) -> list[str]:
+    notes = []
+    if report.min_cell > 1:
+        notes.append(
+            _(
+                "Counts from 1 to %(below)s are shown as <%(k)s; a second count or a total can be "
+                "hidden the same way, so that no small count can be worked out."
+            )
+            % {"below": report.min_cell - 1, "k": report.min_cell}
+        )
+    else:
+        notes.append(_("Exact counts: small counts are not hidden."))
+    if report.is_frozen:
+        notes.append(
+            _(
+                "Frozen on %(date)s: these figures come from the snapshot of that day and no "
+                "longer change."
+            )
+            % {"date": date_format(timezone.localtime(report.frozen_at), "DATETIME_FORMAT")}
+        )
+    else:
+        notes.append(
+            _("Not frozen: the current figures of %(date)s.")
+            % {"date": date_format(timezone.localtime(), "DATETIME_FORMAT")}
+        )
+    notes.append(
+        _(
+            "Change: against school year %(year)s (in percentage points for percentages). "
+            "Empty categories mean: all categories together."
+        )
+        % {"year": report.school_year.previous().label}
+    )
+    return notes
+
+
+def _xlsx(report: ReachReport) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    year = report.school_year.label
+    previous_year = report.school_year.previous().label
+    workbook = Workbook()
+    overview = workbook.active
+    overview.title = _("Overview")[:31]
+    overview.cell(row=1, column=1, value=_("Reach figures %(year)s") % {"year": year}).font = Font(
+        bold=True, size=14
+    )
+    notes = _notes(report)
+    for offset, note in enumerate(notes, start=2):
+        overview.cell(row=offset, column=1, value=note)
+    header_row = len(notes) + 3
+
+    key_indicators = [indicator for indicator in INDICATORS if indicator.key]
+    labels = [_("School")]
+    for indicator in key_indicators:
+        labels += [str(indicator.label), _("Change")]
+    _header(overview, header_row, labels)
+    by_key = {row.key: row for row in report.rows}
+    entities = list(dict.fromkeys((row.school, row.level) for row in report.rows))
+    for offset, (name, level) in enumerate(entities, start=1):
+        row_number = header_row + offset
+        overview.cell(row=row_number, column=1, value=name).font = Font(bold=level != LEVEL_SCHOOL)
+        for index, indicator in enumerate(key_indicators):
+            row = by_key.get((name, indicator.code, ""))
+            column = 2 + 2 * index
+            _write(
+                overview,
+                row_number,
+                column,
+                _cell_value(row, row.value if row else None),
+                PERCENT_FORMAT if indicator.is_percentage else COUNT_FORMAT,
+                bold=level != LEVEL_SCHOOL,
+            )
+            change = report.change(row) if row else None
+            if change is not None:
+                _write(
+                    overview,
+                    row_number,
+                    column + 1,
+                    float(change) if indicator.is_percentage else int(change),
+                    POINTS_FORMAT if indicator.is_percentage else CHANGE_FORMAT,
+                )
+    overview.freeze_panes = overview.cell(row=header_row + 1, column=2)
+    overview.row_dimensions[header_row].height = 60
+    _widths(
+        overview,
+        {1: max(12, *(len(name) + 2 for name, _level in entities))}
+        | {column: 14 if column % 2 == 0 else 10 for column in range(2, len(labels) + 1)},
+    )
+
+    names = _category_names(report)
+    for group, group_label in GROUPS.items():
+        sheet = workbook.create_sheet(str(group_label)[:31])
+        _header(
+            sheet,
+            1,
+            [_("School"), _("Figure"), _("Category"), year, previous_year, _("Change"), _("Code")],
+        )
+        number = 1
+        longest = {1: 10, 2: 10, 3: 10}
+        for row in report.rows:
+            indicator = BY_CODE[row.indicator]
+            if indicator.group != group:
+                continue
+            number += 1
+            category = names.get((row.indicator, row.category), row.category)
+            before = report.previous(row)
+            value_format = PERCENT_FORMAT if indicator.is_percentage else COUNT_FORMAT
+            sheet.cell(row=number, column=1, value=row.school).font = Font(
+                bold=row.level != LEVEL_SCHOOL
+            )
+            sheet.cell(row=number, column=2, value=str(indicator.label))
+            sheet.cell(row=number, column=3, value=category or None)
+            _write(sheet, number, 4, _cell_value(row, row.value), value_format)
+            _write(
+                sheet,
+                number,
+                5,
+                _cell_value(before, before.value if before else None),
+                value_format,
+            )
+            change = report.change(row)
+            if change is not None:
+                _write(
+                    sheet,
+                    number,
+                    6,
+                    float(change) if indicator.is_percentage else int(change),
+                    POINTS_FORMAT if indicator.is_percentage else CHANGE_FORMAT,
+                )
+            sheet.cell(row=number, column=7, value=row.indicator)
+            longest[1] = max(longest[1], len(row.school))
+            longest[2] = max(longest[2], len(str(indicator.label)))
+            longest[3] = max(longest[3], len(category))
+        sheet.freeze_panes = "A2"
+        if number > 1:
+            sheet.auto_filter.ref = f"A1:G{number}"
+        _widths(
+            sheet,
+            {
+                1: min(longest[1] + 2, 45),
+                2: min(longest[2] + 2, 60),
+                3: min(longest[3] + 2, 45),
+                4: 12,
+                5: 12,
+                6: 12,
+                7: 30,
+            },
+        )
+
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,67 @@
+"""Reads of the reporting app, scoped by the access policy; the figures are in ``reach``."""
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from familieschool.access import COORDINATOR, boards_for, get_for_user, role_of, schools_for
+from familieschool.models import School, SchoolBoard
+from familieschool.schoolyear import SchoolYear
+
+from .models import ReachSnapshot
+
+__all__ = [
+    "min_cell_for",
+    "report_scope",
+    "school_year_choices",
+    "snapshot_list",
+    "snapshot_years",
+]
+
+YEARS_BACK = 5
+
+
+def min_cell_for(user) -> int:
+    """0 (exact figures) for coordinators, who see their own schools; else MIN_CELL_COUNT."""
+    if role_of(user) == COORDINATOR:
+        return 0
+    return settings.MIN_CELL_COUNT
+
+
+def report_scope(
+    user, *, board_id: str | None = None, school_ids=()
+) -> tuple[QuerySet[School], SchoolBoard | None]:
+    """The user's schools, narrowed to one board and/or some schools; others are a 404."""
+    schools = schools_for(user)
+    board = None
+    if board_id:
+        if not str(board_id).isdigit():
+            raise Http404
+        board = get_for_user(boards_for(user), pk=int(board_id))
+        schools = schools.filter(board=board)
+    wanted = {int(pk) if str(pk).isdigit() else None for pk in school_ids if pk != ""}
+    if wanted:
+        if None in wanted:
+            raise Http404
+        chosen = schools.filter(pk__in=wanted)
+        if chosen.count() != len(wanted):
+            raise Http404
+        schools = chosen
+    return schools, board
+
+
+def snapshot_years() -> list[str]:
+    """The labels of the frozen school years."""
+    return list(ReachSnapshot.objects.values_list("school_year", flat=True))
+
+
+def school_year_choices(frozen=()) -> list[str]:
+    """The current school year, the five before it and any frozen year; newest first."""
+    current = SchoolYear.current()
+    labels = {SchoolYear(current.start_year - back).label for back in range(YEARS_BACK + 1)}
+    return sorted(labels | set(frozen), reverse=True)
+
+
+def snapshot_list() -> QuerySet[ReachSnapshot]:
+    """Every frozen year with who froze it and how many schools it holds."""
+    return ReachSnapshot.objects.select_related("frozen_by").annotate(school_count=Count("schools"))

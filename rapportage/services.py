@@ -1,0 +1,72 @@
+"""Writes of the reporting app: freezing a school year's figures."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from familieschool.schoolyear import SchoolYear
+
+from .models import ReachSnapshot, ReachSnapshotFigure, ReachSnapshotSchool
+from .reach import base_keys, live_figures
+
+__all__ = ["reach_snapshot_create"]
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def reach_snapshot_create(*, school_year: SchoolYear, user=None) -> ReachSnapshot:
+    """Freeze the counted figures of every school for a school year that has ended."""
+    if school_year.end >= timezone.localdate():
+        raise ValidationError(
+            {"school_year": _("A school year can only be frozen after it has ended.")}
+        )
+    if ReachSnapshot.objects.filter(school_year=school_year.label).exists():
+        raise ValidationError(
+            {
+                "school_year": _("The figures of %(year)s are already frozen.")
+                % {"year": school_year.label}
+            }
+        )
+    snapshot = ReachSnapshot(school_year=school_year.label, frozen_by=user)
+    snapshot.full_clean()
+    snapshot.save()
+
+    figures = live_figures(school_year)
+    schools = ReachSnapshotSchool.objects.bulk_create(
+        [
+            ReachSnapshotSchool(
+                snapshot=snapshot,
+                school_id=info.id,
+                school_name=info.name,
+                board_name=info.board,
+                pupils=info.pupils,
+                families=info.families,
+            )
+            for info in figures.schools
+        ]
+    )
+    keys = list(base_keys(figures))
+    ReachSnapshotFigure.objects.bulk_create(
+        [
+            ReachSnapshotFigure(
+                snapshot_school=school,
+                indicator=code,
+                category=category,
+                value=figures.values.get((school.school_id, code, category), 0),
+            )
+            for school in schools
+            for code, category in keys
+        ],
+        batch_size=2000,
+    )
+    logger.info(
+        "reach figures of %s frozen: %d schools, %d figures",
+        school_year.label,
+        len(schools),
+        len(schools) * len(keys),
+    )
+    return snapshot

@@ -1,0 +1,300 @@
+"""A small hand-made world for the reach figures, described as plain lists, and an oracle that
+computes the expected figures from those lists with Python sets (not with the report code).
+
+Schools A (De Schakel) and B (OBO Spoorzicht) belong to board X, school C to board Y; C has no
+pupil or family counts. The lists hold the cases the issue names: anonymous contacts, contacts
+with several themes, families reached by several routes (a3: appointment and attendance; a1:
+contact and attendance), a parent of B at an activity of A, a contact at 31 July 23:30 and one
+at 1 August 00:15 local time, a cancelled session, a waiting-list enrolment, and active roles of
+two parents of one family.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from familieschool.models import SchoolYearFigures
+from tests.familieschool.factories import (
+    ChildFactory,
+    FamilyFactory,
+    ParentFactory,
+    SchoolBoardFactory,
+    SchoolFactory,
+)
+from tests.rapportage.factories import (
+    ActiveParentRoleFactory,
+    ActivityFactory,
+    AppointmentFactory,
+    AttendanceFactory,
+    ContactFactory,
+    EnrolmentFactory,
+    ReferralFactory,
+    SessionFactory,
+    SpreekuurFactory,
+    activity_type,
+)
+
+ZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=ZONE)
+
+
+FAMILIES = {
+    # family: (school, parents, children)
+    "a1": ("A", ["a1p1", "a1p2"], ["a1c1"]),
+    "a2": ("A", ["a2p1"], ["a2c1"]),
+    "a3": ("A", ["a3p1"], ["a3c1", "a3c2"]),
+    "a4": ("A", ["a4p1"], []),
+    "b1": ("B", ["b1p1"], ["b1c1"]),
+    "b2": ("B", ["b2p1"], []),
+    "c1": ("C", ["c1p1"], []),
+}
+CONTACTS = [
+    # (school, when, family, parent, themes, referral (partner, status) or None)
+    ("A", local(2024, 9, 10, 10), "a1", "a1p1", ["geldzaken", "wonen"], ("P", "afgerond")),
+    ("A", local(2024, 10, 1, 9), None, None, ["geldzaken"], None),
+    ("A", local(2025, 7, 31, 23, 30), None, None, ["taal"], None),
+    ("A", local(2025, 8, 1, 0, 15), "a2", None, ["werk"], None),
+    ("A", local(2024, 7, 31, 23, 59), "a1", "a1p2", ["opvoeding"], ("P", "aangemeld")),
+    ("B", local(2025, 1, 15, 14), "b1", "b1p1", ["geldzaken"], ("O", "aangemeld")),
+    ("C", local(2025, 3, 1, 11), None, None, ["overig"], None),
+]
+APPOINTMENTS = [
+    # (school of the spreekuur, date, family, parent, status)
+    ("A", date(2025, 2, 3), "a3", "a3p1", "verschenen"),
+    ("A", date(2025, 2, 10), "a2", "a2p1", "niet_verschenen"),
+    ("B", date(2024, 6, 3), "b2", "b2p1", "verschenen"),
+]
+ACTIVITIES = {
+    # activity: (school, type code)
+    "koffie A": ("A", "koffieochtend"),
+    "vsd A": ("A", "verlengde_schooldag"),
+    "koffie B": ("B", "koffieochtend"),
+}
+SESSIONS = [
+    # (activity, date, anonymous headcount, cancelled, named people)
+    ("koffie A", date(2024, 11, 5), 3, False, ["a1p1", "a2p1", "b1p1"]),
+    ("koffie A", date(2024, 11, 12), 2, True, []),
+    ("koffie A", date(2025, 5, 6), 0, False, ["a1p1"]),
+    ("vsd A", date(2025, 3, 3), 0, False, ["a3c1"]),
+    ("koffie B", date(2024, 7, 2), 4, False, ["b2p1"]),
+]
+ENROLMENTS = [
+    # (activity, child, status, requested on)
+    ("vsd A", "a1c1", "enrolled", local(2024, 9, 2, 12)),
+    ("vsd A", "a3c2", "waiting", local(2024, 9, 2, 12)),
+    ("vsd A", "a2c1", "enrolled", local(2025, 9, 1, 12)),
+]
+ACTIVE_ROLES = [
+    # (parent, school year)
+    ("a1p1", "2024/2025"),
+    ("a1p2", "2024/2025"),
+    ("a2p1", "2024/2025"),
+    ("b2p1", "2023/2024"),
+]
+YEAR_FIGURES = {
+    # (school, year): (pupils, families)
+    ("A", "2024/2025"): (200, 140),
+    ("B", "2024/2025"): (100, 80),
+    ("A", "2023/2024"): (190, 135),
+}
+BOARDS = {"A": "X", "B": "X", "C": "Y"}
+
+
+@dataclass
+class ReachWorld:
+    schools: dict = field(default_factory=dict)
+    boards: dict = field(default_factory=dict)
+    families: dict = field(default_factory=dict)
+    parents: dict = field(default_factory=dict)
+    children: dict = field(default_factory=dict)
+    partners: dict = field(default_factory=dict)
+    activities: dict = field(default_factory=dict)
+
+    def name(self, letter: str) -> str:
+        return self.schools[letter].name
+
+
+@pytest.fixture
+def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
+    world = ReachWorld()
+    other_board = SchoolBoardFactory(name="Stichting Andere Scholen")
+    school_c = SchoolFactory(name="Joannes XXIII", slug="joannes", board=other_board)
+    world.schools = {"A": school_a, "B": school_b, "C": school_c}
+    world.boards = {"X": board, "Y": other_board}
+    world.partners = {"P": partner_p, "O": partner_o}
+    for code, (letter, parents, children) in FAMILIES.items():
+        family = FamilyFactory(school=world.schools[letter], code=code.upper())
+        world.families[code] = family
+        for key in parents:
+            world.parents[key] = ParentFactory(family=family)
+        for key in children:
+            world.children[key] = ChildFactory(family=family)
+    for letter, when, family, parent, themes, referral in CONTACTS:
+        contact = ContactFactory(
+            school=world.schools[letter],
+            occurred_at=when,
+            family=world.families.get(family),
+            parent=world.parents.get(parent),
+            themes=themes,
+        )
+        if referral:
+            partner, status = referral
+            ReferralFactory(contact=contact, partner=world.partners[partner], status=status)
+    spreekuren = {
+        letter: SpreekuurFactory(school=school, partner=partner_p)
+        for letter, school in world.schools.items()
+    }
+    for letter, day, family, parent, status in APPOINTMENTS:
+        AppointmentFactory(
+            spreekuur=spreekuren[letter],
+            date=day,
+            family=world.families[family],
+            parent=world.parents[parent],
+            status=status,
+        )
+    for key, (letter, code) in ACTIVITIES.items():
+        world.activities[key] = ActivityFactory(
+            school=world.schools[letter], type=activity_type(code)
+        )
+    for key, day, anonymous, cancelled, people in SESSIONS:
+        session = SessionFactory(
+            activity=world.activities[key],
+            date=day,
+            anonymous_count=anonymous,
+            cancelled=cancelled,
+        )
+        for person in people:
+            AttendanceFactory(
+                session=session,
+                parent=world.parents.get(person),
+                child=world.children.get(person),
+            )
+    for key, child, status, requested in ENROLMENTS:
+        enrolment = EnrolmentFactory(
+            activity=world.activities[key], child=world.children[child], status=status
+        )
+        type(enrolment).objects.filter(pk=enrolment.pk).update(requested_at=requested)
+    for parent, label in ACTIVE_ROLES:
+        ActiveParentRoleFactory(parent=world.parents[parent], school_year=label)
+    for (letter, label), (pupils, families) in YEAR_FIGURES.items():
+        SchoolYearFigures.objects.create(
+            school=world.schools[letter], school_year=label, pupils=pupils, families=families
+        )
+    return world
+
+
+# --- the oracle ------------------------------------------------------------------------------
+
+
+def _in_year(label: str, day: date) -> bool:
+    start = int(label[:4])
+    return date(start, 8, 1) <= day <= date(start + 1, 7, 31)
+
+
+def _family_of(person: str) -> str:
+    return next(
+        code
+        for code, (_school, parents, children) in FAMILIES.items()
+        if person in parents or person in children
+    )
+
+
+def _school_of(person_or_family: str) -> str:
+    family = person_or_family if person_or_family in FAMILIES else _family_of(person_or_family)
+    return FAMILIES[family][0]
+
+
+def _pct(numerator: int, denominator: int | None):
+    if not denominator:
+        return None
+    return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def expected_figures(label: str) -> dict:
+    """{(school letter, indicator, category): value} for the schools A, B and C."""
+    counts = defaultdict(int)
+    families, parents, servicepunt = defaultdict(set), defaultdict(set), defaultdict(set)
+    for letter, when, family, parent, themes, referral in CONTACTS:
+        if not _in_year(label, when.astimezone(ZONE).date()):
+            continue
+        counts[(letter, "contacten", "")] += 1
+        counts[(letter, "contacten_per_maand", when.strftime("%Y-%m"))] += 1
+        if family is None:
+            counts[(letter, "contacten_anoniem", "")] += 1
+        else:
+            families[_school_of(family)].add(family)
+            servicepunt[_school_of(family)].add(family)
+        if parent:
+            parents[_school_of(parent)].add(parent)
+        for code in themes:
+            counts[(letter, "contacten_per_thema", code)] += 1
+        if referral:
+            partner, status = referral
+            partner_name = {"P": "Werkwinkel", "O": "Buurtteam Jeugd & Gezin"}[partner]
+            counts[(letter, "doorverwijzingen", partner_name)] += 1
+            counts[(letter, "doorverwijzingen", "")] += 1
+            if status == "afgerond":
+                counts[(letter, "doorverwijzingen_afgerond", partner_name)] += 1
+                counts[(letter, "doorverwijzingen_afgerond", "")] += 1
+    for _letter, day, family, parent, status in APPOINTMENTS:
+        if status == "verschenen" and _in_year(label, day):
+            families[_school_of(family)].add(family)
+            parents[_school_of(parent)].add(parent)
+    unique = defaultdict(set)
+    extended_day = defaultdict(set)
+    for key, day, anonymous, cancelled, people in SESSIONS:
+        if cancelled or not _in_year(label, day):
+            continue
+        letter, code = ACTIVITIES[key]
+        counts[(letter, "bijeenkomsten", code)] += 1
+        counts[(letter, "bijeenkomsten", "")] += 1
+        counts[(letter, "deelnames", code)] += anonymous + len(people)
+        counts[(letter, "deelnames", "")] += anonymous + len(people)
+        for person in people:
+            home = _school_of(person)
+            families[home].add(_family_of(person))
+            unique[(home, code)].add(person)
+            if person in FAMILIES[_family_of(person)][1]:
+                parents[home].add(person)
+            elif code == "verlengde_schooldag":
+                extended_day[home].add(person)
+    for (home, code), people in unique.items():
+        counts[(home, "deelnemers_uniek", code)] = len(people)
+    for key, child, status, requested in ENROLMENTS:
+        if (
+            status == "enrolled"
+            and ACTIVITIES[key][1] == "verlengde_schooldag"
+            and requested.date() <= date(int(label[:4]) + 1, 7, 31)
+        ):
+            extended_day[_school_of(child)].add(child)
+    active = defaultdict(set)
+    for parent, year in ACTIVE_ROLES:
+        if year == label:
+            active[_school_of(parent)].add(_family_of(parent))
+    for letter in "ABC":
+        counts[(letter, "gezinnen_bereikt", "")] = len(families[letter])
+        counts[(letter, "ouders_bereikt", "")] = len(parents[letter])
+        counts[(letter, "gezinnen_servicepunt", "")] = len(servicepunt[letter])
+        counts[(letter, "gezinnen_actieve_ouder", "")] = len(active[letter])
+        counts[(letter, "kinderen_verlengde_schooldag", "")] = len(extended_day[letter])
+        pupils, family_count = YEAR_FIGURES.get((letter, label), (None, None))
+        counts[(letter, "gezinnen_servicepunt_pct", "")] = _pct(
+            len(servicepunt[letter]), family_count
+        )
+        counts[(letter, "gezinnen_actieve_ouder_pct", "")] = _pct(len(active[letter]), family_count)
+        counts[(letter, "kinderen_verlengde_schooldag_pct", "")] = _pct(
+            len(extended_day[letter]), pupils
+        )
+    return dict(counts)
+
+
+@pytest.fixture
+def oracle():
+    return expected_figures
