@@ -222,7 +222,7 @@ def _xlsx(report: ReachReport) -> bytes:
     key_indicators = [indicator for indicator in INDICATORS if indicator.key]
     labels = [_("School")]
     for indicator in key_indicators:
-        labels += [str(indicator.label), _("Change")]
+        labels += [str(indicator.label), _("Difference")]
     _header(overview, header_row, labels)
     by_key = {row.key: row for row in report.rows}
     entities = list(dict.fromkeys((row.school, row.level) for row in report.rows))
@@ -263,7 +263,15 @@ def _xlsx(report: ReachReport) -> bytes:
         _header(
             sheet,
             1,
-            [_("School"), _("Figure"), _("Category"), year, previous_year, _("Change"), _("Code")],
+            [
+                _("School"),
+                _("Figure"),
+                _("Category"),
+                year,
+                previous_year,
+                _("Difference"),
+                _("Code"),
+            ],
         )
         number = 1
         longest = {1: 10, 2: 10, 3: 10}

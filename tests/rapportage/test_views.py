@@ -1,0 +1,236 @@
+"""The dashboard, its downloads and the freeze page, per role and scope."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from familieschool.constants import Role
+from familieschool.schoolyear import SchoolYear
+from rapportage.exports import reach_export
+from rapportage.models import ReachSnapshot
+from rapportage.services import reach_snapshot_create
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory, UserFactory
+from tests.rapportage.conftest import local
+from tests.rapportage.factories import (
+    ActivityFactory,
+    AppointmentFactory,
+    AttendanceFactory,
+    ContactFactory,
+    ReferralFactory,
+    SessionFactory,
+    SpreekuurFactory,
+)
+
+YEAR = "2024/2025"
+DASHBOARD = reverse("rapportage:dashboard")
+EXPORT = reverse("rapportage:export")
+
+
+def key_figure(response, school: str, code: str):
+    column = [indicator.code for indicator in response.context["key_indicators"]].index(code)
+    row = next(row for row in response.context["key_rows"] if row["name"] == school)
+    return row["cells"][column]["row"]
+
+
+def test_a_project_leader_sees_every_school_with_small_counts_hidden(reach_world, lisa_client):
+    response = lisa_client.get(DASHBOARD, {"schooljaar": YEAR})
+
+    assert response.status_code == 200
+    names = [row["name"] for row in response.context["key_rows"]]
+    assert names[:3] == ["De Schakel", "Joannes XXIII", "OBO Spoorzicht"]
+    assert names[-1] == "totaal"
+    cell = key_figure(response, "De Schakel", "contacten")
+    assert cell.hidden
+    assert "&lt;5" in response.content.decode()
+
+
+def test_a_coordinator_sees_the_exact_figures_of_her_own_school_only(reach_world, alice_client):
+    response = alice_client.get(DASHBOARD, {"schooljaar": YEAR})
+
+    names = {row["name"] for row in response.context["key_rows"]}
+    assert names == {"De Schakel", f"bestuur: {reach_world.boards['X'].name}", "totaal"}
+    cell = key_figure(response, "De Schakel", "contacten")
+    assert not cell.hidden and cell.value == 3
+    assert "OBO Spoorzicht" not in response.content.decode()
+
+
+def test_a_project_leader_of_one_board_sees_only_that_boards_schools(reach_world, client):
+    leader = UserFactory(username="yara", role=Role.PROJECT_LEADER, board=reach_world.boards["Y"])
+    client.force_login(leader)
+
+    response = client.get(DASHBOARD, {"schooljaar": YEAR})
+
+    schools = {row["name"] for row in response.context["key_rows"] if row["level"] == "school"}
+    assert schools == {"Joannes XXIII"}
+    export = client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv"})
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert {row[1] for row in rows[1:]} == {
+        "Joannes XXIII",
+        f"bestuur: {reach_world.boards['Y'].name}",
+        "totaal",
+    }
+    other_board = {"schooljaar": YEAR, "bestuur": reach_world.boards["X"].pk}
+    assert client.get(DASHBOARD, other_board).status_code == 404
+    assert client.get(EXPORT, {**other_board, "formaat": "csv"}).status_code == 404
+
+
+def test_a_project_leader_can_narrow_the_dashboard_to_one_board(reach_world, lisa_client):
+    board = reach_world.boards["X"]
+    response = lisa_client.get(DASHBOARD, {"schooljaar": YEAR, "bestuur": board.pk})
+    schools = {row["name"] for row in response.context["key_rows"] if row["level"] == "school"}
+    assert schools == {"De Schakel", "OBO Spoorzicht"}
+    assert f"bestuur={board.pk}" in response.context["download_query"]
+
+
+def test_a_coordinator_cannot_export_another_schools_figures(reach_world, bob_client):
+    school_a = reach_world.schools["A"]
+    response = bob_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv", "school": school_a.pk})
+    assert response.status_code == 404
+    assert bob_client.get(EXPORT, {"schooljaar": YEAR, "school": "abc"}).status_code == 404
+
+
+def test_a_coordinator_downloads_the_exact_figures_of_her_school(reach_world, bob_client):
+    school_b = reach_world.schools["B"]
+    response = bob_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv", "school": school_b.pk})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bereik_2024-2025.csv"'
+    assert (
+        response.content == reach_export(school_year=YEAR, schools=[school_b], min_cell=0).content
+    )
+
+
+def test_the_project_leaders_download_is_the_file_the_command_writes(reach_world, lisa_client):
+    response = lisa_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    csv_response = lisa_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv"})
+    assert csv_response.content == reach_export(school_year=YEAR, min_cell=5).content
+
+
+def test_a_bad_download_request_goes_back_with_a_message(reach_world, lisa_client):
+    response = lisa_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "pdf"}, follow=True)
+    assert response.redirect_chain[-1][0] == DASHBOARD
+    assert "pdf" in response.content.decode()
+
+
+def test_an_unknown_school_year_shows_an_error_and_the_current_year(reach_world, lisa_client):
+    response = lisa_client.get(DASHBOARD, {"schooljaar": "1999/2000"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["schooljaar"]
+    assert response.context["year"] == SchoolYear.current()
+    assert 'class="invalid-feedback d-block"' in response.content.decode()
+
+
+def test_each_chart_has_its_data_and_a_table_alternative(reach_world, alice_client):
+    response = alice_client.get(DASHBOARD, {"schooljaar": YEAR})
+    content = response.content.decode()
+
+    assert content.count('role="img"') == 3
+    assert content.count("Toon deze grafiek als tabel") == 3
+    assert "vendor/chartjs/chart.umd.min.js" in content
+    assert "cdn" not in content.lower()
+    charts = response.context["chart_json"]
+    assert charts["schools"]["labels"] == ["De Schakel"]
+    assert charts["schools"]["datasets"][0]["data"] == [3]
+    assert charts["months"]["datasets"][0]["data"][11] == 1  # July: the 23:30 contact
+    assert json.loads(json.dumps(charts)) == charts
+
+
+def test_hidden_counts_are_gaps_in_the_charts(reach_world, lisa_client):
+    response = lisa_client.get(DASHBOARD, {"schooljaar": YEAR})
+    assert None in response.context["chart_json"]["schools"]["datasets"][0]["data"]
+
+
+def test_a_frozen_year_says_so_on_the_dashboard(reach_world, lisa_client):
+    reach_snapshot_create(school_year=SchoolYear.parse(YEAR))
+    response = lisa_client.get(DASHBOARD, {"schooljaar": YEAR})
+    assert response.context["report"].is_frozen
+    assert "Vastgelegd op" in response.content.decode()
+
+
+# --- freezing --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["lisa_client", "adam_client"])
+def test_a_project_leader_or_administrator_freezes_an_ended_year(reach_world, request, who):
+    client = request.getfixturevalue(who)
+    response = client.post(reverse("rapportage:snapshot-create"), {"schooljaar": YEAR})
+
+    assert response.status_code == 302
+    assert ReachSnapshot.objects.filter(school_year=YEAR).exists()
+    page = client.get(reverse("rapportage:snapshots"))
+    assert YEAR in page.content.decode()
+
+
+def test_the_current_year_cannot_be_frozen(reach_world, lisa_client):
+    current = SchoolYear.current().label
+    response = lisa_client.post(reverse("rapportage:snapshot-create"), {"schooljaar": current})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["schooljaar"]
+    assert not ReachSnapshot.objects.exists()
+
+
+def test_the_freeze_page_offers_only_ended_years_not_yet_frozen(reach_world, lisa_client):
+    reach_snapshot_create(school_year=SchoolYear.parse(YEAR))
+    form = lisa_client.get(reverse("rapportage:snapshots")).context["form"]
+    labels = [value for value, _label in form.fields["schooljaar"].choices]
+    assert YEAR not in labels
+    assert SchoolYear.current().label not in labels
+    assert SchoolYear.current().previous().label in labels
+
+
+# --- constant queries ------------------------------------------------------------------------
+
+
+def _activity(school, n: int, day):
+    spreekuur = SpreekuurFactory(school=school)
+    activity = ActivityFactory(school=school)
+    session = SessionFactory(activity=activity, date=day, anonymous_count=2)
+    for _ in range(n):
+        family = FamilyFactory(school=school)
+        parent = ParentFactory(family=family)
+        child = ChildFactory(family=family)
+        contact = ContactFactory(
+            school=school,
+            family=family,
+            parent=parent,
+            occurred_at=local(day.year, day.month, day.day, 10),
+            themes=["geldzaken", "wonen"],
+        )
+        ReferralFactory(contact=contact)
+        AppointmentFactory(spreekuur=spreekuur, date=day, family=family, parent=parent)
+        AttendanceFactory(session=session, parent=parent)
+        AttendanceFactory(session=session, child=child)
+        ContactFactory(school=school, occurred_at=local(day.year, day.month, day.day, 11))
+
+
+def _queries(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(DASHBOARD, {"schooljaar": YEAR}).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("who", ["lisa_client", "alice_client"])
+def test_the_dashboard_runs_the_same_number_of_queries_with_ten_times_the_data(
+    school_a, school_b, request, who
+):
+    from datetime import date
+
+    client = request.getfixturevalue(who)
+    _activity(school_a, 1, date(2024, 11, 5))
+    _activity(school_b, 1, date(2023, 11, 7))
+    once = _queries(client)
+
+    _activity(school_a, 10, date(2024, 11, 12))
+    _activity(school_b, 10, date(2023, 11, 14))
+    _activity(school_b, 10, date(2025, 1, 14))
+
+    assert _queries(client) == once
+    assert once < 60
