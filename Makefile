@@ -25,6 +25,11 @@ test: venv
 test-quick: venv
 	$(TEST_ENV) $(PY) -m pytest -m "not integration" $(PYTEST_ARGS)
 
+# The reach-report benchmark on a throwaway PostgreSQL with 1M contacts and 2M attendance rows
+# (a few minutes): report against hand-written SQL, and the XLSX export. BENCH_ARGS=--help.
+bench: venv
+	$(TEST_ENV) scripts/test-services.sh $(PY) scripts/bench_reach.py $(BENCH_ARGS)
+
 lint: venv
 	$(PY) -m ruff check .
 
