@@ -86,7 +86,6 @@ def dashboard_data(report: ReachReport) -> dict:
         )
 
     this_months = month_labels(year)
-    last_months = month_labels(year.previous())
     theme_rows = [
         row for row in report.rows if row.indicator == "contacten_per_thema" and row.school == TOTAL
     ]
@@ -120,7 +119,10 @@ def dashboard_data(report: ReachReport) -> dict:
             [_month_name(label) for label in this_months],
             [
                 (year.label, [by_key.get((TOTAL, MONTHS, m)) for m in this_months]),
-                (year.previous().label, [previous.get((TOTAL, MONTHS, m)) for m in last_months]),
+                (
+                    year.previous().label,
+                    [report.previous(by_key[(TOTAL, MONTHS, m)]) for m in this_months],
+                ),
             ],
         ),
     }

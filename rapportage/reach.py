@@ -728,7 +728,27 @@ class ReachReport:
         return self.frozen_at is not None
 
     def previous(self, row: ReachRow) -> ReachRow | None:
-        return self._previous.get(row.key)
+        """The same figure last year (the same month for months; 0 for an unlisted partner)."""
+        key = row.key
+        if row.indicator == MONTHS and row.category:
+            year, month = row.category.split("-")
+            key = (row.school, MONTHS, f"{int(year) - 1}-{month}")
+        found = self._previous.get(key)
+        if (
+            found is None
+            and row.indicator in SPARSE
+            and (row.school, row.indicator, "") in (self._previous)
+        ):
+            found = ReachRow(
+                school_year=self.school_year.previous().label,
+                school=row.school,
+                indicator=row.indicator,
+                category=row.category,
+                value=0,
+                level=row.level,
+                min_cell=row.min_cell,
+            )
+        return found
 
     def change(self, row: ReachRow) -> int | Decimal | None:
         """This year minus last year; None when either is hidden or unknown."""

@@ -302,3 +302,20 @@ def test_a_hidden_month_hides_a_second_month_so_the_year_does_not_reveal_it():
     assert months[0] in hidden_months and len(hidden_months) >= 2
     assert not index[("A", "contacten", "")].hidden
     assert_no_sum_reveals_a_hidden_cell(rows, {BOARD_PREFIX + "X": ["A", "B", "C"]})
+
+
+def test_a_month_is_compared_with_the_same_month_last_year(reach_world):
+    report = reach_report(YEAR)
+    rows = by_name(report.rows)
+    july = rows[(reach_world.name("A"), "contacten_per_maand", "2025-07")]
+    assert report.previous(july).category == "2024-07"
+    assert report.change(july) == 1 - 1
+
+
+def test_a_partner_without_referrals_last_year_counts_as_zero_then(reach_world):
+    report = reach_report(YEAR)
+    row = by_name(report.rows)[
+        (reach_world.name("B"), "doorverwijzingen", "Buurtteam Jeugd & Gezin")
+    ]
+    assert report.previous(row).value == 0
+    assert report.change(row) == 1
