@@ -299,7 +299,7 @@ def _union(*parts: QuerySet) -> QuerySet:
 
 
 def live_figures(school_year: SchoolYear, schools=None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 12 queries."""
+    """Count the figures of ``schools`` (all when None) in the live records: 14 queries."""
     year = school_year
     infos = _school_infos(year, _school_queryset(schools))
     ids = [info.id for info in infos]
