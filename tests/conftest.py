@@ -150,3 +150,12 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+@pytest.fixture
+def open_page(live_server, settings):
+    """For browser tests: ``open_page(user)`` gives a Chromium page logged in as ``user``."""
+    from tests.browser import chromium
+
+    with chromium(live_server, settings) as open_page:
+        yield open_page

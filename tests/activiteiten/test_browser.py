@@ -1,56 +1,25 @@
 """The attendance page in a real Chromium on a tablet: a 20-parent coffee morning."""
 
 import datetime
-import os
 
 import pytest
-from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from activiteiten.models import Attendance, Session
 from tests.activiteiten.factories import ActivityFactory
+from tests.browser import TABLET
 from tests.familieschool.factories import FamilyFactory, ParentFactory
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
 TUESDAY = datetime.date(2024, 10, 8)
 
 
 @pytest.fixture
-def page(live_server, settings, alice):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    client = Client()
-    client.force_login(alice)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url,
-            viewport={"width": 1024, "height": 768},
-            has_touch=True,
-            locale="nl-NL",
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+def page(open_page, alice):
+    return open_page(alice, **TABLET)
 
 
 def test_a_coffee_morning_of_twenty_parents_takes_one_tap_each(page, school_a):

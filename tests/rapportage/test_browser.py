@@ -3,45 +3,16 @@
 import os
 
 import pytest
-from django.test import Client
-from playwright.sync_api import sync_playwright
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
-
 
 @pytest.fixture
-def page(live_server, settings, lisa):
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    client = Client()
-    client.force_login(lisa)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="nl-NL"
-        )
-        context.add_cookies(
-            [
-                {
-                    "name": "sessionid",
-                    "value": client.cookies["sessionid"].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
+def page(open_page, lisa):
+    return open_page(lisa, viewport={"width": 1280, "height": 900})
 
 
 def test_the_three_charts_are_drawn_without_errors(page, reach_world):

@@ -1,29 +1,15 @@
 """The walk-in screen in a real Chromium: an anonymous question in at most five interactions."""
 
-import os
-
 import pytest
-from django.test import Client
-from playwright.sync_api import sync_playwright
 
 from servicepunt.models import Contact
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.browser import TABLET
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 MAX_INTERACTIONS = 5
 
 
@@ -47,39 +33,16 @@ class Interactions:
         self.page.click(selector)
 
 
-@pytest.fixture
-def browser_context(live_server, settings):
-    # The suite runs with DEBUG off, which makes the cookies Secure; the live server is http.
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        # A tablet in landscape.
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1024, "height": 768}, has_touch=True
-        )
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
-
-
-def logged_in_page(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
+def walkin_page(open_page, user):
+    page = open_page(user, **TABLET)
     page.goto("/servicepunt/")
     return page
 
 
 def test_an_anonymous_question_is_saved_in_at_most_five_interactions(
-    browser_context, live_server, alice, school_a, themes
+    open_page, alice, school_a, themes
 ):
-    page = logged_in_page(browser_context, live_server, alice)
+    page = walkin_page(open_page, alice)
     user = Interactions(page)
     assert page.evaluate("document.activeElement.value") == str(themes["geldzaken"].pk)
 
@@ -101,10 +64,8 @@ def test_an_anonymous_question_is_saved_in_at_most_five_interactions(
     assert page.locator("input[name=themes]:checked").count() == 0
 
 
-def test_a_tablet_user_taps_two_themes_and_save(
-    browser_context, live_server, alice, school_a, themes
-):
-    page = logged_in_page(browser_context, live_server, alice)
+def test_a_tablet_user_taps_two_themes_and_save(open_page, alice, school_a, themes):
+    page = walkin_page(open_page, alice)
     user = Interactions(page)
 
     user.click("label[for=id_themes_0]")
@@ -118,9 +79,9 @@ def test_a_tablet_user_taps_two_themes_and_save(
 
 
 def test_a_known_family_is_found_by_typing_part_of_a_name(
-    browser_context, live_server, alice, family_a, parent_a, themes
+    open_page, alice, family_a, parent_a, themes
 ):
-    page = logged_in_page(browser_context, live_server, alice)
+    page = walkin_page(open_page, alice)
     user = Interactions(page)
 
     user.press("Space")

@@ -1,0 +1,54 @@
+"""Browser tests drive Debian's Chromium through Playwright; Playwright never downloads one."""
+
+import os
+from contextlib import contextmanager
+
+from django.test import Client
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+
+
+@contextmanager
+def chromium(live_server, settings):
+    """Yield ``open_page(user, **context_options)``: a page logged in as ``user``."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # The suite runs with DEBUG off, which makes the cookies Secure; the live server is http.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        contexts = []
+
+        def open_page(user, **context_options):
+            client = Client()
+            client.force_login(user)
+            options = {"base_url": live_server.url, "locale": "nl-NL", **context_options}
+            context = browser.new_context(**options)
+            contexts.append(context)
+            context.add_cookies(
+                [
+                    {
+                        "name": "sessionid",
+                        "value": client.cookies["sessionid"].value,
+                        "url": live_server.url,
+                    }
+                ]
+            )
+            return context.new_page()
+
+        try:
+            yield open_page
+        finally:
+            for context in contexts:
+                context.close()
+            browser.close()
