@@ -444,7 +444,8 @@ def _public_context(request, slug):
     school = School.objects.filter(slug=slug).first()
     if school is None:
         raise Http404
-    language = request.GET.get("taal", "")
+    # An explicit choice wins; otherwise the parent's browser language, if we offer it.
+    language = request.GET.get("taal") or translation.get_language_from_request(request)
     if language not in PUBLIC_LANGUAGES:
         language = settings.LANGUAGE_CODE
     return school, language

@@ -88,6 +88,16 @@ def test_an_unknown_language_shows_dutch(client, school_a, koffie):
     assert HEADINGS["nl"] in content
 
 
+def test_without_a_choice_the_page_follows_the_browser_language(client, school_a, koffie):
+    url = reverse("activiteiten:public-school", kwargs={"slug": school_a.slug})
+
+    arabic = client.get(url, HTTP_ACCEPT_LANGUAGE="ar-MA,ar;q=0.9").content.decode()
+    polish = client.get(url, HTTP_ACCEPT_LANGUAGE="pl-PL").content.decode()
+
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert HEADINGS["nl"] in polish
+
+
 def test_the_month_names_are_in_the_chosen_language(client, school_a, koffie):
     day = timezone.localdate()
     from django.utils import dateformat, translation

@@ -44,6 +44,16 @@ def test_pages_are_dutch_with_a_skip_link_and_vendored_bootstrap(alice_client):
     assert "Uitloggen" in html
 
 
+@pytest.mark.django_db
+def test_the_staff_portal_stays_dutch_for_a_browser_that_prefers_english(alice_client):
+    html = alice_client.get(
+        reverse("servicepunt:walkin"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
+    ).content.decode()
+    assert '<html lang="nl"' in html
+    assert "Uitloggen" in html
+    assert "Log out" not in html
+
+
 def _settings_import(env: dict) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG")}
     return subprocess.run(
