@@ -10,10 +10,15 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from familieschool.access import role_of
 from familieschool.constants import AuditAction
-from familieschool.models import AuditLog, Child, Family, Parent, PartnerOrganisation, School
-from familieschool.services import audit_log_record, family_create, parent_create
+from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
+from familieschool.services import (
+    audit_log_entry,
+    audit_log_record,
+    audit_log_record_many,
+    family_create,
+    parent_create,
+)
 
 from .constants import EnrolmentStatus
 from .models import ActiveParentRole, Activity, Attendance, Enrolment, Session
@@ -42,16 +47,9 @@ def _audit_many(*, user, action: AuditAction, obj, families: Collection[int]) ->
     """One audit entry per family in a single insert (the attendance page saves many at once)."""
     if user is None or not families:
         return
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                user=user,
-                role=role_of(user) or "",
-                action=action,
-                family_id=family_id,
-                object_type=obj._meta.label_lower,
-                object_id=obj.pk,
-            )
+    audit_log_record_many(
+        entries=[
+            audit_log_entry(user=user, action=action, obj=obj, family=Family(pk=family_id))
             for family_id in sorted(families)
         ]
     )

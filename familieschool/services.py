@@ -7,7 +7,9 @@ from .constants import AuditAction
 from .models import AuditLog, Child, Family, Parent, School
 
 __all__ = [
+    "audit_log_entry",
     "audit_log_record",
+    "audit_log_record_many",
     "family_create",
     "parent_create",
     "child_create",
@@ -15,11 +17,11 @@ __all__ = [
 ]
 
 
-def audit_log_record(*, user, action: AuditAction, obj, family: Family | None = None) -> AuditLog:
-    """Append who did ``action`` to ``obj`` (a family record) and when; never its content."""
+def audit_log_entry(*, user, action: AuditAction, obj, family: Family | None = None) -> AuditLog:
+    """An unsaved audit row: who did ``action`` to ``obj`` (a family record); never its content."""
     if family is None and isinstance(obj, Family):
         family = obj
-    return AuditLog.objects.create(
+    return AuditLog(
         user=user,
         role=role_of(user) or "",
         action=action,
@@ -27,6 +29,18 @@ def audit_log_record(*, user, action: AuditAction, obj, family: Family | None = 
         object_type=obj._meta.label_lower,
         object_id=obj.pk,
     )
+
+
+def audit_log_record(*, user, action: AuditAction, obj, family: Family | None = None) -> AuditLog:
+    """Append who did ``action`` to ``obj`` (a family record) and when."""
+    entry = audit_log_entry(user=user, action=action, obj=obj, family=family)
+    entry.save()
+    return entry
+
+
+def audit_log_record_many(*, entries: list[AuditLog]) -> None:
+    """Append many audit rows in one insert, for pages and imports that touch many families."""
+    AuditLog.objects.bulk_create(entries, batch_size=500)
 
 
 @transaction.atomic

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from familieschool.access import role_of
 from familieschool.constants import AuditAction
-from familieschool.models import AuditLog, Family, Parent, PartnerOrganisation, School
+from familieschool.models import Family, Parent, PartnerOrganisation, School
+from familieschool.services import audit_log_entry, audit_log_record_many
 from familieschool.tabular import ImportFailed, RowError, parse_date, read_table
 
 from .constants import (
@@ -304,14 +304,7 @@ def _write(rows: list[PlannedRow], families: dict, user, summary: ImportSummary)
     def log(obj, family):
         if user is not None:
             audit.append(
-                AuditLog(
-                    user=user,
-                    role=role_of(user) or "",
-                    action=AuditAction.CREATE,
-                    family=family,
-                    object_type=obj._meta.label_lower,
-                    object_id=obj.pk,
-                )
+                audit_log_entry(user=user, action=AuditAction.CREATE, obj=obj, family=family)
             )
 
     new_families = []
@@ -420,7 +413,7 @@ def _write(rows: list[PlannedRow], families: dict, user, summary: ImportSummary)
     )
     for referral in referrals:
         log(referral, referral.family)
-    AuditLog.objects.bulk_create(audit, batch_size=CHUNK)
+    audit_log_record_many(entries=audit)
 
 
 def _clean(obj, number: int, column: str) -> None:
