@@ -212,6 +212,10 @@ def _seed_referrals(ctx, rng, planned, coordinator, now) -> None:
             [(ReferralStatus.REGISTERED, times[0])] + list(zip(steps, times[1:], strict=True))
         )
     Referral.objects.bulk_create(referrals)
+    # created_at is auto_now_add: back-date it to the contact, as if referred back then.
+    for referral in referrals:
+        referral.created_at = referral.contact.occurred_at
+    Referral.objects.bulk_update(referrals, ["created_at"], batch_size=500)
     Link = Referral.themes.through
     Link.objects.bulk_create(
         [
