@@ -5,14 +5,14 @@ from django.utils import timezone
 
 from activiteiten.constants import EnrolmentStatus
 from activiteiten.tasks import send_activity_reminder, send_activity_reminders
-from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
-from tests.notifications.factories import (
-    DAY,
+from tests.activiteiten.factories import (
     ActivityFactory,
     AttendanceFactory,
     EnrolmentFactory,
     SessionFactory,
 )
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
+from tests.notifications.conftest import DAY
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ def test_a_parent_signed_up_themselves_gets_a_reminder(school_a, mailoutbox, run
     parent = ParentFactory(
         family=FamilyFactory(school=school_a), email="p@example.org", reminders_opt_in=True
     )
-    EnrolmentFactory(activity=activity, parent=parent)
+    EnrolmentFactory(activity=activity, parent=parent, child=None)
     run(run_on_commit)
     assert [m.to for m in mailoutbox] == [["p@example.org"]]
 
@@ -153,7 +153,9 @@ def test_without_sign_up_a_parent_who_came_recently_gets_a_reminder(
         family=child_came.family, email="kind@example.org", reminders_opt_in=True
     )
     AttendanceFactory(
-        session=SessionFactory(activity=koffie, date=DAY - timedelta(days=7)), child=child_came
+        session=SessionFactory(activity=koffie, date=DAY - timedelta(days=7)),
+        parent=None,
+        child=child_came,
     )
 
     assert run(run_on_commit) == 2

@@ -6,7 +6,7 @@ from django.utils import timezone
 from servicepunt.constants import Outcome, ReferralStatus
 from servicepunt.tasks import send_coordinator_digests
 from tests.familieschool.factories import FamilyFactory, ParentFactory, UserFactory
-from tests.notifications.factories import ContactFactory, ReferralFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
 
 @pytest.fixture

@@ -31,7 +31,9 @@ from familieschool.models import OutboxMessage, SentLog
 from familieschool.outbox import _connection, enqueue
 from servicepunt.models import Referral
 from tests.familieschool.factories import FamilyFactory, ParentFactory
-from tests.notifications.factories import DAY, AppointmentFactory, ContactFactory, SpreekuurFactory
+from tests.notifications.conftest import DAY
+from tests.partners.factories import AppointmentFactory, SpreekuurFactory
+from tests.servicepunt.factories import ContactFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTIFY = "servicepunt.tasks.notify_referral_created"
@@ -229,10 +231,12 @@ def worker(transactional_db, redis_server, tmp_path, settings):
 def cast(school_a, partner_p, pam, alice, family_a):
     pam.email = "pam@werkwinkel.example"
     pam.save()
-    spreekuur = SpreekuurFactory(school=school_a, partner=partner_p, staff=[pam])
+    spreekuur = SpreekuurFactory(
+        school=school_a, partner=partner_p, staff=[pam], weekday=DAY.weekday()
+    )
     family = FamilyFactory(school=school_a)
     ParentFactory(family=family, first_name="Fatima", last_name="El Amrani")
-    AppointmentFactory(spreekuur=spreekuur, family=family)
+    AppointmentFactory(spreekuur=spreekuur, date=DAY, family=family)
     return spreekuur
 
 

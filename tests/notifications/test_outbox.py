@@ -8,7 +8,7 @@ from kombu.exceptions import OperationalError
 from familieschool.celery import app
 from familieschool.models import OutboxMessage
 from familieschool.outbox import enqueue, relay
-from tests.notifications.factories import ReferralFactory
+from tests.servicepunt.factories import ReferralFactory
 
 NOTIFY = "servicepunt.tasks.notify_referral_created"
 

@@ -7,7 +7,7 @@ from servicepunt.constants import ConsentMethod
 from servicepunt.services import referral_create, referral_withdraw_consent
 from servicepunt.tasks import notify_referral_created
 from tests.familieschool.factories import FamilyFactory, ParentFactory, UserFactory
-from tests.notifications.factories import ContactFactory, ThemeFactory
+from tests.servicepunt.factories import ContactFactory, ThemeFactory
 
 
 @pytest.fixture

@@ -20,17 +20,15 @@ from familieschool.schoolyear import SchoolYear
 from partners.constants import AppointmentStatus
 from partners.models import Appointment
 from servicepunt.models import Contact, Referral
-from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
-from tests.notifications.factories import (
+from tests.activiteiten.factories import (
     ActivityFactory,
-    AppointmentFactory,
     AttendanceFactory,
-    ContactFactory,
     EnrolmentFactory,
-    ReferralFactory,
     SessionFactory,
-    SpreekuurFactory,
 )
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
+from tests.partners.factories import AppointmentFactory, SpreekuurFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
 TODAY = date(2030, 3, 12)
 CUTOFF = date(2028, 3, 12)
@@ -83,7 +81,7 @@ def make_family(school, partner, last: date, *, code="SCH-17") -> Family:
     activity = ActivityFactory(school=school)
     session = SessionFactory(activity=activity, date=last - timedelta(days=60), anonymous_count=3)
     AttendanceFactory(session=session, parent=parent)
-    AttendanceFactory(session=session, child=child)
+    AttendanceFactory(session=session, parent=None, child=child)
     enrolment = EnrolmentFactory(activity=activity, child=child, free_of_charge=True)
     Enrolment.objects.filter(pk=enrolment.pk).update(requested_at=at(last - timedelta(days=90)))
     return family
@@ -168,9 +166,15 @@ def _only_registration(kind: str, family: Family, day: date, partner) -> None:
     elif kind == "attendance of a parent":
         AttendanceFactory(session=SessionFactory(activity__school=school, date=day), parent=parent)
     elif kind == "attendance of a child":
-        AttendanceFactory(session=SessionFactory(activity__school=school, date=day), child=child)
+        AttendanceFactory(
+            session=SessionFactory(activity__school=school, date=day), parent=None, child=child
+        )
     elif kind in ("enrolment of a child", "sign-up of a parent"):
-        who = {"child": child} if kind == "enrolment of a child" else {"parent": parent}
+        who = (
+            {"child": child, "parent": None}
+            if kind == "enrolment of a child"
+            else {"parent": parent, "child": None}
+        )
         enrolment = EnrolmentFactory(activity=ActivityFactory(school=school), **who)
         Enrolment.objects.filter(pk=enrolment.pk).update(requested_at=at(day))
     elif kind == "referral status change":

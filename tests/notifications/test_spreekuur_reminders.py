@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -6,13 +6,13 @@ from familieschool.constants import Role
 from partners.constants import AppointmentStatus
 from partners.tasks import send_spreekuur_reminder, send_spreekuur_reminders
 from tests.familieschool.factories import FamilyFactory, ParentFactory, UserFactory
-from tests.notifications.factories import (
-    DAY,
+from tests.notifications.conftest import DAY
+from tests.partners.factories import (
     AppointmentFactory,
     SpreekuurCancellationFactory,
     SpreekuurFactory,
-    ThemeFactory,
 )
+from tests.servicepunt.factories import ThemeFactory
 
 
 @pytest.fixture
@@ -20,13 +20,27 @@ def staffed(school_a, partner_p, pam, settings):
     settings.SITE_URL = "https://portal.example"
     pam.email = "pam@werkwinkel.example"
     pam.save()
-    spreekuur = SpreekuurFactory(school=school_a, partner=partner_p, staff=[pam])
+    spreekuur = SpreekuurFactory(
+        school=school_a,
+        partner=partner_p,
+        staff=[pam],
+        weekday=DAY.weekday(),
+        end_time=time(11, 0),
+    )
     family = FamilyFactory(school=school_a)
     ParentFactory(family=family, first_name="Fatima", last_name="El Amrani")
     theme = ThemeFactory(code="geldzaken", name="Geldzaken en schulden")
-    AppointmentFactory(spreekuur=spreekuur, family=family, theme=theme)
-    AppointmentFactory(spreekuur=spreekuur, family=family)
-    AppointmentFactory(spreekuur=spreekuur, family=family, status=AppointmentStatus.CANCELLED)
+    AppointmentFactory(
+        spreekuur=spreekuur, date=DAY, start_time=time(9, 0), family=family, theme=theme
+    )
+    AppointmentFactory(spreekuur=spreekuur, date=DAY, start_time=time(9, 20), family=family)
+    AppointmentFactory(
+        spreekuur=spreekuur,
+        date=DAY,
+        start_time=time(9, 40),
+        family=family,
+        status=AppointmentStatus.CANCELLED,
+    )
     return spreekuur
 
 
@@ -104,7 +118,14 @@ def test_staff_without_an_email_address_or_inactive_get_nothing(
 def test_two_spreekuren_on_one_day_make_one_email(
     staffed, school_b, pam, mailoutbox, run_on_commit
 ):
-    SpreekuurFactory(school=school_b, partner=staffed.partner, staff=[pam], room="Lokaal 4")
+    SpreekuurFactory(
+        school=school_b,
+        partner=staffed.partner,
+        staff=[pam],
+        room="Lokaal 4",
+        weekday=DAY.weekday(),
+        end_time=time(11, 0),
+    )
     run(run_on_commit)
     [email] = mailoutbox
     assert "De Schakel" in email.body

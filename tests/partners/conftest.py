@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from familieschool.constants import Weekday
-from tests.partners.factories import ContactFactory, ReferralFactory, SpreekuurFactory
+from tests.partners.factories import SpreekuurFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
 # A Monday without holidays, and a moment in the week before it.
 MONDAY = date(2026, 11, 30)
@@ -35,4 +36,10 @@ def contact_a(school_a, family_a, parent_a):
 
 @pytest.fixture
 def referral_a(school_a, family_a, parent_a, partner_p):
-    return ReferralFactory(school=school_a, family=family_a, parent=parent_a, partner=partner_p)
+    return ReferralFactory(
+        contact__school=school_a,
+        contact__family=family_a,
+        contact__parent=parent_a,
+        partner=partner_p,
+        status_history=False,
+    )

@@ -17,8 +17,8 @@ from tests.partners.factories import (
     AppointmentFactory,
     SpreekuurCancellationFactory,
     SpreekuurFactory,
-    ThemeFactory,
 )
+from tests.servicepunt.factories import ThemeFactory
 
 TODAY = MONDAY - timedelta(days=7)
 

@@ -35,11 +35,11 @@ from tests.familieschool.factories import (
 from tests.partners.conftest import MONDAY, NOW
 from tests.partners.factories import (
     AppointmentFactory,
-    ReferralFactory,
     SchoolHolidayFactory,
     SpreekuurCancellationFactory,
     SpreekuurFactory,
 )
+from tests.servicepunt.factories import ReferralFactory
 
 TUESDAY, THURSDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=3)
 SUNDAY = MONDAY + timedelta(days=6)
@@ -248,11 +248,11 @@ def test_a_withdrawn_consent_hides_the_name_again(week_of_pam, pam, referral_a, 
 def test_the_partner_week_lists_the_open_referrals_of_each_school(
     week_of_pam, pam, referral_a, school_a, school_b, partner_o
 ):
-    closed = ReferralFactory(school=school_a, partner=referral_a.partner)
+    closed = ReferralFactory(contact__school=school_a, partner=referral_a.partner)
     closed.status = ReferralStatus.COMPLETED
     closed.save()
-    ReferralFactory(school=school_a, partner=partner_o)  # to the Buurtteam
-    at_b = ReferralFactory(school=school_b, partner=referral_a.partner)
+    ReferralFactory(contact__school=school_a, partner=partner_o)  # to the Buurtteam
+    at_b = ReferralFactory(contact__school=school_b, partner=referral_a.partner)
     days = partner_week(user=pam, monday=MONDAY)
     monday_at_a, thursday_at_b = days[0].occurrences[0], days[3].occurrences[0]
     assert [r.id for r in monday_at_a.referrals] == [referral_a.pk]
@@ -277,7 +277,12 @@ def _grow(partner, factor: int, *, with_referrals=True):
             family = FamilyFactory(school=school)
             parent = ParentFactory(family=family)
             referral = (
-                ReferralFactory(school=school, partner=partner, family=family, parent=parent)
+                ReferralFactory(
+                    contact__school=school,
+                    contact__family=family,
+                    contact__parent=parent,
+                    partner=partner,
+                )
                 if with_referrals
                 else None
             )
@@ -443,8 +448,9 @@ def test_scope_of_spreekuren_and_appointments(werkwinkel_a, alice, bob, pam, ott
 def test_referrals_awaiting_an_appointment_are_those_to_a_bookable_partner_here(
     werkwinkel_a, referral_a, alice, bob, school_a, partner_o
 ):
-    ReferralFactory(school=school_a, partner=partner_o)  # the Buurtteam has no spreekuur here
-    planned = ReferralFactory(school=school_a, partner=werkwinkel_a.partner)
+    # the Buurtteam has no spreekuur here
+    ReferralFactory(contact__school=school_a, partner=partner_o)
+    planned = ReferralFactory(contact__school=school_a, partner=werkwinkel_a.partner)
     planned.status = ReferralStatus.APPOINTMENT_PLANNED
     planned.save()
     assert list(referrals_awaiting_appointment(user=alice)) == [referral_a]

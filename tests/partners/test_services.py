@@ -19,11 +19,10 @@ from servicepunt.models import ReferralStatusChange
 from tests.partners.conftest import MONDAY, NOW
 from tests.partners.factories import (
     AppointmentFactory,
-    ReferralFactory,
     SchoolHolidayFactory,
     SpreekuurCancellationFactory,
-    ThemeFactory,
 )
+from tests.servicepunt.factories import ContactFactory, ReferralFactory, ThemeFactory
 
 NINE, NINE_TWENTY = time(9, 0), time(9, 20)
 
@@ -147,8 +146,6 @@ def test_a_walk_in_spreekuur_cannot_be_booked(werkwinkel_a, alice, contact_a):
 
 
 def test_a_contact_of_another_school_cannot_be_booked_here(werkwinkel_a, alice, school_b):
-    from tests.partners.factories import ContactFactory
-
     contact_b = ContactFactory(school=school_b)
     with pytest.raises(ValidationError):
         book(werkwinkel_a, alice, contact=contact_b)
@@ -156,8 +153,6 @@ def test_a_contact_of_another_school_cannot_be_booked_here(werkwinkel_a, alice, 
 
 
 def test_an_anonymous_contact_is_booked_without_a_name(werkwinkel_a, alice, school_a):
-    from tests.partners.factories import ContactFactory
-
     appointment = book(werkwinkel_a, alice, contact=ContactFactory(school=school_a))
     assert (appointment.family, appointment.parent) == (None, None)
     assert not AuditLog.objects.exists()
@@ -200,7 +195,9 @@ def test_a_referral_in_progress_keeps_its_status(werkwinkel_a, alice, referral_a
 def test_a_referral_to_another_partner_cannot_be_booked_here(
     werkwinkel_a, alice, school_a, family_a, partner_o
 ):
-    to_buurtteam = ReferralFactory(school=school_a, family=family_a, partner=partner_o)
+    to_buurtteam = ReferralFactory(
+        contact__school=school_a, contact__family=family_a, partner=partner_o
+    )
     with pytest.raises(ValidationError) as excinfo:
         book(werkwinkel_a, alice, referral=to_buurtteam)
     assert "partner waarnaar is doorverwezen" in messages_of(excinfo)[0]

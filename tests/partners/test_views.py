@@ -16,11 +16,10 @@ from tests.familieschool.factories import FamilyFactory, ParentFactory, SchoolFa
 from tests.partners.conftest import MONDAY
 from tests.partners.factories import (
     AppointmentFactory,
-    ContactFactory,
-    ReferralFactory,
     SpreekuurCancellationFactory,
     SpreekuurFactory,
 )
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
 WEEK = "2026-W49"  # the week of MONDAY
 WEEK_URL = reverse("partners:week")
@@ -91,7 +90,10 @@ def test_the_partner_week_runs_the_same_queries_for_ten_times_the_schools(pam_cl
                 family = FamilyFactory(school=school)
                 parent = ParentFactory(family=family)
                 referral = ReferralFactory(
-                    school=school, partner=partner_p, family=family, parent=parent
+                    contact__school=school,
+                    contact__family=family,
+                    contact__parent=parent,
+                    partner=partner_p,
                 )
                 AppointmentFactory(
                     spreekuur=spreekuur,
@@ -212,7 +214,7 @@ def test_who_is_in_school_runs_the_same_queries_for_ten_times_the_schools(
             alice.schools.add(school)
             spreekuur = SpreekuurFactory(partner=partner_p, school=school, staff=[pam])
             AppointmentFactory(spreekuur=spreekuur, date=MONDAY)
-            ReferralFactory(school=school, partner=partner_p)
+            ReferralFactory(contact__school=school, partner=partner_p)
 
     counts = []
     for n in (1, 9):

@@ -4,12 +4,11 @@ from django.utils import timezone
 
 from tests.partners.factories import (
     AppointmentFactory,
-    ContactFactory,
-    ReferralFactory,
     SpreekuurCancellationFactory,
     SpreekuurFactory,
 )
 from tests.permission_table import ROLES, C, P, Row, only
+from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
 
 def _spreekuur(w):
@@ -34,9 +33,9 @@ def _contact_id(w):
 
 def _referral_id(w):
     referral = ReferralFactory(
-        school=w.objects.school,
-        family=w.objects.family,
-        parent=w.objects.parent,
+        contact__school=w.objects.school,
+        contact__family=w.objects.family,
+        contact__parent=w.objects.parent,
         partner=w.objects.partner,
     )
     return {"referral_id": referral.pk}

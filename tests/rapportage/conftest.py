@@ -18,6 +18,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from familieschool.models import SchoolYearFigures
+from tests.activiteiten.factories import (
+    ActiveParentRoleFactory,
+    ActivityFactory,
+    AttendanceFactory,
+    EnrolmentFactory,
+    SessionFactory,
+    activity_type,
+)
 from tests.familieschool.factories import (
     ChildFactory,
     FamilyFactory,
@@ -25,18 +33,8 @@ from tests.familieschool.factories import (
     SchoolBoardFactory,
     SchoolFactory,
 )
-from tests.rapportage.factories import (
-    ActiveParentRoleFactory,
-    ActivityFactory,
-    AppointmentFactory,
-    AttendanceFactory,
-    ContactFactory,
-    EnrolmentFactory,
-    ReferralFactory,
-    SessionFactory,
-    SpreekuurFactory,
-    activity_type,
-)
+from tests.partners.factories import AppointmentFactory, SpreekuurFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory, default_themes
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -136,13 +134,14 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
             world.parents[key] = ParentFactory(family=family)
         for key in children:
             world.children[key] = ChildFactory(family=family)
+    seeded_themes = default_themes()
     for letter, when, family, parent, themes, referral in CONTACTS:
         contact = ContactFactory(
             school=world.schools[letter],
             occurred_at=when,
             family=world.families.get(family),
             parent=world.parents.get(parent),
-            themes=themes,
+            themes=[seeded_themes[code] for code in themes],
         )
         if referral:
             partner, status = referral

@@ -12,7 +12,7 @@ from rapportage.exports import CSV_HEADER, FROZEN_INDICATOR, reach_export
 from rapportage.reach import reach_rows
 from rapportage.services import reach_snapshot_create
 from tests.rapportage.conftest import local
-from tests.rapportage.factories import ContactFactory
+from tests.servicepunt.factories import ContactFactory
 
 YEAR = "2024/2025"
 WAARDE = re.compile(r"^(-?\d+(\.\d)?|<\d+|)$")

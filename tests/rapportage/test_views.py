@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import time
 
 import pytest
 from django.db import connection
@@ -11,20 +12,15 @@ from django.urls import reverse
 
 from familieschool.constants import Role
 from familieschool.schoolyear import SchoolYear
+from partners.constants import AppointmentStatus
 from rapportage.exports import reach_export
 from rapportage.models import ReachSnapshot
 from rapportage.services import reach_snapshot_create
+from tests.activiteiten.factories import ActivityFactory, AttendanceFactory, SessionFactory
 from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory, UserFactory
+from tests.partners.factories import AppointmentFactory, SpreekuurFactory
 from tests.rapportage.conftest import local
-from tests.rapportage.factories import (
-    ActivityFactory,
-    AppointmentFactory,
-    AttendanceFactory,
-    ContactFactory,
-    ReferralFactory,
-    SessionFactory,
-    SpreekuurFactory,
-)
+from tests.servicepunt.factories import ContactFactory, ReferralFactory, default_themes
 
 YEAR = "2024/2025"
 DASHBOARD = reverse("rapportage:dashboard")
@@ -193,7 +189,8 @@ def _activity(school, n: int, day):
     spreekuur = SpreekuurFactory(school=school)
     activity = ActivityFactory(school=school)
     session = SessionFactory(activity=activity, date=day, anonymous_count=2)
-    for _ in range(n):
+    themes = default_themes()
+    for i in range(n):
         family = FamilyFactory(school=school)
         parent = ParentFactory(family=family)
         child = ChildFactory(family=family)
@@ -202,12 +199,19 @@ def _activity(school, n: int, day):
             family=family,
             parent=parent,
             occurred_at=local(day.year, day.month, day.day, 10),
-            themes=["geldzaken", "wonen"],
+            themes=[themes["geldzaken"], themes["wonen"]],
         )
         ReferralFactory(contact=contact)
-        AppointmentFactory(spreekuur=spreekuur, date=day, family=family, parent=parent)
+        AppointmentFactory(
+            spreekuur=spreekuur,
+            date=day,
+            start_time=time(9 + i // 4, i % 4 * 15),
+            family=family,
+            parent=parent,
+            status=AppointmentStatus.ATTENDED,
+        )
         AttendanceFactory(session=session, parent=parent)
-        AttendanceFactory(session=session, child=child)
+        AttendanceFactory(session=session, parent=None, child=child)
         ContactFactory(school=school, occurred_at=local(day.year, day.month, day.day, 11))
 
 

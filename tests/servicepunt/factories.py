@@ -65,4 +65,9 @@ class ReferralFactory(DjangoModelFactory):
         if not create:
             return
         self.themes.set(extracted if extracted else list(self.contact.themes.all()))
-        ReferralStatusChange.objects.create(referral=self, status=self.status)
+
+    @factory.post_generation
+    def status_history(self, create, extracted, **kwargs):
+        """The first row of the status history; ``status_history=False`` leaves it empty."""
+        if create and extracted is not False:
+            ReferralStatusChange.objects.create(referral=self, status=self.status)
