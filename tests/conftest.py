@@ -58,32 +58,44 @@ def partner_o(db):
 
 @pytest.fixture
 def alice(school_a):
-    return UserFactory(username="alice", role=Role.COORDINATOR, schools=[school_a])
+    return UserFactory(
+        username="alice", first_name="Alice", role=Role.COORDINATOR, schools=[school_a]
+    )
 
 
 @pytest.fixture
 def bob(school_b):
-    return UserFactory(username="bob", role=Role.COORDINATOR, schools=[school_b])
+    return UserFactory(username="bob", first_name="Bob", role=Role.COORDINATOR, schools=[school_b])
 
 
 @pytest.fixture
 def pam(partner_p):
-    return UserFactory(username="pam", role=Role.PARTNER, organisation=partner_p)
+    return UserFactory(
+        username="pam", first_name="Pamela", role=Role.PARTNER, organisation=partner_p
+    )
 
 
 @pytest.fixture
 def otto(partner_o):
-    return UserFactory(username="otto", role=Role.PARTNER, organisation=partner_o)
+    return UserFactory(
+        username="otto", first_name="Otto", role=Role.PARTNER, organisation=partner_o
+    )
 
 
 @pytest.fixture
 def lisa(db):
-    return UserFactory(username="lisa", role=Role.PROJECT_LEADER)
+    return UserFactory(username="lisa", first_name="Lisa", role=Role.PROJECT_LEADER)
 
 
 @pytest.fixture
 def adam(db):
-    return UserFactory(username="adam", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    return UserFactory(
+        username="adam",
+        first_name="Adam",
+        role=Role.ADMINISTRATOR,
+        is_staff=True,
+        is_superuser=True,
+    )
 
 
 @pytest.fixture

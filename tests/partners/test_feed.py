@@ -40,7 +40,12 @@ def booked(werkwinkel_a, family_a, parent_a, referral_a):
         referral=referral_a,
         theme=ThemeFactory(code="schulden-test", name="Schulden en betalingsachterstand"),
     )
-    other = ParentFactory(family=FamilyFactory(school=werkwinkel_a.school, code="A777"))
+    # Fixed names: a random one such as "Tim" would be found inside "VTIMEZONE".
+    other = ParentFactory(
+        family=FamilyFactory(school=werkwinkel_a.school, code="A777"),
+        first_name="Yasmina",
+        last_name="Bouhaddou",
+    )
     AppointmentFactory(
         spreekuur=werkwinkel_a,
         date=MONDAY,
