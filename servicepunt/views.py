@@ -297,10 +297,12 @@ def partner_referral_detail(request, pk):
 
 
 @role_required(PARTNER)
+@require_POST
 def partner_referral_update(request, pk):
+    # POST only: the referral is shown (and its opening audited) by partner_referral_detail.
     referral = selectors.partner_referral_get(user=request.user, pk=pk)
-    form = ReferralStatusForm(request.POST or None, referral=referral)
-    if request.method == "POST" and form.is_valid():
+    form = ReferralStatusForm(request.POST, referral=referral)
+    if form.is_valid():
         try:
             services.referral_set_status(
                 referral=referral,

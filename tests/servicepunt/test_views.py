@@ -450,9 +450,8 @@ def test_without_consent_to_share_the_partner_sees_initials_only(
 
 def test_another_organisations_referral_is_a_404(otto_client, school_a, partner_p, themes):
     referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
-    for name in ("partner-referral-detail", "partner-referral-update"):
-        url = reverse(f"servicepunt:{name}", args=[referral.pk])
-        assert otto_client.get(url).status_code == 404
+    url = reverse("servicepunt:partner-referral-detail", args=[referral.pk])
+    assert otto_client.get(url).status_code == 404
     update = reverse("servicepunt:partner-referral-update", args=[referral.pk])
     assert otto_client.post(update, {"status": "afgerond"}).status_code == 404
     referral.refresh_from_db()
@@ -472,6 +471,18 @@ def test_the_partner_updates_status_and_outcome(pam, pam_client, school_a, partn
     assert referral.status == ReferralStatus.APPOINTMENT_PLANNED
     assert referral.outcome_note == "Afspraak 3 juni"
     assert referral.status_changes.last().changed_by == pam
+
+
+def test_the_update_url_does_not_show_the_referral_unaudited_on_a_get(
+    pam_client, school_a, partner_p, themes
+):
+    referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    url = reverse("servicepunt:partner-referral-update", args=[referral.pk])
+
+    response = pam_client.get(url)
+
+    assert response.status_code == 405
+    assert not AuditLog.objects.exists()
 
 
 def test_the_partner_cannot_skip_the_lifecycle(pam_client, school_a, partner_p, themes):

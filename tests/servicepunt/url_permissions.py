@@ -50,8 +50,10 @@ ROWS = [
     ),
     Row(
         "servicepunt:partner-referral-update",
-        only(P),
+        only(P, ok=302),
         kwargs=lambda w: {"pk": _referral(w).pk},
+        method="post",
+        data=lambda w: {"status": "afspraak_gepland", "outcome_note": ""},
     ),
     Row("servicepunt:import", only(C)),
     Row("servicepunt:import-confirm", only(C, ok=302), method="post"),
