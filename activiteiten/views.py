@@ -267,9 +267,11 @@ def enrolment_list(request, pk):
     """Who is enrolled and who waits; the coordinator enrols on a parent's behalf."""
     activity = _activity(request, pk)
     group = request.GET.get("groep", "")
-    term = request.GET.get("zoek", "")
-    form = EnrolForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
+    # A name or family code is searched by POST, so that it never appears in a URL or a log.
+    searching = request.method == "POST" and "zoek" in request.POST
+    term = request.POST.get("zoek", "") if searching else ""
+    form = EnrolForm(None if searching else _posted(request))
+    if request.method == "POST" and not searching and form.is_valid():
         child = parent = None
         if form.cleaned_data["child"]:
             children = in_user_schools(

@@ -388,6 +388,20 @@ def test_the_coordinator_enrols_a_child_on_a_parents_behalf(alice_client, school
     assert enrolment.enrolled_by.username == "alice"
 
 
+def test_a_name_is_searched_by_post_and_never_lands_in_a_url(alice_client, school_a, parent_a):
+    activity = ActivityFactory(school=school_a, signup_required=True)
+    url = reverse("activiteiten:enrolment-list", kwargs={"pk": activity.pk})
+
+    found = alice_client.post(url, {"zoek": "Fati"})
+    in_query = alice_client.get(url + "?zoek=Fati")
+
+    assert found.status_code == 200
+    assert found.context["candidates_parents"] == [parent_a]
+    assert not Enrolment.objects.exists()
+    assert in_query.context["candidates_parents"] == []
+    assert 'method="get" class="d-flex gap-2 mb-2" role="search"' not in found.content.decode()
+
+
 def test_she_cannot_enrol_a_child_of_another_school(alice_client, school_a, school_b):
     programme = ChildrenProgrammeFactory(school=school_a)
     child = ChildFactory(family=FamilyFactory(school=school_b), group="g5")
