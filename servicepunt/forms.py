@@ -249,7 +249,10 @@ class ContactForm(forms.ModelForm):
         self.fields["themes"].error_messages["required"] = _("Choose at least one theme.")
         family_id = self.instance.family_id
         self.fields["parent"].queryset = Parent.objects.filter(family_id=family_id)
-        self.fields["child"].queryset = Child.objects.filter(family_id=family_id)
+        # A child without a first name is labelled with its family's code.
+        self.fields["child"].queryset = Child.objects.filter(family_id=family_id).select_related(
+            "family"
+        )
         if family_id is None:
             del self.fields["parent"]
             del self.fields["child"]

@@ -113,3 +113,18 @@ def test_the_partner_list_and_the_type_ahead_run_a_constant_number_of_queries(
     )
 
     assert large == small
+
+
+def test_the_contact_edit_page_runs_a_constant_number_of_queries(alice_client, setting):
+    family = setting["family"]
+    contact = ContactFactory(school=setting["school"], family=family)
+    url = reverse("servicepunt:contact-update", args=[contact.pk])
+    ChildFactory(family=family, first_name="")
+    queries(alice_client, url)
+    small = queries(alice_client, url)
+
+    for _ in range(5):
+        ChildFactory(family=family, first_name="")  # labelled with the family's code
+    large = queries(alice_client, url)
+
+    assert large == small
