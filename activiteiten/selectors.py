@@ -204,7 +204,7 @@ def attendance_sheet(
         )
         ids = enrolled | present_children | set(checked_children or ())
         for child in (
-            Child.objects.filter(pk__in=ids, family__school=school)
+            Child.objects.filter(pk__in=ids, family__school=school, family__anonymised_at=None)
             .select_related("family")
             .order_by("group", "first_name", "id")
         ):

@@ -180,11 +180,16 @@ def attendance_register(
     existing = {
         (row.parent_id, row.child_id): row
         for row in Attendance.objects.filter(session=session).annotate(
-            family_ref=Coalesce("parent__family_id", "child__family_id")
+            family_ref=Coalesce("parent__family_id", "child__family_id"),
+            anonymised_at=Coalesce("parent__family__anonymised_at", "child__family__anonymised_at"),
         )
     }
     wanted = {(pk, None) for pk in parent_ids} | {(None, pk) for pk in child_ids}
-    removed = [row for key, row in existing.items() if key not in wanted]
+    # An anonymised family is not on the page any more, yet its attendance stays counted in the
+    # yearly figures: saving an old session must not drop it.
+    removed = [
+        row for key, row in existing.items() if key not in wanted and row.anonymised_at is None
+    ]
     added = [
         Attendance(
             session=session,

@@ -193,6 +193,30 @@ def test_children_of_a_programme_are_ticked_from_the_enrolled(alice_client, scho
     assert Attendance.objects.get().child == enrolled
 
 
+def test_saving_an_old_session_keeps_the_attendance_of_anonymised_families(alice_client, school_a):
+    from activiteiten.constants import TargetGroup
+
+    activity = ActivityFactory(school=school_a, target_group=TargetGroup.BOTH)
+    session = SessionFactory(activity=activity, date=TUESDAY)
+    known = ParentFactory(family=FamilyFactory(school=school_a))
+    gone = FamilyFactory(school=school_a, anonymised_at=timezone.now())
+    AttendanceFactory(session=session, parent=known)
+    AttendanceFactory(session=session, parent=ParentFactory(family=gone, first_name=""))
+    AttendanceFactory(session=session, parent=None, child=ChildFactory(family=gone, first_name=""))
+
+    page = alice_client.get(_attendance_url(activity))
+    sheet = page.context["sheet"]
+    shown = _no_newcomers(
+        parent=[row.id for row in sheet.regulars + sheet.others if row.checked],
+        child=[row.id for row in sheet.children if row.checked],
+        anonymous_count="0",
+    )
+    saved = alice_client.post(_attendance_url(activity), shown)
+
+    assert saved.status_code == 302
+    assert session.attendances.count() == 3
+
+
 # --- scope ---------------------------------------------------------------------------------
 
 
