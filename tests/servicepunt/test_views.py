@@ -149,6 +149,26 @@ def test_a_new_family_is_created_inline(alice_client, school_a, themes):
     assert contact.parent.first_name == "Olena"
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("new_parent_first_name", "x" * 101),
+        ("outcome", "unknown"),
+        ("language", "xx"),
+        ("who", "someone"),
+    ],
+)
+def test_every_refused_walkin_field_says_why_next_to_it(
+    alice_client, school_a, themes, field, value
+):
+    data = walkin_data(school_a, themes["taal"], who="new", new_family_code="N777")
+
+    response = alice_client.post(WALKIN, {**data, field: value})
+
+    assert f'id="id_{field}_error"' in response.content.decode()
+    assert not Contact.objects.exists()
+
+
 def test_a_new_family_with_a_taken_code_is_refused(alice_client, school_a, family_a, themes):
     data = walkin_data(school_a, themes["taal"], who="new", new_family_code=family_a.code)
 
