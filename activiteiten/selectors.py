@@ -5,6 +5,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
 from familieschool.access import get_for_user, in_user_schools, record_schools_for
@@ -24,6 +25,7 @@ __all__ = [
     "enrolment_lists",
     "active_roles",
     "public_month",
+    "reminders_due",
     "sessions_on",
     "session_counts",
     "school_parents",
@@ -406,6 +408,9 @@ def public_month(school: School, language: str, day: date) -> PublicMonth:
 
 # --- reminders -----------------------------------------------------------------------------
 
+# Parents who may get a reminder: opted in, with an email address, not anonymised.
+WANTS_REMINDERS = Q(reminders_opt_in=True, family__anonymised_at__isnull=True) & ~Q(email="")
+
 
 @dataclass
 class DueSession:
@@ -417,6 +422,33 @@ class DueSession:
     parents: list[Parent]
 
 
+def _taking_place(activities: QuerySet[Activity], day: date):
+    """Those of ``activities`` on ``day`` (scheduled, school open, not cancelled), and the
+    sessions of that day by activity id."""
+    candidates = list(
+        activities.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
+            valid_from__lte=day,
+            weekday=day.weekday(),
+        ).select_related("school", "type")
+    )
+    if not candidates:
+        return [], {}
+    closed = closed_days_by_school({a.school for a in candidates}, day, day)
+    sessions = {
+        session.activity_id: session
+        for session in Session.objects.filter(activity__in=candidates, date=day)
+    }
+    due = [
+        activity
+        for activity in candidates
+        if occurrences(activity, day, day)
+        and day not in closed[activity.school_id]
+        and not (activity.pk in sessions and sessions[activity.pk].cancelled)
+    ]
+    return due, sessions
+
+
 def sessions_on(day: date) -> list[DueSession]:
     """Activities with enrolments that take place on ``day`` (not cancelled, school open).
 
@@ -424,41 +456,23 @@ def sessions_on(day: date) -> list[DueSession]:
     reminders and have an email address; a session row may not exist yet (it is made when
     attendance is registered), so ``session`` can be None.
     """
-    activities = list(
-        Activity.objects.filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gte=day),
-            valid_from__lte=day,
-            weekday=day.weekday(),
-            enrolments__status=EnrolmentStatus.ENROLLED,
-        )
-        .distinct()
-        .select_related("school", "type")
+    due, sessions = _taking_place(
+        Activity.objects.filter(enrolments__status=EnrolmentStatus.ENROLLED).distinct(), day
     )
-    closed = closed_days_by_school({a.school for a in activities}, day, day)
-    sessions = {
-        session.activity_id: session
-        for session in Session.objects.filter(activity__in=activities, date=day)
-    }
-    due = [
-        activity
-        for activity in activities
-        if occurrences(activity, day, day)
-        and day not in closed[activity.school_id]
-        and not (activity.pk in sessions and sessions[activity.pk].cancelled)
-    ]
     if not due:
         return []
     enrolments = Enrolment.objects.filter(activity__in=due, status=EnrolmentStatus.ENROLLED)
-    wanted = Q(reminders_opt_in=True, family__anonymised_at__isnull=True) & ~Q(email="")
     by_parent = {
         parent.pk: parent
-        for parent in Parent.objects.filter(wanted, enrolments__in=enrolments).select_related(
-            "family"
-        )
+        for parent in Parent.objects.filter(
+            WANTS_REMINDERS, enrolments__in=enrolments
+        ).select_related("family")
     }
     family_parents: dict[int, list[Parent]] = defaultdict(list)
     child_families = Family.objects.filter(children__enrolments__in=enrolments)
-    for parent in Parent.objects.filter(wanted, family__in=child_families).select_related("family"):
+    for parent in Parent.objects.filter(WANTS_REMINDERS, family__in=child_families).select_related(
+        "family"
+    ):
         family_parents[parent.family_id].append(parent)
     parents_of: dict[int, dict[int, Parent]] = defaultdict(dict)
     for activity_id, parent_id, family_id in enrolments.values_list(
@@ -473,3 +487,47 @@ def sessions_on(day: date) -> list[DueSession]:
         for activity in due
         if parents_of[activity.pk]
     ]
+
+
+def reminders_due(day: date) -> dict[tuple[int, int], tuple[Parent, Activity]]:
+    """(parent id, activity id) -> (parent, activity) for every reminder due for ``day``.
+
+    A reminder goes to a parent signed up for the activity or with a child enrolled in it
+    (``sessions_on``); for an activity that needs no sign-up, also to a parent who came to one
+    of its sessions in the last ``REMINDER_ATTENDANCE_DAYS`` days (default 90), or whose child
+    did. Only parents who opted in, gave an email address and whose family is not anonymised.
+    """
+    due = {}
+    for row in sessions_on(day):
+        for parent in row.parents:
+            due[(parent.pk, row.activity.pk)] = (parent, row.activity)
+    open_activities, _sessions = _taking_place(Activity.objects.filter(signup_required=False), day)
+    activities = {activity.pk: activity for activity in open_activities}
+    if not activities:
+        return due
+    days = int(getattr(settings, "REMINDER_ATTENDANCE_DAYS", 90))
+    came = Attendance.objects.filter(
+        session__activity__in=list(activities),
+        session__date__gte=day - timedelta(days=days),
+        session__date__lt=day,
+        session__cancelled=False,
+    )
+    by_parent = set(
+        came.filter(parent__isnull=False).values_list("session__activity_id", "parent_id")
+    )
+    by_family = set(
+        came.filter(child__isnull=False).values_list("session__activity_id", "child__family_id")
+    )
+    parent_ids = {pk for _, pk in by_parent}
+    family_ids = {pk for _, pk in by_family}
+    parents = Parent.objects.filter(WANTS_REMINDERS).filter(
+        Q(pk__in=parent_ids) | Q(family_id__in=family_ids)
+    )
+    for parent in parents:
+        for activity_id, activity in activities.items():
+            if (activity_id, parent.pk) in by_parent or (
+                activity_id,
+                parent.family_id,
+            ) in by_family:
+                due.setdefault((parent.pk, activity_id), (parent, activity))
+    return due

@@ -195,6 +195,25 @@ def test_sessions_on_skips_cancelled_sessions_holidays_and_other_days(school_a, 
     assert len(selectors.sessions_on(datetime.date(2024, 10, 16))) == 1
 
 
+def test_reminders_due_adds_recent_visitors_of_an_open_activity_on_the_same_days(school_a):
+    koffie = ActivityFactory(school=school_a, signup_required=False)
+    visitor = _opted_in(FamilyFactory(school=school_a))
+    AttendanceFactory(session__activity=koffie, session__date=TUESDAY, parent=visitor)
+    SessionFactory(activity=koffie, date=datetime.date(2024, 10, 15), cancelled=True)
+    SchoolHoliday.objects.create(
+        region=HolidayRegion.MIDDLE,
+        name="Herfstvakantie",
+        start=datetime.date(2024, 10, 21),
+        end=datetime.date(2024, 10, 25),
+    )
+
+    assert selectors.reminders_due(datetime.date(2024, 10, 29)) == {
+        (visitor.pk, koffie.pk): (visitor, koffie)
+    }
+    assert selectors.reminders_due(datetime.date(2024, 10, 15)) == {}
+    assert selectors.reminders_due(datetime.date(2024, 10, 22)) == {}
+
+
 # --- timeline ------------------------------------------------------------------------------
 
 
