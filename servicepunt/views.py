@@ -131,10 +131,15 @@ def contact_list(request):
     )
 
 
+def _audit_view(request, contact) -> None:
+    """Every page that shows a contact records who opened it, as the detail page does."""
+    audit_log_record(user=request.user, action=AuditAction.VIEW, obj=contact, family=contact.family)
+
+
 @role_required(COORDINATOR)
 def contact_detail(request, pk):
     contact = selectors.contact_get(user=request.user, pk=pk)
-    audit_log_record(user=request.user, action=AuditAction.VIEW, obj=contact, family=contact.family)
+    _audit_view(request, contact)
     return render(request, "servicepunt/contact_detail.html", {"contact": contact})
 
 
@@ -153,6 +158,8 @@ def contact_update(request, pk):
         else:
             messages.success(request, _("The contact has been changed."))
             return redirect("servicepunt:contact-detail", pk=contact.pk)
+    if request.method == "GET":
+        _audit_view(request, contact)
     return render(request, "servicepunt/contact_form.html", {"form": form, "contact": contact})
 
 
@@ -200,6 +207,8 @@ def referral_create(request, pk):
                 % {"partner": referral.partner.name},
             )
             return redirect("servicepunt:referral-detail", pk=referral.pk)
+    if request.method == "GET":
+        _audit_view(request, contact)
     return render(request, "servicepunt/referral_form.html", {"form": form, "contact": contact})
 
 

@@ -277,6 +277,17 @@ def test_viewing_a_contact_is_audited(alice_client, school_a, family_a, themes):
     assert (log.action, log.family) == (AuditAction.VIEW, family_a)
 
 
+@pytest.mark.parametrize("name", ["contact-update", "referral-create"])
+def test_opening_a_form_on_a_contact_is_audited(alice_client, school_a, family_a, themes, name):
+    contact = ContactFactory(school=school_a, family=family_a, note="Schulden")
+
+    response = alice_client.get(reverse(f"servicepunt:{name}", args=[contact.pk]))
+
+    assert response.status_code == 200
+    log = AuditLog.objects.get()
+    assert (log.action, log.family, log.object_id) == (AuditAction.VIEW, family_a, contact.pk)
+
+
 def test_a_contact_can_be_edited(alice_client, school_a, family_a, parent_a, themes):
     contact = ContactFactory(school=school_a, family=family_a)
     url = reverse("servicepunt:contact-update", args=[contact.pk])
