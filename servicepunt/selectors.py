@@ -1,6 +1,8 @@
 """Reads of the servicepunt, scoped by the access policy."""
 
-from datetime import date
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.fields import BooleanField
@@ -27,6 +29,7 @@ __all__ = [
     "partner_referrals",
     "partner_referral_get",
     "suggested_partners",
+    "follow_up_counts",
 ]
 
 
@@ -156,3 +159,30 @@ def suggested_partners(themes) -> QuerySet[PartnerOrganisation]:
         .annotate(matches=Count("suggested_for_themes"))
         .order_by("-matches", "name")
     )
+
+
+def follow_up_counts(
+    *, today: date, stale_before: datetime, schools: Iterable[School] | None = None
+) -> dict[int, dict[str, int]]:
+    """Per school id with work: open referrals past follow-up or unchanged, contacts due."""
+    referrals = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
+    contacts = Contact.objects.filter(follow_up_done=False, follow_up_on__lte=today)
+    if schools is not None:
+        referrals = referrals.filter(school__in=schools)
+        contacts = contacts.filter(school__in=schools)
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"overdue_referrals": 0, "stale_referrals": 0, "due_contacts": 0}
+    )
+    for row in (
+        referrals.values("school")
+        .annotate(
+            overdue=Count("id", filter=Q(follow_up_on__lt=today)),
+            stale=Count("id", filter=Q(status_changed_at__lt=stale_before)),
+        )
+        .order_by()
+    ):
+        counts[row["school"]]["overdue_referrals"] = row["overdue"]
+        counts[row["school"]]["stale_referrals"] = row["stale"]
+    for row in contacts.values("school").annotate(n=Count("id")).order_by():
+        counts[row["school"]]["due_contacts"] = row["n"]
+    return {pk: values for pk, values in counts.items() if any(values.values())}

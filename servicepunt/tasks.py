@@ -4,11 +4,10 @@ Both emails hold counts, a school name and links into the portal; never a name, 
 note. Who may see the records behind the link is decided by the portal's access policy.
 """
 
-from collections import defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from familieschool.celery import RELIABLE, app
@@ -18,8 +17,9 @@ from familieschool.notifications import absolute_url, already_sent, send_email, 
 from familieschool.outbox import enqueue
 from familieschool.retention import RetentionRule
 
-from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
+from .constants import ReferralStatus
 from .models import Contact, Referral
+from .selectors import follow_up_counts
 
 DIGEST = "coordinator-digest"
 REFERRAL_NOTICE = "referral-notice"
@@ -30,29 +30,8 @@ def _stale_days() -> int:
 
 
 def _digest_counts(today: date, schools=None) -> dict[int, dict[str, int]]:
-    """Per school id: referrals past follow-up, referrals without change, contacts due."""
     stale_before = timezone.now() - timedelta(days=_stale_days())
-    referrals = Referral.objects.filter(status__in=OPEN_REFERRAL_STATUSES)
-    contacts = Contact.objects.filter(follow_up_done=False, follow_up_on__lte=today)
-    if schools is not None:
-        referrals = referrals.filter(school__in=schools)
-        contacts = contacts.filter(school__in=schools)
-    counts: dict[int, dict[str, int]] = defaultdict(
-        lambda: {"overdue_referrals": 0, "stale_referrals": 0, "due_contacts": 0}
-    )
-    for row in (
-        referrals.values("school")
-        .annotate(
-            overdue=Count("id", filter=Q(follow_up_on__lt=today)),
-            stale=Count("id", filter=Q(status_changed_at__lt=stale_before)),
-        )
-        .order_by()
-    ):
-        counts[row["school"]]["overdue_referrals"] = row["overdue"]
-        counts[row["school"]]["stale_referrals"] = row["stale"]
-    for row in contacts.values("school").annotate(n=Count("id")).order_by():
-        counts[row["school"]]["due_contacts"] = row["n"]
-    return {pk: values for pk, values in counts.items() if any(values.values())}
+    return follow_up_counts(today=today, stale_before=stale_before, schools=schools)
 
 
 def _coordinators():

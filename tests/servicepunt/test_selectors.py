@@ -105,3 +105,29 @@ def test_the_family_timeline_holds_its_contacts_and_referrals(
     kinds = sorted(entry.kind for entry in family_timeline(family_a))
 
     assert kinds == ["contact", "referral"]
+
+
+def test_follow_up_counts_gives_per_school_what_awaits_follow_up(
+    school_a, school_b, partner_p, themes
+):
+    from servicepunt.constants import Outcome
+
+    today = timezone.localdate()
+    old = timezone.now() - timedelta(days=20)
+    contact = ContactFactory(school=school_a)
+    ReferralFactory(contact=contact, partner=partner_p, follow_up_on=today - timedelta(days=1))
+    ReferralFactory(contact=contact, partner=partner_p, status_changed_at=old)
+    ReferralFactory(
+        contact=contact, partner=partner_p, status=ReferralStatus.COMPLETED, status_changed_at=old
+    )
+    ContactFactory(school=school_a, outcome=Outcome.FOLLOW_UP, follow_up_on=today)
+    ContactFactory(school=school_b)
+
+    counts = selectors.follow_up_counts(
+        today=today, stale_before=timezone.now() - timedelta(days=14)
+    )
+
+    assert counts == {
+        school_a.pk: {"overdue_referrals": 1, "stale_referrals": 1, "due_contacts": 1}
+    }
+    assert selectors.follow_up_counts(today=today, stale_before=old, schools=[school_b]) == {}
