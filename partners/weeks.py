@@ -18,10 +18,15 @@ def parse_week(value: str | None, *, today: date | None = None) -> date:
         try:
             if "W" in value.upper():
                 year, week = value.upper().split("-W")
-                return date.fromisocalendar(int(year), int(week), 1)
-            return monday_of(date.fromisoformat(value))
+                monday = date.fromisocalendar(int(year), int(week), 1)
+            else:
+                monday = monday_of(date.fromisoformat(value))
         except ValueError:
             pass
+        else:
+            # Pages link to the weeks around it: year 1 or 9999 would overflow there.
+            if date.min + timedelta(days=7) <= monday <= date.max - timedelta(days=14):
+                return monday
     return monday_of(today)
 
 

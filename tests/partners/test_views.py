@@ -74,8 +74,9 @@ def test_the_week_is_chosen_by_iso_week_or_by_a_date_in_it(pam_client, three_sch
     assert response.context["next_week"] == "2026-W50"
 
 
-def test_an_unreadable_week_shows_this_week(pam_client, three_schools):
-    response = pam_client.get(WEEK_URL, {"week": "volgende"})
+@pytest.mark.parametrize("week", ["volgende", "0001-W01", "9999-W52", "9999-12-31"])
+def test_an_unreadable_week_shows_this_week(pam_client, three_schools, week):
+    response = pam_client.get(WEEK_URL, {"week": week})
     assert response.status_code == 200
     assert response.context["monday"] == monday_of(timezone.localdate())
 
