@@ -399,6 +399,8 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
 
 
 def _parent_label(parent: Parent | None, *, first_name: bool) -> str:
+    # The first name only where the parent agreed to be contacted, as on the referral list
+    # (servicepunt/_partner_parent_name.html); otherwise initials.
     if parent is None:
         return _("Parent (no name recorded)")
     if first_name and parent.first_name:
@@ -424,7 +426,7 @@ def partner_appointment_row(appointment: Appointment, organisation) -> PartnerAp
         start_time=appointment.start_time,
         status=appointment.status,
         status_display=appointment.get_status_display(),
-        label=_parent_label(appointment.parent, first_name=consent),
+        label=_parent_label(appointment.parent, first_name=bool(share)),
         theme=str(appointment.theme) if consent and appointment.theme else "",
         phone=appointment.parent.phone if share else "",
         email=appointment.parent.email if share else "",
@@ -437,7 +439,7 @@ def partner_referral_row(referral: Referral) -> PartnerReferralRow:
     share = referral.share_contact_details and referral.parent is not None
     return PartnerReferralRow(
         id=referral.pk,
-        label=_parent_label(referral.parent, first_name=True),
+        label=_parent_label(referral.parent, first_name=share),
         themes=[str(theme) for theme in referral.themes.all()],
         status_display=referral.get_status_display(),
         referred_on=timezone.localdate(referral.created_at),

@@ -222,12 +222,13 @@ def test_a_referred_parent_shows_the_first_name_and_contact_details_only_if_shar
     )
     [row] = partner_week(user=pam, monday=MONDAY)[0].occurrences[0].appointments
     theme = referral_a.themes.get()
-    assert (row.id, row.label, row.theme) == (appointment.pk, "Fatima", theme.name)
+    assert (row.id, row.label, row.theme) == (appointment.pk, "F.E.", theme.name)
     assert (row.phone, row.email) == ("", "")
 
     referral_a.share_contact_details = True
     referral_a.save()
     [row] = partner_week(user=pam, monday=MONDAY)[0].occurrences[0].appointments
+    assert row.label == "Fatima"
     assert (row.phone, row.email) == ("0612345678", "fatima@example.org")
     assert "El Amrani" not in repr(row)
 
@@ -256,9 +257,14 @@ def test_the_partner_week_lists_the_open_referrals_of_each_school(
     days = partner_week(user=pam, monday=MONDAY)
     monday_at_a, thursday_at_b = days[0].occurrences[0], days[3].occurrences[0]
     assert [r.id for r in monday_at_a.referrals] == [referral_a.pk]
-    assert monday_at_a.referrals[0].label == "Fatima"
+    assert monday_at_a.referrals[0].label == "F.E."
     assert monday_at_a.referrals[0].themes == [referral_a.themes.get().name]
     assert [r.id for r in thursday_at_b.referrals] == [at_b.pk]
+
+    referral_a.share_contact_details = True
+    referral_a.save()
+    monday_at_a = partner_week(user=pam, monday=MONDAY)[0].occurrences[0]
+    assert monday_at_a.referrals[0].label == "Fatima"
 
 
 def test_the_partner_week_shows_a_cancelled_date_with_its_reason(week_of_pam, pam):
