@@ -60,11 +60,15 @@ class ReachExport:
     frozen: bool
 
 
-def reach_export(*, school_year, schools=None, min_cell: int = 0, fmt: str = "csv") -> ReachExport:
+def reach_export(
+    *, school_year, schools=None, min_cell: int = 0, fmt: str = "csv", scope=None
+) -> ReachExport:
     """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    report = reach_report(school_year, schools=schools, min_cell=min_cell, previous=fmt == "xlsx")
+    report = reach_report(
+        school_year, schools=schools, min_cell=min_cell, previous=fmt == "xlsx", scope=scope
+    )
     with translation.override("nl"):
         content = _csv(report) if fmt == "csv" else _xlsx(report)
     stem = f"bereik_{report.school_year.label.replace('/', '-')}"

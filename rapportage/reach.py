@@ -24,7 +24,7 @@ last year is only shown when both years are.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -565,8 +565,45 @@ def _suppress(cells: dict, relations: list, min_cell: int) -> set:
     return hidden
 
 
-def build_rows(figures: Figures, min_cell: int = 0) -> list[ReachRow]:
-    """Totals per board and overall, percentages and small-count suppression: plain rows."""
+def build_rows(figures: Figures, min_cell: int = 0, only: set[int] | None = None) -> list[ReachRow]:
+    """Totals per board and overall, percentages and small-count suppression: plain rows.
+
+    With ``only`` (some of the schools' ids) the rows are those of these schools cut from the
+    report of all of them: what is hidden there stays hidden, so that no two selections can be
+    subtracted. A board stays when all its schools are chosen; the total becomes that of the
+    one whole board chosen, or unknown.
+    """
+    rows = _build_rows(figures, min_cell)
+    if only is None or only >= {school.id for school in figures.schools}:
+        return rows
+    return _narrow(rows, figures, only)
+
+
+def _narrow(rows: list[ReachRow], figures: Figures, only: set[int]) -> list[ReachRow]:
+    members: dict[str, set[int]] = defaultdict(set)
+    for school in figures.schools:
+        members[school.board].add(school.id)
+    keep = {(LEVEL_SCHOOL, school.name) for school in figures.schools if school.id in only} | {
+        (LEVEL_BOARD, BOARD_PREFIX + board) for board, ids in members.items() if ids <= only
+    }
+    chosen = [board for board, ids in members.items() if ids & only]
+    total_from = (
+        BOARD_PREFIX + chosen[0] if len(chosen) == 1 and members[chosen[0]] == only else None
+    )
+    by_key = {row.key: row for row in rows}
+    narrowed = []
+    for row in rows:
+        if (row.level, row.school) in keep:
+            narrowed.append(row)
+        elif row.level == LEVEL_TOTAL and total_from is not None:
+            board_row = by_key[(total_from, row.indicator, row.category)]
+            narrowed.append(replace(board_row, school=TOTAL, level=LEVEL_TOTAL))
+        elif row.level == LEVEL_TOTAL:
+            narrowed.append(replace(row, value=None, hidden=False))
+    return narrowed
+
+
+def _build_rows(figures: Figures, min_cell: int) -> list[ReachRow]:
     label = figures.school_year.label
     schools = figures.schools
     boards = sorted({school.board for school in schools})
@@ -772,9 +809,19 @@ def _figures(year: SchoolYear, schools, snapshots: dict, live: bool) -> Figures:
 
 
 def reach_report(
-    school_year, *, schools=None, min_cell: int = 0, live: bool = False, previous: bool = True
+    school_year,
+    *,
+    schools=None,
+    min_cell: int = 0,
+    live: bool = False,
+    previous: bool = True,
+    scope=None,
 ) -> ReachReport:
-    """The year's rows (and last year's, for the changes), from the snapshot when frozen."""
+    """The year's rows (and last year's, for the changes), from the snapshot when frozen.
+
+    ``scope`` is every school the reader may see (``schools`` among them): small counts are
+    then hidden as in the report of the whole scope (see ``build_rows``).
+    """
     from .models import ReachSnapshot
 
     year = _coerce_year(school_year)
@@ -783,14 +830,18 @@ def reach_report(
         snapshot.school_year: snapshot
         for snapshot in ReachSnapshot.objects.filter(school_year__in=[y.label for y in years])
     }
+    only = None
+    if scope is not None and min_cell > 1:
+        only = set(_school_queryset(schools).values_list("pk", flat=True))
+        schools = scope
     current = _figures(year, schools, snapshots, live)
     before = _figures(year.previous(), schools, snapshots, live) if previous else None
     return ReachReport(
         school_year=year,
-        rows=build_rows(current, min_cell),
+        rows=build_rows(current, min_cell, only),
         min_cell=min_cell,
         frozen_at=current.frozen_at,
-        previous_rows=build_rows(before, min_cell) if before else [],
+        previous_rows=build_rows(before, min_cell, only) if before else [],
         previous_frozen_at=before.frozen_at if before else None,
     )
 

@@ -15,6 +15,7 @@ from familieschool.access import (
     boards_for,
     role_of,
     role_required,
+    schools_for,
 )
 
 from .dashboard import dashboard_data
@@ -42,7 +43,9 @@ def dashboard(request):
         request.GET if "schooljaar" in request.GET else None, snapshot_years=frozen
     )
     year = form.school_year()
-    report = reach_report(year, schools=schools, min_cell=min_cell_for(request.user))
+    report = reach_report(
+        year, schools=schools, min_cell=min_cell_for(request.user), scope=schools_for(request.user)
+    )
     query = {"schooljaar": year.label}
     if board is not None:
         query["bestuur"] = board.pk
@@ -79,6 +82,7 @@ def export(request):
         schools=schools,
         min_cell=min_cell_for(request.user),
         fmt=form.cleaned_data["formaat"],
+        scope=schools_for(request.user),
     )
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'

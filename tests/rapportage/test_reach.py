@@ -290,6 +290,36 @@ def test_a_hidden_board_total_hides_another_board_or_the_total():
     )
 
 
+def test_one_board_asked_for_hides_what_the_whole_report_hides():
+    # C alone is board Y: hidden. The total would then reveal Y, so board X (12) is hidden too.
+    figures = _figures(
+        {
+            ("A", "contacten_anoniem", ""): 6,
+            ("B", "contacten_anoniem", ""): 6,
+            ("C", "contacten_anoniem", ""): 3,
+        },
+        board_of={"C": "Y"},
+    )
+    whole = by_name(build_rows(figures, min_cell=5))
+    assert whole[(TOTAL, "contacten_anoniem", "")].waarde == "15"
+    assert whole[(BOARD_PREFIX + "X", "contacten_anoniem", "")].hidden
+
+    # Board X on its own may not show 12 as its total, or 15 - 12 names C's 3.
+    board_x = build_rows(figures, min_cell=5, only={1, 2})
+    index = by_name(board_x)
+    assert {row.school for row in board_x} == {"A", "B", BOARD_PREFIX + "X", TOTAL}
+    assert index[(BOARD_PREFIX + "X", "contacten_anoniem", "")].hidden
+    assert index[(TOTAL, "contacten_anoniem", "")].hidden
+    for row in board_x:
+        if row.school != TOTAL:
+            assert row == whole[row.key]
+
+    # A school picked out of a board gets no total: it is not a figure of the whole report.
+    only_a = by_name(build_rows(figures, min_cell=5, only={1}))
+    assert set(only_a) & {(BOARD_PREFIX + "X", "contacten", "")} == set()
+    assert only_a[(TOTAL, "contacten_anoniem", "")].shown is None
+
+
 def test_a_hidden_month_hides_a_second_month_so_the_year_does_not_reveal_it():
     months = month_labels(SchoolYear.parse(YEAR))
     values = {("A", "contacten_per_maand", m): 10 + i for i, m in enumerate(months)}
