@@ -165,6 +165,8 @@ REMINDER_ATTENDANCE_DAYS = env.int("REMINDER_ATTENDANCE_DAYS", default=90)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 SENT_LOG_KEEP_DAYS = env.int("SENT_LOG_KEEP_DAYS", default=90)
 
+# Messages can name a parent ("… is enrolled"): keep them server-side, not in a cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 CSRF_COOKIE_HTTPONLY = False

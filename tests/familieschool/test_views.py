@@ -81,3 +81,18 @@ def test_password_rules_use_argon2_and_twelve_characters():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     validators = {v["NAME"].rsplit(".", 1)[1]: v for v in settings.AUTH_PASSWORD_VALIDATORS}
     assert validators["MinimumLengthValidator"]["OPTIONS"]["min_length"] == 12
+
+
+@pytest.mark.django_db
+def test_flash_messages_stay_on_the_server(alice_client, school_a):
+    from servicepunt.models import Theme
+    from tests.servicepunt.test_views import walkin_data
+
+    # Messages may name a parent; they must not travel to the browser in a cookie.
+    response = alice_client.post(
+        reverse("servicepunt:walkin"), walkin_data(school_a, Theme.objects.first())
+    )
+    assert response.status_code == 302
+    assert "messages" not in response.cookies
+    follow = alice_client.get(response.url)
+    assert "alert-success" in follow.content.decode()
