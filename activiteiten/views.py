@@ -19,6 +19,7 @@ from familieschool.access import (
     role_required,
 )
 from familieschool.constants import AuditAction, ChildGroup
+from familieschool.forms import add_service_errors
 from familieschool.models import Child, Parent, School
 from familieschool.schoolyear import SchoolYear
 from familieschool.services import audit_log_record
@@ -50,14 +51,6 @@ def _activity(request, pk):
 def _posted(request):
     """The POST data for a bound form, also when a form of checkboxes sends nothing."""
     return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # --- activities ----------------------------------------------------------------------------
@@ -95,7 +88,7 @@ def activity_create(request):
                 user=request.user, school=data.pop("school"), **data
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The activity has been added."))
             return redirect("activiteiten:activity-detail", pk=activity.pk)
@@ -112,7 +105,7 @@ def activity_update(request, pk):
         try:
             services.activity_update(activity=activity, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The activity has been saved."))
             return redirect("activiteiten:activity-detail", pk=activity.pk)
@@ -165,7 +158,7 @@ def session_create(request, pk):
                 partner_present=form.cleaned_data["partner_present"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("activiteiten:attendance", pk=activity.pk, day=session.date.isoformat())
     return render(request, "activiteiten/session_form.html", {"form": form, "activity": activity})
@@ -214,7 +207,7 @@ def attendance(request, pk, day):
                     user=request.user,
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -403,7 +396,7 @@ def role_list(request, school):
         try:
             services.active_role_add(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The role has been added."))
             url = reverse("activiteiten:role-list", kwargs={"school": school.slug})

@@ -22,6 +22,7 @@ from familieschool.access import (
     role_required,
 )
 from familieschool.constants import AuditAction, Role
+from familieschool.forms import add_service_errors
 from familieschool.models import User
 from familieschool.services import audit_log_record
 from servicepunt.models import Contact, Referral
@@ -157,7 +158,7 @@ def spreekuur_cancel(request, pk):
                 user=request.user,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The date is cancelled."))
             if cancelled:
@@ -188,15 +189,6 @@ def cancellation_restore(request, pk):
     return redirect("partners:spreekuur-detail", pk=spreekuur_id)
 
 
-def _add_errors(form, error: ValidationError, default_field: str | None = None):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            target = field if field in form.fields else default_field
-            form.add_error(target, ValidationError(list(errors)))
-    else:
-        form.add_error(default_field, error)
-
-
 def _book(request, *, school, partner, themes, contact=None, referral=None):
     options = selectors.bookable_slots(partner=partner, school=school)
     form = BookingForm(request.POST or None, options=options, themes=themes)
@@ -213,7 +205,7 @@ def _book(request, *, school, partner, themes, contact=None, referral=None):
                 theme=form.cleaned_data["theme"],
             )
         except ValidationError as error:
-            _add_errors(form, error, default_field="slot")
+            add_service_errors(form, error, default_field="slot")
         else:
             messages.success(
                 request,
@@ -316,7 +308,7 @@ def appointment_status(request, pk):
                 appointment=appointment, status=form.cleaned_data["status"], user=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error, default_field="status")
+            add_service_errors(form, error, default_field="status")
         else:
             messages.success(request, _("The status of the appointment was saved."))
             return redirect(_next_url(request, default))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from familieschool.access import COORDINATOR, PARTNER, record_schools_for, role_required
 from familieschool.constants import AuditAction
+from familieschool.forms import add_service_errors
 from familieschool.services import audit_log_record
 from familieschool.tabular import ImportFailed, template_csv
 from familieschool.timeline import family_timeline
@@ -32,15 +33,6 @@ SCHOOL_SESSION_KEY = "servicepunt_school"
 IMPORT_SESSION_KEY = "servicepunt_import"
 
 
-def _apply_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError next to the form's fields, or above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -60,7 +52,7 @@ def walkin(request):
             try:
                 contact = services.contact_create(user=request.user, **form.service_kwargs())
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 request.session[SCHOOL_SESSION_KEY] = contact.school_id
                 messages.success(request, _("The contact has been saved."))
@@ -154,7 +146,7 @@ def contact_update(request, pk):
                 contact=contact, user=request.user, themes=form.cleaned_data["themes"], **fields
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The contact has been changed."))
             return redirect("servicepunt:contact-detail", pk=contact.pk)
@@ -199,7 +191,7 @@ def referral_create(request, pk):
                 follow_up_on=data["follow_up_on"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -241,24 +233,31 @@ def referral_detail(request, pk):
     )
 
 
+def _status_saved(request, referral, form) -> bool:
+    """Save a posted status change through the service; errors land on the form."""
+    if not form.is_valid():
+        return False
+    try:
+        services.referral_set_status(
+            referral=referral,
+            status=form.cleaned_data["status"],
+            outcome_note=form.cleaned_data["outcome_note"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, _("The status has been saved."))
+    return True
+
+
 @role_required(COORDINATOR)
 @require_POST
 def referral_status(request, pk):
     referral = selectors.referral_get(user=request.user, pk=pk)
     form = ReferralStatusForm(request.POST, referral=referral)
-    if form.is_valid():
-        try:
-            services.referral_set_status(
-                referral=referral,
-                status=form.cleaned_data["status"],
-                outcome_note=form.cleaned_data["outcome_note"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The status has been saved."))
-            return redirect("servicepunt:referral-detail", pk=referral.pk)
+    if _status_saved(request, referral, form):
+        return redirect("servicepunt:referral-detail", pk=referral.pk)
     return render(
         request,
         "servicepunt/referral_detail.html",
@@ -311,19 +310,8 @@ def partner_referral_update(request, pk):
     # POST only: the referral is shown (and its opening audited) by partner_referral_detail.
     referral = selectors.partner_referral_get(user=request.user, pk=pk)
     form = ReferralStatusForm(request.POST, referral=referral)
-    if form.is_valid():
-        try:
-            services.referral_set_status(
-                referral=referral,
-                status=form.cleaned_data["status"],
-                outcome_note=form.cleaned_data["outcome_note"],
-                user=request.user,
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The status has been saved."))
-            return redirect("servicepunt:partner-referral-list")
+    if _status_saved(request, referral, form):
+        return redirect("servicepunt:partner-referral-list")
     return render(
         request, "servicepunt/partner_referral_detail.html", {"referral": referral, "form": form}
     )
