@@ -10,8 +10,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from familieschool.celery import RELIABLE, app
-from familieschool.notifications import already_sent, email_language, send_email, send_once
-from familieschool.outbox import enqueue
+from familieschool.notifications import (
+    email_language,
+    enqueue_unsent,
+    send_email,
+    send_once,
+)
 from familieschool.retention import RetentionRule
 from familieschool.schoolyear import SchoolYear
 
@@ -29,19 +33,15 @@ def _key(parent_id: int, activity_id: int, day: date) -> str:
 def send_activity_reminders(day: str = "") -> int:
     """Queue a reminder for each parent with an activity on ``day`` (default tomorrow)."""
     target = date.fromisoformat(day) if day else timezone.localdate() + timedelta(days=1)
-    pairs = sorted(reminders_due(target))
-    done = already_sent(KIND, [_key(p, a, target) for p, a in pairs])
-    queued = 0
-    for parent_id, activity_id in pairs:
-        if _key(parent_id, activity_id, target) not in done:
-            enqueue(
-                "activiteiten.tasks.send_activity_reminder",
-                parent_id=parent_id,
-                activity_id=activity_id,
-                day=target.isoformat(),
-            )
-            queued += 1
-    return queued
+    jobs = {
+        _key(parent_id, activity_id, target): {
+            "parent_id": parent_id,
+            "activity_id": activity_id,
+            "day": target.isoformat(),
+        }
+        for parent_id, activity_id in sorted(reminders_due(target))
+    }
+    return enqueue_unsent("activiteiten.tasks.send_activity_reminder", kind=KIND, jobs=jobs)
 
 
 @app.task(name="activiteiten.tasks.send_activity_reminder", **RELIABLE)

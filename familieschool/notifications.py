@@ -30,6 +30,7 @@ __all__ = [
     "absolute_url",
     "email_language",
     "already_sent",
+    "enqueue_unsent",
     "render_message",
     "send_email",
     "send_once",
@@ -64,6 +65,17 @@ def send_once(*, kind: str, key: str, send: Callable[[], None]) -> bool:
 def already_sent(kind: str, keys: list[str]) -> set[str]:
     """The keys of ``kind`` that are in the sent-log, in one query."""
     return set(SentLog.objects.filter(kind=kind, key__in=keys).values_list("key", flat=True))
+
+
+def enqueue_unsent(task_name: str, *, kind: str, jobs: dict[str, dict]) -> int:
+    """Queue ``task_name`` for each job (sent-log key: task ids) not yet sent; returns how many."""
+    from .outbox import enqueue
+
+    done = already_sent(kind, list(jobs))
+    for key, ids in jobs.items():
+        if key not in done:
+            enqueue(task_name, **ids)
+    return len(jobs.keys() - done)
 
 
 def absolute_url(name: str, *, fallback: str = "home", **kwargs) -> str:

@@ -13,8 +13,12 @@ from django.utils import timezone
 
 from familieschool.celery import RELIABLE, app
 from familieschool.models import User
-from familieschool.notifications import absolute_url, already_sent, send_email, send_once
-from familieschool.outbox import enqueue
+from familieschool.notifications import (
+    absolute_url,
+    enqueue_unsent,
+    send_email,
+    send_once,
+)
 from familieschool.retention import RetentionRule
 
 from .models import Appointment
@@ -45,14 +49,11 @@ def _staff_ids(rows) -> set[int]:
 def send_spreekuur_reminders(day: str = "") -> int:
     """Queue a reminder for each staff member with a spreekuur on ``day`` (default tomorrow)."""
     target = date.fromisoformat(day) if day else _tomorrow()
-    staff_ids = sorted(_staff_ids(occurrences_on(target)))
-    done = already_sent(KIND, [_key(pk, target) for pk in staff_ids])
-    queued = 0
-    for pk in staff_ids:
-        if _key(pk, target) not in done:
-            enqueue("partners.tasks.send_spreekuur_reminder", user_id=pk, day=target.isoformat())
-            queued += 1
-    return queued
+    jobs = {
+        _key(pk, target): {"user_id": pk, "day": target.isoformat()}
+        for pk in sorted(_staff_ids(occurrences_on(target)))
+    }
+    return enqueue_unsent("partners.tasks.send_spreekuur_reminder", kind=KIND, jobs=jobs)
 
 
 @app.task(name="partners.tasks.send_spreekuur_reminder", **RELIABLE)

@@ -13,8 +13,12 @@ from django.utils import timezone
 from familieschool.celery import RELIABLE, app
 from familieschool.constants import Role
 from familieschool.models import School, User
-from familieschool.notifications import absolute_url, already_sent, send_email, send_once
-from familieschool.outbox import enqueue
+from familieschool.notifications import (
+    absolute_url,
+    enqueue_unsent,
+    send_email,
+    send_once,
+)
 from familieschool.retention import RetentionRule
 
 from .constants import ReferralStatus
@@ -55,13 +59,8 @@ def send_coordinator_digests(day: str = "") -> int:
             .distinct()
         )
     )
-    done = already_sent(DIGEST, [_key(pk, today) for pk in recipients])
-    queued = 0
-    for pk in recipients:
-        if _key(pk, today) not in done:
-            enqueue("servicepunt.tasks.send_coordinator_digest", user_id=pk, day=today.isoformat())
-            queued += 1
-    return queued
+    jobs = {_key(pk, today): {"user_id": pk, "day": today.isoformat()} for pk in recipients}
+    return enqueue_unsent("servicepunt.tasks.send_coordinator_digest", kind=DIGEST, jobs=jobs)
 
 
 @app.task(name="servicepunt.tasks.send_coordinator_digest", **RELIABLE)
