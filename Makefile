@@ -3,7 +3,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .venv-bootstrap/bin/uv)
 PY := .venv/bin/python
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
 
-.PHONY: run test test-quick venv lint check bench messages
+.PHONY: run test test-quick venv lint check bench loaddata-large messages
 
 venv: .venv/.synced
 
@@ -29,6 +29,12 @@ test-quick: venv
 # (a few minutes): report against hand-written SQL, and the XLSX export. BENCH_ARGS=--help.
 bench: venv
 	$(TEST_ENV) scripts/test-services.sh $(PY) scripts/bench_reach.py $(BENCH_ARGS)
+
+# The city-sized data set (40 schools, 5 school years, ~860k contacts) in the empty PostgreSQL
+# database of DATABASE_URL, for trying pages at scale. LARGE_ARGS="--scale 0.1" for a tenth.
+loaddata-large: venv
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py loaddata_large $(LARGE_ARGS)
 
 lint: venv
 	$(PY) -m ruff check .
