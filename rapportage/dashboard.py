@@ -12,21 +12,31 @@ from .reach import (
     BY_CODE,
     INDICATORS,
     LEVEL_SCHOOL,
-    MONTHS,
     TOTAL,
     ReachReport,
     ReachRow,
     month_labels,
 )
+from .reach.definitions import (
+    ATTENDANCE,
+    CONTACTS_PER_MONTH,
+    CONTACTS_PER_THEME,
+    FAMILIES_REACHED,
+    PARTICIPANTS,
+    PER_ACTIVITY_TYPE,
+    REFERRALS,
+    REFERRALS_COMPLETED,
+    SESSIONS,
+)
 
 KEY_INDICATORS = [indicator for indicator in INDICATORS if indicator.key]
 DETAIL_INDICATORS = [
-    "contacten_per_thema",
-    "doorverwijzingen",
-    "doorverwijzingen_afgerond",
-    "bijeenkomsten",
-    "deelnames",
-    "deelnemers_uniek",
+    CONTACTS_PER_THEME,
+    REFERRALS,
+    REFERRALS_COMPLETED,
+    SESSIONS,
+    ATTENDANCE,
+    PARTICIPANTS,
 ]
 
 
@@ -59,8 +69,7 @@ def dashboard_data(report: ReachReport) -> dict:
 
     themes = dict(Theme.objects.values_list("code", "name"))
     types = dict(ActivityType.objects.values_list("code", "name"))
-    names = {"contacten_per_thema": themes, "bijeenkomsten": types, "deelnames": types}
-    names["deelnemers_uniek"] = types
+    names = {CONTACTS_PER_THEME: themes} | dict.fromkeys(PER_ACTIVITY_TYPE, types)
 
     details = []
     for code in DETAIL_INDICATORS:
@@ -87,7 +96,7 @@ def dashboard_data(report: ReachReport) -> dict:
 
     this_months = month_labels(year)
     theme_rows = [
-        row for row in report.rows if row.indicator == "contacten_per_thema" and row.school == TOTAL
+        row for row in report.rows if row.indicator == CONTACTS_PER_THEME and row.school == TOTAL
     ]
 
     def chart(labels, datasets):
@@ -104,10 +113,10 @@ def dashboard_data(report: ReachReport) -> dict:
         "schools": chart(
             school_names,
             [
-                (year.label, [by_key.get((n, "gezinnen_bereikt", "")) for n in school_names]),
+                (year.label, [by_key.get((n, FAMILIES_REACHED, "")) for n in school_names]),
                 (
                     year.previous().label,
-                    [previous.get((n, "gezinnen_bereikt", "")) for n in school_names],
+                    [previous.get((n, FAMILIES_REACHED, "")) for n in school_names],
                 ),
             ],
         ),
@@ -118,10 +127,10 @@ def dashboard_data(report: ReachReport) -> dict:
         "months": chart(
             [_month_name(label) for label in this_months],
             [
-                (year.label, [by_key.get((TOTAL, MONTHS, m)) for m in this_months]),
+                (year.label, [by_key.get((TOTAL, CONTACTS_PER_MONTH, m)) for m in this_months]),
                 (
                     year.previous().label,
-                    [report.previous(by_key[(TOTAL, MONTHS, m)]) for m in this_months],
+                    [report.previous(by_key[(TOTAL, CONTACTS_PER_MONTH, m)]) for m in this_months],
                 ),
             ],
         ),

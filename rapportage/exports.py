@@ -37,6 +37,7 @@ from .reach import (
     ReachRow,
     reach_report,
 )
+from .reach.definitions import CONTACTS, CONTACTS_PER_THEME, PER_ACTIVITY_TYPE
 
 __all__ = ["CSV_HEADER", "FORMATS", "FROZEN_INDICATOR", "ReachExport", "reach_export"]
 
@@ -85,7 +86,7 @@ def reach_export(
         "reach export %s %s: %d schools, %d rows, %d hidden, min_cell %d, frozen %s",
         report.school_year.label,
         fmt,
-        sum(row.level == LEVEL_SCHOOL for row in report.rows if row.indicator == "contacten"),
+        sum(row.level == LEVEL_SCHOOL for row in report.rows if row.indicator == CONTACTS),
         export.rows,
         sum(row.hidden for row in report.rows),
         min_cell,
@@ -164,9 +165,9 @@ def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
     types = dict(ActivityType.objects.values_list("code", "name"))
     names = {}
     for row in report.rows:
-        if row.indicator == "contacten_per_thema":
+        if row.indicator == CONTACTS_PER_THEME:
             names[(row.indicator, row.category)] = themes.get(row.category, row.category)
-        elif row.indicator in ("bijeenkomsten", "deelnames", "deelnemers_uniek"):
+        elif row.indicator in PER_ACTIVITY_TYPE:
             names[(row.indicator, row.category)] = types.get(row.category, row.category)
     return names
 

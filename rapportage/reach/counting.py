@@ -1,0 +1,407 @@
+"""Counting the figures in the database, per school, for a period; and reading frozen ones.
+
+Each ``_count_*`` function counts one family of figures with one or two aggregate queries and
+adds them to ``values`` keyed ``(school id, indicator code, category)``; it returns the
+categories it listed. People are counted once however many routes reached them: the routes'
+ids are combined with UNION (a set) and the people counted with a semi-join on it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus
+from activiteiten.models import ActiveParentRole, ActivityType, Attendance, Enrolment, Session
+from familieschool.models import Child, Family, Parent, School, SchoolYearFigures
+from familieschool.schoolyear import SchoolYear
+from partners.constants import AppointmentStatus
+from partners.models import Appointment
+from servicepunt.constants import ReferralStatus
+from servicepunt.models import Contact, Referral, Theme
+
+from . import definitions as d
+from .definitions import BASE_COUNTS, BY_CODE, Figures, SchoolInfo
+
+Values = dict[tuple[int, str, str], int]
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days counted, first and last included, by the local date in Europe/Amsterdam."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def of(cls, school_year: SchoolYear) -> Period:
+        return cls(school_year.start, school_year.end)
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The first moment of the period and the first moment after it, in local time."""
+        zone = ZoneInfo(settings.TIME_ZONE)
+        start = datetime.combine(self.first, time.min, tzinfo=zone)
+        end = datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=zone)
+        return start, end
+
+    def month_labels(self) -> list[str]:
+        """Every month the period touches, as ``2024-08``."""
+        labels = []
+        year, month = self.first.year, self.first.month
+        while (year, month) <= (self.last.year, self.last.month):
+            labels.append(f"{year}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return labels
+
+    def school_years(self) -> list[str]:
+        """The labels of the school years the period touches (active roles are per year)."""
+        first, last = SchoolYear.of(self.first), SchoolYear.of(self.last)
+        return [SchoolYear(y).label for y in range(first.start_year, last.start_year + 1)]
+
+
+def year_bounds(year: SchoolYear) -> tuple[datetime, datetime]:
+    """The first moment of the school year and the first moment after it, in local time."""
+    return Period.of(year).bounds()
+
+
+def month_labels(year: SchoolYear) -> list[str]:
+    """``2024-08`` to ``2025-07``."""
+    return Period.of(year).month_labels()
+
+
+def school_queryset(schools) -> QuerySet[School]:
+    """Schools given as None (all), a queryset or a list, as a queryset."""
+    if schools is None:
+        return School.objects.all()
+    if isinstance(schools, QuerySet):
+        return schools
+    return School.objects.filter(pk__in=[school.pk for school in schools])
+
+
+def school_infos(year: SchoolYear, schools: QuerySet[School]) -> list[SchoolInfo]:
+    """Name, board and the year's pupil and family counts of each school, by name: 1 query."""
+    figures = SchoolYearFigures.objects.filter(school=OuterRef("pk"), school_year=year.label)
+    rows = (
+        School.objects.filter(pk__in=schools.values("pk"))
+        .annotate(
+            year_pupils=Subquery(figures.values("pupils")[:1]),
+            year_families=Subquery(figures.values("families")[:1]),
+        )
+        .order_by("name")
+        .values_list("id", "name", "board__name", "year_pupils", "year_families")
+    )
+    return [SchoolInfo(*row) for row in rows]
+
+
+def _union(*parts: QuerySet) -> QuerySet:
+    """The set of ids the parts select: each part made distinct first, then UNION."""
+    first, *rest = (part.order_by().distinct() for part in parts)
+    return first.union(*rest)
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The period's records every count starts from, not yet narrowed to schools."""
+
+    period: Period
+    start: datetime
+    end: datetime
+
+    @property
+    def contacts(self) -> QuerySet:
+        return Contact.objects.filter(occurred_at__gte=self.start, occurred_at__lt=self.end)
+
+    @property
+    def attendance(self) -> QuerySet:
+        """Attendance at sessions held (not cancelled) in the period."""
+        return Attendance.objects.filter(
+            session__date__gte=self.period.first,
+            session__date__lte=self.period.last,
+            session__cancelled=False,
+        )
+
+    @property
+    def appointments(self) -> QuerySet:
+        """Appointments the parent came to."""
+        return Appointment.objects.filter(
+            status=AppointmentStatus.ATTENDED,
+            date__gte=self.period.first,
+            date__lte=self.period.last,
+        )
+
+
+def _count_contacts(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Contacts per school and local month, and the anonymous ones (the months add up)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    months = records.period.month_labels()
+    per_month = (
+        records.contacts.filter(school_id__in=ids)
+        .annotate(
+            year=ExtractYear("occurred_at", tzinfo=zone),
+            month=ExtractMonth("occurred_at", tzinfo=zone),
+        )
+        .values("school_id", "year", "month")
+        .annotate(n=Count("id"), anonymous=Count("id", filter=Q(family__isnull=True)))
+        .order_by()
+    )
+    for row in per_month:
+        label = f"{row['year']}-{row['month']:02d}"
+        values[(row["school_id"], d.CONTACTS_PER_MONTH, label)] += row["n"]
+        values[(row["school_id"], d.CONTACTS_ANONYMOUS, "")] += row["anonymous"]
+    return months
+
+
+def _count_themes(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Contacts per theme: a contact with two themes counts once for each."""
+    themes = dict(Theme.objects.order_by("sort_order", "name").values_list("id", "code"))
+    per_theme = (
+        Contact.themes.through.objects.filter(
+            contact__occurred_at__gte=records.start,
+            contact__occurred_at__lt=records.end,
+            contact__school_id__in=ids,
+        )
+        .values("contact__school_id", "theme_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in per_theme:
+        values[(row["contact__school_id"], d.CONTACTS_PER_THEME, themes[row["theme_id"]])] = row[
+            "n"
+        ]
+    return list(themes.values())
+
+
+def _count_referrals(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Referrals (and the completed ones) per partner, by the date of their contact."""
+    per_partner = (
+        Referral.objects.filter(
+            contact__occurred_at__gte=records.start,
+            contact__occurred_at__lt=records.end,
+            school_id__in=ids,
+        )
+        .values("school_id", "partner__name")
+        .annotate(n=Count("id"), done=Count("id", filter=Q(status=ReferralStatus.COMPLETED)))
+        .order_by()
+    )
+    partners = set()
+    for row in per_partner:
+        partners.add(row["partner__name"])
+        values[(row["school_id"], d.REFERRALS, row["partner__name"])] = row["n"]
+        values[(row["school_id"], d.REFERRALS_COMPLETED, row["partner__name"])] = row["done"]
+    return sorted(partners)
+
+
+def _count_sessions(records: _Records, ids: list[int], types: dict, values: Values) -> None:
+    """Sessions held per activity type, and their attendance (named and anonymous)."""
+    # The named attendance counted per session: an index-only count.
+    named = (
+        Attendance.objects.filter(session=OuterRef("pk"))
+        .values("session")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    per_type = (
+        Session.objects.filter(
+            date__gte=records.period.first,
+            date__lte=records.period.last,
+            cancelled=False,
+            activity__school_id__in=ids,
+        )
+        .values("activity__school_id", "activity__type_id")
+        .annotate(
+            n=Count("id"),
+            anonymous=Sum("anonymous_count"),
+            named=Sum(Coalesce(Subquery(named), 0)),
+        )
+        .order_by()
+    )
+    for row in per_type:
+        school, code = row["activity__school_id"], types[row["activity__type_id"]]
+        values[(school, d.SESSIONS, code)] = row["n"]
+        values[(school, d.ATTENDANCE, code)] = (row["anonymous"] or 0) + (row["named"] or 0)
+
+
+def _count_participants(records: _Records, ids: list[int], types: dict, values: Values) -> None:
+    """Unique participants per activity type, at their own school: for every type the parents
+    (and children) whose id is in that type's attendance of the period."""
+    if not types:
+        return
+    for model, person in ((Parent, "parent"), (Child, "child")):
+        per_type = {
+            f"type_{type_id}": Count(
+                "id",
+                filter=Q(
+                    id__in=records.attendance.filter(
+                        **{f"{person}__isnull": False}, session__activity__type_id=type_id
+                    ).values(f"{person}_id")
+                ),
+            )
+            for type_id in types
+        }
+        people = (
+            model.objects.filter(family__school_id__in=ids)
+            .values("family__school_id")
+            .annotate(**per_type)
+            .order_by()
+        )
+        for row in people:
+            for type_id, code in types.items():
+                values[(row["family__school_id"], d.PARTICIPANTS, code)] += row[f"type_{type_id}"]
+
+
+def _count_families(records: _Records, ids: list[int], values: Values) -> None:
+    """Families reached by any route, by the servicepunt, and with a parent in an active role."""
+    contact_families = records.contacts.filter(family__isnull=False).values("family_id")
+    reached = _union(
+        contact_families,
+        records.appointments.annotate(reached=Coalesce("family_id", "parent__family_id")).values(
+            "reached"
+        ),
+        records.attendance.annotate(
+            reached=Coalesce("parent__family_id", "child__family_id")
+        ).values("reached"),
+    )
+    active = (
+        ActiveParentRole.objects.filter(school_year__in=records.period.school_years())
+        .values("parent__family_id")
+        .order_by()
+    )
+    for code, route in (
+        (d.FAMILIES_REACHED, reached),
+        (d.FAMILIES_SERVICEPUNT, contact_families),
+        (d.FAMILIES_ACTIVE_PARENT, active),
+    ):
+        per_school = (
+            Family.objects.filter(school_id__in=ids, id__in=route.order_by())
+            .values("school_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in per_school:
+            values[(row["school_id"], code, "")] = row["n"]
+
+
+def _count_parents(records: _Records, ids: list[int], values: Values) -> None:
+    """Parents reached by a contact, an appointment they came to, or named attendance."""
+    reached = _union(
+        records.contacts.filter(parent__isnull=False).values("parent_id"),
+        records.appointments.filter(parent__isnull=False).values("parent_id"),
+        records.attendance.filter(parent__isnull=False).values("parent_id"),
+    )
+    per_school = (
+        Parent.objects.filter(family__school_id__in=ids, id__in=reached)
+        .values("family__school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in per_school:
+        values[(row["family__school_id"], d.PARENTS_REACHED, "")] = row["n"]
+
+
+def _count_extended_day(records: _Records, ids: list[int], values: Values) -> None:
+    """Children enrolled in (or attending) the extended school day during the period."""
+    period = records.period
+    extended_day = Q(activity__type__code=EXTENDED_SCHOOL_DAY)
+    enrolled = (
+        Enrolment.objects.filter(
+            extended_day,
+            status=EnrolmentStatus.ENROLLED,
+            child__isnull=False,
+            requested_at__lt=records.end,
+            activity__valid_from__lte=period.last,
+        )
+        .filter(Q(activity__valid_until__isnull=True) | Q(activity__valid_until__gte=period.first))
+        .values("child_id")
+    )
+    attending = records.attendance.filter(
+        child__isnull=False, session__activity__type__code=EXTENDED_SCHOOL_DAY
+    ).values("child_id")
+    per_school = (
+        Child.objects.filter(family__school_id__in=ids, id__in=_union(enrolled, attending))
+        .values("family__school_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in per_school:
+        values[(row["family__school_id"], d.CHILDREN_EXTENDED_DAY, "")] = row["n"]
+
+
+def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], Values]:
+    """The counted figures of the schools ``ids`` in ``period``, and the categories: 13 queries."""
+    start, end = period.bounds()
+    records = _Records(period, start, end)
+    values: Values = defaultdict(int)
+    types = dict(ActivityType.objects.order_by("sort_order", "name").values_list("id", "code"))
+    months = _count_contacts(records, ids, values)
+    themes = _count_themes(records, ids, values)
+    partners = _count_referrals(records, ids, values)
+    _count_sessions(records, ids, types, values)
+    _count_participants(records, ids, types, values)
+    _count_families(records, ids, values)
+    _count_parents(records, ids, values)
+    _count_extended_day(records, ids, values)
+    type_codes = list(types.values())
+    categories = {
+        d.CONTACTS_PER_MONTH: months,
+        d.CONTACTS_PER_THEME: themes,
+        d.REFERRALS: partners,
+        d.REFERRALS_COMPLETED: list(partners),
+        d.SESSIONS: type_codes,
+        d.ATTENDANCE: list(type_codes),
+        d.PARTICIPANTS: list(type_codes),
+    }
+    return categories, dict(values)
+
+
+def live_figures(school_year: SchoolYear, schools=None) -> Figures:
+    """Count the figures of ``schools`` (all when None) in the live records: 14 queries."""
+    infos = school_infos(school_year, school_queryset(schools))
+    categories, values = count_values(Period.of(school_year), [info.id for info in infos])
+    return Figures(school_year=school_year, schools=infos, categories=categories, values=values)
+
+
+def base_keys(figures: Figures):
+    """Every counted (indicator, category) of one school, in the order of the report."""
+    for code in BASE_COUNTS:
+        for category in figures.categories.get(code, [""]):
+            yield code, category
+
+
+def frozen_figures(snapshot, schools=None) -> Figures:
+    """The figures of ``schools`` as frozen in ``snapshot``: 2 queries."""
+    from ..models import ReachSnapshotFigure, ReachSnapshotSchool
+
+    school_ids = school_queryset(schools).values("pk")
+    frozen_schools = list(
+        ReachSnapshotSchool.objects.filter(snapshot=snapshot, school_id__in=school_ids).order_by(
+            "school_name"
+        )
+    )
+    infos = [
+        SchoolInfo(s.school_id, s.school_name, s.board_name, s.pupils, s.families)
+        for s in frozen_schools
+    ]
+    rows = (
+        ReachSnapshotFigure.objects.filter(snapshot_school__in=[s.pk for s in frozen_schools])
+        .order_by("id")
+        .values_list("snapshot_school__school_id", "indicator", "category", "value")
+    )
+    values = {}
+    categories: dict[str, dict[str, None]] = defaultdict(dict)
+    for school_id, indicator, category, value in rows:
+        values[(school_id, indicator, category)] = value
+        if BY_CODE[indicator].categorised:
+            categories[indicator][category] = None
+    return Figures(
+        school_year=SchoolYear.parse(snapshot.school_year),
+        schools=infos,
+        categories={code: list(found) for code, found in categories.items()},
+        values=values,
+        frozen_at=snapshot.frozen_at,
+    )

@@ -1,0 +1,221 @@
+"""What the reach report counts: the indicator codes, their groups and how they relate, and the
+plain data the other modules pass along (a school's details, the counted figures, a row)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from familieschool.schoolyear import SchoolYear
+
+# --- the rows' entities ------------------------------------------------------------------
+
+TOTAL = "totaal"
+BOARD_PREFIX = "bestuur: "
+
+LEVEL_SCHOOL = "school"
+LEVEL_BOARD = "board"
+LEVEL_TOTAL = "total"
+
+# --- groups (a sheet of the XLSX each) ---------------------------------------------------
+
+GROUP_REACH = "bereik"
+GROUP_CONTACTS = "contacten"
+GROUP_REFERRALS = "doorverwijzingen"
+GROUP_ACTIVITIES = "activiteiten"
+GROUPS = {
+    GROUP_REACH: _("Reach"),
+    GROUP_CONTACTS: _("Contacts"),
+    GROUP_REFERRALS: _("Referrals"),
+    GROUP_ACTIVITIES: _("Activities"),
+}
+
+# --- indicator codes: the ``indicator`` column of the CSV, a stable contract --------------
+
+FAMILIES_REACHED = "gezinnen_bereikt"
+PARENTS_REACHED = "ouders_bereikt"
+FAMILIES_SERVICEPUNT = "gezinnen_servicepunt"
+FAMILIES_SERVICEPUNT_PCT = "gezinnen_servicepunt_pct"
+FAMILIES_ACTIVE_PARENT = "gezinnen_actieve_ouder"
+FAMILIES_ACTIVE_PARENT_PCT = "gezinnen_actieve_ouder_pct"
+CONTACTS = "contacten"
+CONTACTS_ANONYMOUS = "contacten_anoniem"
+CONTACTS_PER_MONTH = "contacten_per_maand"
+CONTACTS_PER_THEME = "contacten_per_thema"
+REFERRALS = "doorverwijzingen"
+REFERRALS_COMPLETED = "doorverwijzingen_afgerond"
+SESSIONS = "bijeenkomsten"
+ATTENDANCE = "deelnames"
+PARTICIPANTS = "deelnemers_uniek"
+CHILDREN_EXTENDED_DAY = "kinderen_verlengde_schooldag"
+CHILDREN_EXTENDED_DAY_PCT = "kinderen_verlengde_schooldag_pct"
+
+# Kept for older imports: the months' code under its first name.
+MONTHS = CONTACTS_PER_MONTH
+
+# The denominators of percentages: a school's pupils or families in the school year.
+PUPILS = "pupils"
+FAMILIES = "families"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    group: str
+    label: str
+    # Counts per category (theme, month, partner, activity type) instead of one number.
+    categorised: bool = False
+    # A categorised count that also has a row with an empty category: the sum of its categories.
+    with_total: bool = False
+    # For a percentage: (the count it is computed from, PUPILS or FAMILIES).
+    percentage_of: tuple[str, str] | None = None
+    # The figure on the dashboard's key-figure table and the export's overview sheet.
+    key: bool = False
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.percentage_of is not None
+
+
+INDICATORS = [
+    Indicator(FAMILIES_REACHED, GROUP_REACH, _("Families reached"), key=True),
+    Indicator(PARENTS_REACHED, GROUP_REACH, _("Parents reached"), key=True),
+    Indicator(FAMILIES_SERVICEPUNT, GROUP_REACH, _("Families supported by the servicepunt")),
+    Indicator(
+        FAMILIES_SERVICEPUNT_PCT,
+        GROUP_REACH,
+        _("Families supported by the servicepunt (% of families)"),
+        percentage_of=(FAMILIES_SERVICEPUNT, FAMILIES),
+        key=True,
+    ),
+    Indicator(FAMILIES_ACTIVE_PARENT, GROUP_REACH, _("Families with a parent in an active role")),
+    Indicator(
+        FAMILIES_ACTIVE_PARENT_PCT,
+        GROUP_REACH,
+        _("Families with a parent in an active role (% of families)"),
+        percentage_of=(FAMILIES_ACTIVE_PARENT, FAMILIES),
+        key=True,
+    ),
+    Indicator(CONTACTS, GROUP_CONTACTS, _("Contacts"), key=True),
+    Indicator(CONTACTS_ANONYMOUS, GROUP_CONTACTS, _("Anonymous contacts"), key=True),
+    Indicator(CONTACTS_PER_MONTH, GROUP_CONTACTS, _("Contacts per month"), categorised=True),
+    Indicator(CONTACTS_PER_THEME, GROUP_CONTACTS, _("Contacts per theme"), categorised=True),
+    Indicator(
+        REFERRALS, GROUP_REFERRALS, _("Referrals"), categorised=True, with_total=True, key=True
+    ),
+    Indicator(
+        REFERRALS_COMPLETED,
+        GROUP_REFERRALS,
+        _("Completed referrals"),
+        categorised=True,
+        with_total=True,
+    ),
+    Indicator(
+        SESSIONS, GROUP_ACTIVITIES, _("Sessions held"), categorised=True, with_total=True, key=True
+    ),
+    Indicator(
+        ATTENDANCE,
+        GROUP_ACTIVITIES,
+        _("Attendance (named and anonymous)"),
+        categorised=True,
+        with_total=True,
+        key=True,
+    ),
+    Indicator(PARTICIPANTS, GROUP_ACTIVITIES, _("Unique participants (named)"), categorised=True),
+    Indicator(CHILDREN_EXTENDED_DAY, GROUP_ACTIVITIES, _("Children in the extended school day")),
+    Indicator(
+        CHILDREN_EXTENDED_DAY_PCT,
+        GROUP_ACTIVITIES,
+        _("Children in the extended school day (% of pupils)"),
+        percentage_of=(CHILDREN_EXTENDED_DAY, PUPILS),
+        key=True,
+    ),
+]
+BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
+# Counts whose categories add up to another figure: contacts over the months.
+PARTITIONS = {CONTACTS_PER_MONTH: CONTACTS}
+# The counted figures; everything else is a sum or a percentage of these.
+BASE_COUNTS = [
+    FAMILIES_REACHED,
+    PARENTS_REACHED,
+    FAMILIES_SERVICEPUNT,
+    FAMILIES_ACTIVE_PARENT,
+    CONTACTS_ANONYMOUS,
+    CONTACTS_PER_MONTH,
+    CONTACTS_PER_THEME,
+    REFERRALS,
+    REFERRALS_COMPLETED,
+    SESSIONS,
+    ATTENDANCE,
+    PARTICIPANTS,
+    CHILDREN_EXTENDED_DAY,
+]
+# Categories that appear only where something was counted (a partner without referrals in
+# the selection gets no rows); the others are listed in full, zeros included.
+SPARSE = {REFERRALS, REFERRALS_COMPLETED}
+# Categorised figures whose categories are activity-type codes, and theme codes.
+PER_ACTIVITY_TYPE = (SESSIONS, ATTENDANCE, PARTICIPANTS)
+PER_THEME = (CONTACTS_PER_THEME,)
+
+
+# --- the data passed between counting, suppression and rows ------------------------------
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    id: int
+    name: str
+    board: str
+    pupils: int | None
+    families: int | None
+
+
+@dataclass
+class Figures:
+    """The counted figures per school, before totals, percentages and suppression."""
+
+    school_year: SchoolYear
+    schools: list[SchoolInfo]
+    categories: dict[str, list[str]]
+    values: dict[tuple[int, str, str], int]
+    frozen_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    """One figure: ``waarde`` is the text the exports write."""
+
+    school_year: str
+    school: str
+    indicator: str
+    category: str
+    value: int | Decimal | None
+    hidden: bool = False
+    level: str = LEVEL_SCHOOL
+    min_cell: int = 0
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.school, self.indicator, self.category)
+
+    @property
+    def is_percentage(self) -> bool:
+        return BY_CODE[self.indicator].is_percentage
+
+    @property
+    def shown(self) -> int | Decimal | None:
+        """The value a reader may see: None when hidden or unknown."""
+        return None if self.hidden else self.value
+
+    @property
+    def waarde(self) -> str:
+        if self.hidden:
+            return f"<{self.min_cell}"
+        if self.value is None:
+            return ""
+        if isinstance(self.value, Decimal):
+            return f"{self.value:.1f}"
+        return str(self.value)

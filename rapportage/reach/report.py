@@ -1,0 +1,118 @@
+"""The public entry points: a school year's report (with last year's, for the changes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from familieschool.schoolyear import SchoolYear
+
+from .counting import frozen_figures, live_figures, school_queryset
+from .definitions import CONTACTS_PER_MONTH, SPARSE, Figures, ReachRow
+from .rows import build_rows
+
+
+@dataclass
+class ReachReport:
+    school_year: SchoolYear
+    rows: list[ReachRow]
+    min_cell: int = 0
+    frozen_at: datetime | None = None
+    previous_rows: list[ReachRow] = field(default_factory=list)
+    previous_frozen_at: datetime | None = None
+
+    def __post_init__(self):
+        self._previous = {row.key: row for row in self.previous_rows}
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def previous(self, row: ReachRow) -> ReachRow | None:
+        """The same figure last year (the same month for months; 0 for an unlisted partner)."""
+        key = row.key
+        if row.indicator == CONTACTS_PER_MONTH and row.category:
+            year, month = row.category.split("-")
+            key = (row.school, CONTACTS_PER_MONTH, f"{int(year) - 1}-{month}")
+        found = self._previous.get(key)
+        if (
+            found is None
+            and row.indicator in SPARSE
+            and (row.school, row.indicator, "") in (self._previous)
+        ):
+            found = ReachRow(
+                school_year=self.school_year.previous().label,
+                school=row.school,
+                indicator=row.indicator,
+                category=row.category,
+                value=0,
+                level=row.level,
+                min_cell=row.min_cell,
+            )
+        return found
+
+    def change(self, row: ReachRow) -> int | Decimal | None:
+        """This year minus last year; None when either is hidden or unknown."""
+        before = self.previous(row)
+        if before is None or row.shown is None or before.shown is None:
+            return None
+        return row.shown - before.shown
+
+
+def _coerce_year(school_year) -> SchoolYear:
+    if isinstance(school_year, SchoolYear):
+        return school_year
+    return SchoolYear.parse(str(school_year))
+
+
+def _figures(year: SchoolYear, schools, snapshots: dict, live: bool) -> Figures:
+    snapshot = None if live else snapshots.get(year.label)
+    if snapshot is not None:
+        return frozen_figures(snapshot, schools)
+    return live_figures(year, schools)
+
+
+def reach_report(
+    school_year,
+    *,
+    schools=None,
+    min_cell: int = 0,
+    live: bool = False,
+    previous: bool = True,
+    scope=None,
+) -> ReachReport:
+    """The year's rows (and last year's, for the changes), from the snapshot when frozen.
+
+    ``scope`` is every school the reader may see (``schools`` among them): small counts are
+    then hidden as in the report of the whole scope (see ``build_rows``).
+    """
+    from ..models import ReachSnapshot
+
+    year = _coerce_year(school_year)
+    years = [year, year.previous()] if previous else [year]
+    snapshots = {
+        snapshot.school_year: snapshot
+        for snapshot in ReachSnapshot.objects.filter(school_year__in=[y.label for y in years])
+    }
+    only = None
+    if scope is not None and min_cell > 1:
+        only = set(school_queryset(schools).values_list("pk", flat=True))
+        schools = scope
+    current = _figures(year, schools, snapshots, live)
+    before = _figures(year.previous(), schools, snapshots, live) if previous else None
+    return ReachReport(
+        school_year=year,
+        rows=build_rows(current, min_cell, only),
+        min_cell=min_cell,
+        frozen_at=current.frozen_at,
+        previous_rows=build_rows(before, min_cell, only) if before else [],
+        previous_frozen_at=before.frozen_at if before else None,
+    )
+
+
+def reach_rows(school_year, schools=None, min_cell: int = 0, live: bool = False) -> list[ReachRow]:
+    """The figures of one school year as plain rows (from its snapshot when it is frozen)."""
+    return reach_report(
+        school_year, schools=schools, min_cell=min_cell, live=live, previous=False
+    ).rows

@@ -1,0 +1,219 @@
+"""From counted figures to plain rows: totals per board and overall, percentages and suppression."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+
+from . import suppression
+from .definitions import (
+    BOARD_PREFIX,
+    BY_CODE,
+    INDICATORS,
+    LEVEL_BOARD,
+    LEVEL_SCHOOL,
+    LEVEL_TOTAL,
+    PARTITIONS,
+    SPARSE,
+    TOTAL,
+    Figures,
+    Indicator,
+    ReachRow,
+    SchoolInfo,
+)
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class _Entity:
+    """A row's subject: a school, a board or the total, with the schools it adds up."""
+
+    level: str
+    name: str
+    members: list[SchoolInfo]
+
+    def denominator(self, kind: str) -> int | None:
+        """The members' pupils or families together; None when one of them is unknown."""
+        counts = [getattr(school, kind) for school in self.members]
+        if not counts or any(count is None for count in counts):
+            return None
+        return sum(counts)
+
+
+def build_rows(figures: Figures, min_cell: int = 0, only: set[int] | None = None) -> list[ReachRow]:
+    """Totals per board and overall, percentages and small-count suppression: plain rows.
+
+    With ``only`` (some of the schools' ids) the rows are those of these schools cut from the
+    report of all of them: what is hidden there stays hidden, so that no two selections can be
+    subtracted. A board stays when all its schools are chosen; the total becomes that of the
+    one whole board chosen, or unknown.
+    """
+    rows = _build_rows(figures, min_cell)
+    if only is None or only >= {school.id for school in figures.schools}:
+        return rows
+    return _narrow(rows, figures, only)
+
+
+def _build_rows(figures: Figures, min_cell: int) -> list[ReachRow]:
+    entities = _entities(figures.schools)
+    categories = _listed_categories(figures)
+    keys = list(_count_keys(categories))
+    cells = _cells(figures, entities, keys, categories)
+    hidden: set = set()
+    if min_cell > 1:
+        relations = suppression.relations(
+            figures.schools, [entity.name for entity in entities], keys, categories
+        )
+        hidden = suppression.suppress(cells, relations, min_cell)
+    label = figures.school_year.label
+    rows = []
+    for entity in entities:
+        for indicator in INDICATORS:
+            rows += _indicator_rows(label, entity, indicator, categories, cells, hidden, min_cell)
+    return rows
+
+
+def _entities(schools: list[SchoolInfo]) -> list[_Entity]:
+    """The schools (in the given order), the boards by name, then the total."""
+    boards = sorted({school.board for school in schools})
+    return (
+        [_Entity(LEVEL_SCHOOL, school.name, [school]) for school in schools]
+        + [
+            _Entity(
+                LEVEL_BOARD,
+                BOARD_PREFIX + board,
+                [school for school in schools if school.board == board],
+            )
+            for board in boards
+        ]
+        + [_Entity(LEVEL_TOTAL, TOTAL, schools)]
+    )
+
+
+def _listed_categories(figures: Figures) -> dict[str, list[str]]:
+    """The categories that get rows: sparse ones only where one of the schools counted some."""
+    categories = dict(figures.categories)
+    for code in SPARSE:
+        categories[code] = [
+            category
+            for category in categories.get(code, [])
+            if any(figures.values.get((s.id, code, category), 0) for s in figures.schools)
+        ]
+    return categories
+
+
+def _own_categories(indicator: Indicator, categories: dict[str, list[str]]) -> list[str]:
+    """An indicator's categories in its rows: "" for its one number or sum, then each one."""
+    own = []
+    if not indicator.categorised or indicator.with_total:
+        own.append("")
+    if indicator.categorised:
+        own += categories.get(indicator.code, [])
+    return own
+
+
+def _count_keys(categories: dict[str, list[str]]):
+    """Every (indicator, category) that is a count, in the order of the rows."""
+    for indicator in INDICATORS:
+        if not indicator.is_percentage:
+            for category in _own_categories(indicator, categories):
+                yield indicator.code, category
+
+
+def _school_value(figures: Figures, school: SchoolInfo, code, category, categories) -> int:
+    """A school's count; an empty category of a partitioned or summed figure is its sum."""
+    part = next((part for part, whole in PARTITIONS.items() if whole == code), None)
+    if part is not None and not category:
+        return sum(figures.values.get((school.id, part, c), 0) for c in categories.get(part, []))
+    if category == "" and BY_CODE[code].with_total:
+        return sum(figures.values.get((school.id, code, c), 0) for c in categories.get(code, []))
+    return figures.values.get((school.id, code, category), 0)
+
+
+def _cells(figures: Figures, entities: list[_Entity], keys, categories) -> dict:
+    """Every count of every entity: a board's and the total's are the sums of their schools."""
+    per_school = {
+        (school.id, code, category): _school_value(figures, school, code, category, categories)
+        for school in figures.schools
+        for code, category in keys
+    }
+    return {
+        (entity.name, code, category): sum(
+            per_school[(school.id, code, category)] for school in entity.members
+        )
+        for entity in entities
+        for code, category in keys
+    }
+
+
+def _percentage(numerator: int, denominator: int | None) -> Decimal | None:
+    if not denominator:
+        return None
+    return (Decimal(numerator * 100) / Decimal(denominator)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def _indicator_rows(
+    label: str,
+    entity: _Entity,
+    indicator: Indicator,
+    categories: dict,
+    cells: dict,
+    hidden: set,
+    min_cell: int,
+) -> list[ReachRow]:
+    """One entity's rows of one indicator; a percentage is hidden with its count."""
+    common = {"level": entity.level, "min_cell": min_cell}
+    if indicator.is_percentage:
+        numerator, kind = indicator.percentage_of
+        key = (entity.name, numerator, "")
+        denominator = entity.denominator(kind)
+        return [
+            ReachRow(
+                label,
+                entity.name,
+                indicator.code,
+                "",
+                _percentage(cells[key], denominator),
+                hidden=key in hidden and denominator is not None,
+                **common,
+            )
+        ]
+    return [
+        ReachRow(
+            label,
+            entity.name,
+            indicator.code,
+            category,
+            cells[(entity.name, indicator.code, category)],
+            hidden=(entity.name, indicator.code, category) in hidden,
+            **common,
+        )
+        for category in _own_categories(indicator, categories)
+    ]
+
+
+def _narrow(rows: list[ReachRow], figures: Figures, only: set[int]) -> list[ReachRow]:
+    """The rows of the schools ``only`` (and of their whole boards) cut from ``rows``."""
+    members: dict[str, set[int]] = defaultdict(set)
+    for school in figures.schools:
+        members[school.board].add(school.id)
+    keep = {(LEVEL_SCHOOL, school.name) for school in figures.schools if school.id in only} | {
+        (LEVEL_BOARD, BOARD_PREFIX + board) for board, ids in members.items() if ids <= only
+    }
+    chosen = [board for board, ids in members.items() if ids & only]
+    total_from = (
+        BOARD_PREFIX + chosen[0] if len(chosen) == 1 and members[chosen[0]] == only else None
+    )
+    by_key = {row.key: row for row in rows}
+    narrowed = []
+    for row in rows:
+        if (row.level, row.school) in keep:
+            narrowed.append(row)
+        elif row.level == LEVEL_TOTAL and total_from is not None:
+            board_row = by_key[(total_from, row.indicator, row.category)]
+            narrowed.append(replace(board_row, school=TOTAL, level=LEVEL_TOTAL))
+        elif row.level == LEVEL_TOTAL:
+            narrowed.append(replace(row, value=None, hidden=False))
+    return narrowed
