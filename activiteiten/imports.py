@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from familieschool.constants import Recurrence
 from familieschool.models import Family, School
-from familieschool.tabular import ImportFailed, RowError, parse_date, read_table
+from familieschool.tabular import ImportFailed, ImportSummary, RowError, parse_date, read_table
 
 from .models import Activity, ActivityType, Attendance, ImportedHeadcount, Session
 from .services import MAX_HEADCOUNT
@@ -44,16 +44,17 @@ TYPE_HINTS = [
 DEFAULT_TIMES = (time(9, 0), time(10, 0))
 
 
+__all__ = ["AttendanceImportSummary", "attendance_import"]
+
+
 @dataclass
-class ImportSummary:
-    rows: int = 0
+class AttendanceImportSummary(ImportSummary):
     activities_created: list[str] = field(default_factory=list)
     sessions_created: int = 0
     attendance_created: int = 0
     attendance_known: int = 0
     headcount_added: int = 0
     headcounts_known: int = 0
-    dry_run: bool = False
 
 
 @dataclass
@@ -190,14 +191,16 @@ def _headcount_keys(rows: list[_Row]) -> None:
 
 
 @transaction.atomic
-def attendance_import(*, data: bytes, filename: str, dry_run: bool = False) -> ImportSummary:
+def attendance_import(
+    *, data: bytes, filename: str, dry_run: bool = False
+) -> AttendanceImportSummary:
     """Import attendance rows; raises ImportFailed with every bad row and imports nothing."""
     table = read_table(data, filename, REQUIRED, OPTIONAL)
     rows, errors = _parse(table, timezone.localdate())
     if errors:
         raise ImportFailed(errors)
     _headcount_keys(rows)
-    summary = ImportSummary(rows=len(rows), dry_run=dry_run)
+    summary = AttendanceImportSummary(rows=len(rows), dry_run=dry_run)
 
     types = {activity_type.code: activity_type for activity_type in ActivityType.objects.all()}
     school_ids = {row.school.pk for row in rows}

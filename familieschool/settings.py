@@ -165,6 +165,13 @@ REMINDER_ATTENDANCE_DAYS = env.int("REMINDER_ATTENDANCE_DAYS", default=90)
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 SENT_LOG_KEEP_DAYS = env.int("SENT_LOG_KEEP_DAYS", default=90)
 
+# Imports (page and commands) refuse a file beyond these limits before reading all of it; see
+# docs/security.md.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", default=1_000)
+
 # Messages can name a parent ("… is enrolled"): keep them server-side, not in a cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 SESSION_COOKIE_HTTPONLY = True

@@ -1,15 +1,55 @@
-"""Reading spreadsheets (CSV or XLSX) for the all-or-nothing imports.
+"""Reading spreadsheets (CSV or XLSX) for the all-or-nothing imports, within limits.
 
-Rows are numbered as a spreadsheet program shows them: the header is row 1.
+Every import (`<app>/imports.py`: schools, contacts, attendance) reads its file here, so the
+limits hold for all of them and for both the upload page and the management commands: the
+file's size, the unpacked size of an XLSX (checked from the zip's directory before anything is
+inflated), the number of rows and the length of a cell. The XLSX is streamed read-only and the
+CSV parsed row by row, so a file is refused as soon as it crosses a limit. The error report is
+capped, and a message quotes at most a short excerpt of a cell.
+
+Rows are numbered as a spreadsheet program shows them: the header is row 1; row 0 means the
+file as a whole.
 """
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+__all__ = [
+    "ImportFailed",
+    "ImportSummary",
+    "RowError",
+    "Table",
+    "command_error",
+    "excerpt",
+    "parse_date",
+    "read_table",
+    "read_upload",
+]
+
+# The report names this many problems at most, then says how many more there are.
+MAX_REPORTED_ERRORS = 100
+# A message quotes at most this many characters of what a cell held.
+EXCERPT_CHARS = 40
+# Columns beyond this are not read (the imports know fewer than 15).
+MAX_COLUMNS = 50
+# Excel's own last row: a sheet claiming more rows is not a spreadsheet anyone made.
+SHEET_MAX_ROWS = 1_048_576
+
+
+def excerpt(value: str) -> str:
+    """At most EXCERPT_CHARS characters of a cell, for quoting it in a message."""
+    value = str(value)
+    if len(value) <= EXCERPT_CHARS:
+        return value
+    return " ".join(value.split())[: EXCERPT_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -18,7 +58,16 @@ class RowError:
     column: str
     message: str
 
+    def __post_init__(self):
+        # A message is a sentence, not a dump of the file: cut whatever came in too long.
+        if len(self.message) > 300:
+            object.__setattr__(self, "message", self.message[:299] + "…")
+        if len(self.column) > EXCERPT_CHARS:
+            object.__setattr__(self, "column", excerpt(self.column))
+
     def __str__(self) -> str:
+        if not self.row:
+            return self.message
         if self.column:
             return _("Row %(row)s, column %(column)s: %(message)s") % {
                 "row": self.row,
@@ -29,17 +78,79 @@ class RowError:
 
 
 class ImportFailed(Exception):
-    """Raised with every bad row; nothing has been imported."""
+    """Raised with the bad rows (the first MAX_REPORTED_ERRORS); nothing has been imported."""
 
     def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("; ".join(str(error) for error in errors))
+        self.total = len(errors)
+        self.errors = list(errors[:MAX_REPORTED_ERRORS])
+        super().__init__("; ".join(str(error) for error in self.errors))
+
+    @property
+    def more(self) -> int:
+        """How many problems the report leaves out."""
+        return self.total - len(self.errors)
+
+    def lines(self) -> list[str]:
+        """The report as text lines, for a management command."""
+        lines = [str(error) for error in self.errors]
+        if self.more:
+            lines.append(_("… and %(count)s more problems.") % {"count": self.more})
+        return lines
+
+
+def command_error(command, failed: ImportFailed):
+    """Write the capped report to a command's stderr; the CommandError to raise after it."""
+    from django.core.management.base import CommandError
+
+    if failed.total == 1 and not failed.errors[0].row:
+        return CommandError(failed.errors[0].message)
+    for line in failed.lines():
+        command.stderr.write(line)
+    return CommandError(_("Nothing was imported: %(count)s errors.") % {"count": failed.total})
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or, in a dry run, would do); each import adds its own counts."""
+
+    rows: int = 0
+    dry_run: bool = False
 
 
 @dataclass
 class Table:
     header: list[str]
     rows: list[tuple[int, dict[str, str]]]
+
+
+def _refused(message: str) -> ImportFailed:
+    return ImportFailed([RowError(0, "", message)])
+
+
+def _check_size(size: int) -> None:
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if size > limit:
+        raise _refused(
+            _("The file is too big: at most %(max)s can be imported at once.")
+            % {"max": filesizeformat(limit)}
+        )
+    if size == 0:
+        raise ImportFailed([RowError(1, "", _("The file is empty: there is no header row."))])
+
+
+def read_upload(path: Path) -> bytes:
+    """The bytes of a file given to a management command, refused before reading when too big."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise _refused(_("The file %(file)s cannot be read.") % {"file": path.name}) from exc
+    if not path.is_file():
+        raise _refused(_("The file %(file)s cannot be read.") % {"file": path.name})
+    _check_size(size)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _refused(_("The file %(file)s cannot be read.") % {"file": path.name}) from exc
 
 
 def _cell_text(value) -> str:
@@ -56,38 +167,113 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+class _Collector:
+    """Keeps rows while checking the row and cell limits as they stream in."""
+
+    def __init__(self):
+        self.rows: list[list[str]] = []
+        self.max_rows = settings.IMPORT_MAX_ROWS + 1  # the header is a row too
+        self.max_cell = settings.IMPORT_MAX_CELL_CHARS
+        self.errors: list[RowError] = []
+
+    def add(self, number: int, cells: list[str]) -> None:
+        if not any(cells):
+            self.rows.append([])
+            return
+        if number > self.max_rows:
+            raise _refused(
+                _("The file has more than %(max)s rows; split it into smaller files.")
+                % {"max": settings.IMPORT_MAX_ROWS}
+            )
+        for index, cell in enumerate(cells):
+            if len(cell) > self.max_cell:
+                self.errors.append(
+                    RowError(
+                        number,
+                        "" if number == 1 else _column_letter(index),
+                        _("The cell holds more than %(max)s characters.") % {"max": self.max_cell},
+                    )
+                )
+                cells[index] = ""
+                if len(self.errors) > MAX_REPORTED_ERRORS:
+                    raise ImportFailed(self.errors)
+        self.rows.append(cells)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
 def _read_xlsx(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    not_xlsx = _("The file is not a readable XLSX workbook.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise _refused(not_xlsx) from exc
+    # The sizes in the zip's directory bound what inflating can produce: Python's zipfile
+    # stops at the declared size, so a lying directory cannot make the sheet bigger.
+    if unpacked > settings.IMPORT_MAX_UNPACKED_BYTES:
+        raise _refused(
+            _("The workbook unpacks to more than %(max)s; it cannot be imported.")
+            % {"max": filesizeformat(settings.IMPORT_MAX_UNPACKED_BYTES)}
+        )
+    collector = _Collector()
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            for number, row in enumerate(rows, start=1):
+                if number > SHEET_MAX_ROWS:
+                    break
+                collector.add(number, [_cell_text(value) for value in row])
+        finally:
+            workbook.close()
+    except ImportFailed:
+        raise
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise ImportFailed(
-            [RowError(1, "", _("The file is not a readable XLSX workbook."))]
-        ) from exc
-    sheet = workbook.worksheets[0]
-    rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+        raise _refused(not_xlsx) from exc
+    if collector.errors:
+        raise ImportFailed(collector.errors)
+    return collector.rows
 
 
 def _read_csv(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailed([RowError(1, "", _("The file is not UTF-8 encoded text."))]) from exc
-    first_line = text.split("\n", 1)[0]
+    head = data[:65536].decode("utf-8-sig", errors="ignore")
+    first_line = head.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return [
-        [cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-    ]
+    collector = _Collector()
+    try:
+        reader = csv.reader(
+            io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""),
+            delimiter=delimiter,
+        )
+        for number, row in enumerate(reader, start=1):
+            collector.add(number, [cell.strip() for cell in row[:MAX_COLUMNS]])
+    except UnicodeDecodeError as exc:
+        raise _refused(_("The file is not UTF-8 encoded text.")) from exc
+    except csv.Error as exc:
+        raise _refused(
+            _("The file cannot be read as CSV (a cell is too long or the quotes do not match).")
+        ) from exc
+    if collector.errors:
+        raise ImportFailed(collector.errors)
+    return collector.rows
 
 
 def read_table(data: bytes, filename: str, required: list[str], optional: list[str] = ()) -> Table:
-    """Parse ``data`` into a header and numbered rows; raises ImportFailed on a bad header."""
+    """Parse ``data`` into a header and numbered rows; raises ImportFailed on a refused file."""
+    _check_size(len(data))
     is_xlsx = Path(filename).suffix.lower() in {".xlsx", ".xlsm"} or data[:2] == b"PK"
     raw = _read_xlsx(data) if is_xlsx else _read_csv(data)
-    raw = list(raw)
     while raw and not any(raw[-1]):
         raw.pop()
     if not raw or not any(raw[0]):
@@ -98,7 +284,7 @@ def read_table(data: bytes, filename: str, required: list[str], optional: list[s
         RowError(1, name, _("The column is missing from the header row.")) for name in missing
     ]
     unknown = [name for name in header if name and name not in required and name not in optional]
-    errors += [RowError(1, name, _("This column is not known.")) for name in unknown]
+    errors += [RowError(1, excerpt(name), _("This column is not known.")) for name in unknown]
     if errors:
         raise ImportFailed(errors)
     rows = []
@@ -121,12 +307,3 @@ def parse_date(value: str) -> date:
         except ValueError:
             continue
     raise ValueError(value)
-
-
-def template_csv(columns: list[str], example: list[str]) -> bytes:
-    """A CSV template file with a header and one example row."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    writer.writerow(example)
-    return out.getvalue().encode("utf-8")

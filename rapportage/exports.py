@@ -15,7 +15,6 @@ previous year, then one sheet per group of figures; a note on the overview sheet
 the figures are frozen.
 """
 
-import csv
 import io
 import logging
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activiteiten.models import ActivityType
+from familieschool.exports import csv_bytes, xlsx_cell
 from servicepunt.models import Theme
 
 from .reach import (
@@ -96,15 +96,14 @@ def reach_export(
 
 
 def _csv(report: ReachReport) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in report.rows:
-        writer.writerow([row.school_year, row.school, row.indicator, row.category, row.waarde])
+    rows = [
+        [row.school_year, row.school, row.indicator, row.category, row.waarde]
+        for row in report.rows
+    ]
     if report.is_frozen:
         frozen_on = timezone.localtime(report.frozen_at).date().isoformat()
-        writer.writerow([report.school_year.label, TOTAL, FROZEN_INDICATOR, frozen_on, 1])
-    return out.getvalue().encode("utf-8")
+        rows.append([report.school_year.label, TOTAL, FROZEN_INDICATOR, frozen_on, 1])
+    return csv_bytes(rows, header=CSV_HEADER)
 
 
 # --- XLSX --------------------------------------------------------------------------------
@@ -131,7 +130,7 @@ def _cell_value(row: ReachRow | None, value):
 def _write(sheet, row_number: int, column: int, value, number_format: str, bold=False):
     from openpyxl.styles import Alignment, Font
 
-    cell = sheet.cell(row=row_number, column=column, value=value)
+    cell = xlsx_cell(sheet, row_number, column, value)
     if isinstance(value, str):
         cell.alignment = Alignment(horizontal="right")
     else:
@@ -146,7 +145,7 @@ def _header(sheet, row_number: int, labels: list[str]) -> None:
 
     fill = PatternFill("solid", fgColor="DDEBF7")
     for column, label in enumerate(labels, start=1):
-        cell = sheet.cell(row=row_number, column=column, value=label)
+        cell = xlsx_cell(sheet, row_number, column, label)
         cell.font = Font(bold=True)
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -216,12 +215,12 @@ def _xlsx(report: ReachReport) -> bytes:
     workbook = Workbook()
     overview = workbook.active
     overview.title = _("Overview")[:31]
-    overview.cell(row=1, column=1, value=_("Reach figures %(year)s") % {"year": year}).font = Font(
+    xlsx_cell(overview, 1, 1, _("Reach figures %(year)s") % {"year": year}).font = Font(
         bold=True, size=14
     )
     notes = _notes(report)
     for offset, note in enumerate(notes, start=2):
-        overview.cell(row=offset, column=1, value=note)
+        xlsx_cell(overview, offset, 1, note)
     header_row = len(notes) + 3
 
     key_indicators = [indicator for indicator in INDICATORS if indicator.key]
@@ -233,7 +232,7 @@ def _xlsx(report: ReachReport) -> bytes:
     entities = list(dict.fromkeys((row.school, row.level) for row in report.rows))
     for offset, (name, level) in enumerate(entities, start=1):
         row_number = header_row + offset
-        overview.cell(row=row_number, column=1, value=name).font = Font(bold=level != LEVEL_SCHOOL)
+        xlsx_cell(overview, row_number, 1, name).font = Font(bold=level != LEVEL_SCHOOL)
         for index, indicator in enumerate(key_indicators):
             row = by_key.get((name, indicator.code, ""))
             column = 2 + 2 * index
@@ -288,11 +287,9 @@ def _xlsx(report: ReachReport) -> bytes:
             category = names.get((row.indicator, row.category), row.category)
             before = report.previous(row)
             value_format = PERCENT_FORMAT if indicator.is_percentage else COUNT_FORMAT
-            sheet.cell(row=number, column=1, value=row.school).font = Font(
-                bold=row.level != LEVEL_SCHOOL
-            )
-            sheet.cell(row=number, column=2, value=str(indicator.label))
-            sheet.cell(row=number, column=3, value=category or None)
+            xlsx_cell(sheet, number, 1, row.school).font = Font(bold=row.level != LEVEL_SCHOOL)
+            xlsx_cell(sheet, number, 2, str(indicator.label))
+            xlsx_cell(sheet, number, 3, category or None)
             _write(sheet, number, 4, _cell_value(row, row.value), value_format)
             _write(
                 sheet,
@@ -310,7 +307,7 @@ def _xlsx(report: ReachReport) -> bytes:
                     float(change) if indicator.is_percentage else int(change),
                     POINTS_FORMAT if indicator.is_percentage else CHANGE_FORMAT,
                 )
-            sheet.cell(row=number, column=7, value=row.indicator)
+            xlsx_cell(sheet, number, 7, row.indicator)
             longest[1] = max(longest[1], len(row.school))
             longest[2] = max(longest[2], len(str(indicator.label)))
             longest[3] = max(longest[3], len(category))

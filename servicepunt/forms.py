@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -377,8 +379,6 @@ class ReferralStatusForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
-
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
         help_text=_("With a header row; download the template for the columns."),
@@ -386,8 +386,12 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too big: at most %(max)s can be imported at once.")
+                % {"max": filesizeformat(limit)}
+            )
         name = upload.name.lower()
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))

@@ -14,7 +14,6 @@ from familieschool.outbox import enqueue
 from familieschool.services import audit_log_record, family_create, parent_create
 
 from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ReferralStatus
-from .importer import ImportSummary, run_import
 from .models import Contact, Referral, ReferralStatusChange, Theme
 
 __all__ = [
@@ -23,7 +22,6 @@ __all__ = [
     "referral_create",
     "referral_set_status",
     "referral_withdraw_consent",
-    "contacts_import",
     "allowed_next_statuses",
 ]
 
@@ -250,19 +248,3 @@ def referral_withdraw_consent(*, referral: Referral, user) -> Referral:
     audit_log_record(user=user, action=AuditAction.CHANGE, obj=current, family=current.family)
     referral.refresh_from_db()
     return current
-
-
-def contacts_import(
-    *,
-    data: bytes,
-    filename: str,
-    user=None,
-    schools: Iterable[School] | None = None,
-    dry_run: bool = False,
-) -> ImportSummary:
-    """Import contacts from a CSV/XLSX file, all or nothing; raises ImportFailed with every bad row.
-
-    ``schools`` limits the schools a file may name (a coordinator's own); None admits all.
-    Rows imported before (same content, same occurrence within the file) are skipped.
-    """
-    return run_import(data=data, filename=filename, user=user, schools=schools, dry_run=dry_run)

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from familieschool.access import COORDINATOR, PARTNER, record_schools_for, role_required
 from familieschool.constants import AuditAction
+from familieschool.exports import csv_bytes
 from familieschool.forms import add_service_errors
 from familieschool.services import audit_log_record
-from familieschool.tabular import ImportFailed, template_csv
+from familieschool.tabular import ImportFailed
 from familieschool.timeline import family_timeline
 
 from . import selectors, services
@@ -27,6 +28,7 @@ from .forms import (
     ReferralStatusForm,
     WalkInForm,
 )
+from .imports import contacts_import
 
 PAGE_SIZE = 25
 SCHOOL_SESSION_KEY = "servicepunt_school"
@@ -330,12 +332,13 @@ def import_upload(request):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            summary = services.contacts_import(
+            summary = contacts_import(
                 data=data, filename=upload.name, schools=schools, dry_run=True
             )
         except ImportFailed as failure:
             request.session.pop(IMPORT_SESSION_KEY, None)
             context["errors"] = failure.errors
+            context["more_errors"] = failure.more
         else:
             # Kept in the session, not in a URL or a file, until the coordinator confirms.
             request.session[IMPORT_SESSION_KEY] = {
@@ -354,7 +357,7 @@ def import_confirm(request):
         messages.error(request, _("There is no file waiting to be imported; upload it again."))
         return redirect("servicepunt:import")
     try:
-        summary = services.contacts_import(
+        summary = contacts_import(
             data=base64.b64decode(stored["data"]),
             filename=stored["name"],
             user=request.user,
@@ -364,7 +367,7 @@ def import_confirm(request):
         return render(
             request,
             "servicepunt/contact_import.html",
-            {"form": ImportUploadForm(), "errors": failure.errors},
+            {"form": ImportUploadForm(), "errors": failure.errors, "more_errors": failure.more},
         )
     messages.success(
         request,
@@ -389,7 +392,7 @@ def import_template(request):
         "",
     ]
     response = HttpResponse(
-        template_csv(IMPORT_COLUMNS, example), content_type="text/csv; charset=utf-8"
+        csv_bytes([example], header=IMPORT_COLUMNS), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="contacten-sjabloon.csv"'
     return response

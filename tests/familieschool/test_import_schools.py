@@ -4,8 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
+from familieschool.imports import schools_import
 from familieschool.models import School, SchoolBoard, SchoolYearFigures
-from familieschool.services import schools_import
 from familieschool.tabular import ImportFailed
 
 HEADER = "naam,type,bestuur,gemeente,wijk,schooljaar,leerlingen,gezinnen\n"
@@ -26,7 +26,7 @@ def _errors(text: str) -> list[str]:
 def test_it_creates_schools_boards_and_figures():
     result = schools_import(data=GOOD.encode(), filename="scholen.csv")
 
-    assert result == {"schools_created": 2, "schools_updated": 0, "figures": 2}
+    assert (result.schools_created, result.schools_updated, result.figures) == (2, 0, 2)
     school = School.objects.get(name="De Schakel")
     assert school.board.name == "SOOO"
     assert school.slug == "de-schakel"
@@ -43,7 +43,7 @@ def test_importing_again_updates_instead_of_duplicating():
 
     result = schools_import(data=changed.encode(), filename="scholen.csv")
 
-    assert result["schools_updated"] == 2
+    assert result.schools_updated == 2
     assert School.objects.count() == 2
     assert SchoolYearFigures.objects.get(school__name="De Schakel").pupils == 260
     assert School.objects.get(name="Joannes XXIII").district == "Noord"

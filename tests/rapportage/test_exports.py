@@ -120,3 +120,24 @@ def test_an_export_logs_counts_only(reach_world, caplog):
     assert "2024/2025 csv: 3 schools" in message
     for family in reach_world.families.values():
         assert family.code not in message
+
+
+def test_a_school_named_like_a_formula_is_neutralised_in_both_formats(reach_world):
+    school = reach_world.schools["A"]
+    school.name = '=HYPERLINK("http://x","y")'
+    school.save()
+
+    lines = read_csv(reach_export(school_year=YEAR, fmt="csv").content)
+    named = [line for line in lines if school.name in line[1]]
+    assert named and all(line[1] == "'" + school.name for line in named)
+    assert all(WAARDE.match(line[4]) for line in named)
+
+    workbook = load_workbook(io.BytesIO(reach_export(school_year=YEAR, fmt="xlsx").content))
+    cells = [
+        cell
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and "HYPERLINK" in cell.value
+    ]
+    assert cells and all(cell.data_type == "s" for cell in cells)

@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from familieschool.models import AuditLog, Family, Parent
 from familieschool.tabular import ImportFailed
 from servicepunt.constants import IMPORT_COLUMNS, Outcome, ReferralStatus
+from servicepunt.imports import contacts_import
 from servicepunt.models import Contact, Referral
-from servicepunt.services import contacts_import
 from tests.familieschool.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db
@@ -287,7 +287,7 @@ def test_the_command_imports_and_its_dry_run_does_not(world, tmp_path):
 
     call_command("import_contacts", str(path), "--dry-run", stdout=out)
     assert not Contact.objects.exists()
-    assert "2 contacts would be imported" in out.getvalue()
+    assert "niets opgeslagen: 2 contacten zouden worden geïmporteerd" in out.getvalue()
 
     call_command("import_contacts", str(path), stdout=out)
     assert Contact.objects.count() == 2
@@ -358,3 +358,25 @@ def test_the_template_can_be_downloaded(alice_client, world):
     header = response.content.decode().splitlines()[0]
     assert header.split(",") == IMPORT_COLUMNS
     assert run(response.content).created == 1
+
+
+def test_the_upload_page_refuses_a_big_file_next_to_the_field(alice_client, world, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 200
+    response = upload(alice_client, make_csv([{}] * 10))
+
+    assert response.context["form"].errors["file"] == [
+        "Het bestand is te groot: er kan maximaal 200\xa0bytes tegelijk worden geïmporteerd."
+    ]
+    assert "summary" not in response.context
+    assert not Contact.objects.exists()
+
+
+def test_the_upload_page_caps_the_report_and_quotes_no_whole_cell(alice_client, world):
+    long_value = "9" * 900
+    response = upload(alice_client, make_csv([{"datum": long_value}] * 150))
+
+    html = response.content.decode()
+    assert len(response.context["errors"]) == 100
+    assert "en nog 50 problemen die hier niet staan" in html
+    assert "9" * 60 not in html
+    assert not Contact.objects.exists()

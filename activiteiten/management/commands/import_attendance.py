@@ -1,12 +1,12 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from activiteiten.imports import attendance_import
-from familieschool.tabular import ImportFailed
+from familieschool.tabular import ImportFailed, command_error, read_upload
 
 
 class Command(BaseCommand):
@@ -16,28 +16,20 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="CSV or XLSX file")
+        parser.add_argument("file", type=Path, help="CSV or XLSX file")
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count, but save nothing."
         )
 
-    def handle(self, *args, **options):
+    def handle(self, *args, file: Path, dry_run: bool, **options):
         with translation.override(settings.LANGUAGE_CODE):
-            self._import(Path(options["file"]), options["dry_run"])
+            self._import(file, dry_run)
 
-    def _import(self, path: Path, dry_run: bool):
+    def _import(self, file: Path, dry_run: bool):
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(_("The file %(file)s cannot be read.") % {"file": path}) from exc
-        try:
-            summary = attendance_import(data=data, filename=path.name, dry_run=dry_run)
+            summary = attendance_import(data=read_upload(file), filename=file.name, dry_run=dry_run)
         except ImportFailed as failed:
-            for error in failed.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                _("Nothing was imported: %(count)s errors.") % {"count": len(failed.errors)}
-            ) from None
+            raise command_error(self, failed) from None
         for name in summary.activities_created:
             self.stdout.write(_("New activity: %(name)s") % {"name": name})
         lines = [

@@ -1,10 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from familieschool.services import schools_import
-from familieschool.tabular import ImportFailed
+from familieschool.imports import schools_import
+from familieschool.tabular import ImportFailed, command_error, read_upload
 
 
 class Command(BaseCommand):
@@ -19,22 +21,20 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Check the file, save nothing.")
 
     def handle(self, *args, file: Path, dry_run: bool, **options):
-        if not file.is_file():
-            raise CommandError(_("File not found: %(path)s") % {"path": file})
+        with translation.override(settings.LANGUAGE_CODE):
+            self._import(file, dry_run)
+
+    def _import(self, file: Path, dry_run: bool):
         try:
-            result = schools_import(data=file.read_bytes(), filename=file.name, dry_run=dry_run)
+            result = schools_import(data=read_upload(file), filename=file.name, dry_run=dry_run)
         except ImportFailed as failed:
-            for error in failed.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                _("Nothing was imported: %(count)s error(s).") % {"count": len(failed.errors)}
-            ) from None
+            raise command_error(self, failed) from None
         message = _(
             "%(created)s school(s) created, %(updated)s updated, %(figures)s year figure(s) saved."
         ) % {
-            "created": result["schools_created"],
-            "updated": result["schools_updated"],
-            "figures": result["figures"],
+            "created": result.schools_created,
+            "updated": result.schools_updated,
+            "figures": result.figures,
         }
         if dry_run:
             message = _("Dry run, nothing saved: ") + message

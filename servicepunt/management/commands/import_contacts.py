@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from familieschool.models import User
-from familieschool.tabular import ImportFailed
-from servicepunt.services import contacts_import
+from familieschool.tabular import ImportFailed, command_error, read_upload
+from servicepunt.imports import contacts_import
 
 
 class Command(BaseCommand):
@@ -23,27 +26,35 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
-        if not file.is_file():
-            raise CommandError(f"No such file: {file}")
+        with translation.override(settings.LANGUAGE_CODE):
+            self._import(file, dry_run, user)
+
+    def _import(self, file: Path, dry_run: bool, user: str | None):
         importer = None
         if user:
             importer = User.objects.filter(username=user).first()
             if importer is None:
-                raise CommandError(f"No such user: {user}")
+                raise CommandError(_("No such user: %(name)s") % {"name": user})
         try:
             summary = contacts_import(
-                data=file.read_bytes(), filename=file.name, user=importer, dry_run=dry_run
+                data=read_upload(file), filename=file.name, user=importer, dry_run=dry_run
             )
-        except ImportFailed as failure:
-            for error in failure.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"Nothing imported: {len(failure.errors)} problem(s) in {file.name}."
-            ) from None
-        verb = "would be imported" if dry_run else "imported"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{summary.created} contacts {verb} ({summary.skipped} already imported before, "
-                f"{summary.families_created} new families, {summary.referrals_created} referrals)."
+        except ImportFailed as failed:
+            raise command_error(self, failed) from None
+        counts = {
+            "count": summary.created,
+            "skipped": summary.skipped,
+            "families": summary.families_created,
+            "referrals": summary.referrals_created,
+        }
+        if dry_run:
+            message = _(
+                "Dry run, nothing saved: %(count)s contacts would be imported (%(skipped)s were "
+                "imported before, %(families)s new families, %(referrals)s referrals)."
             )
-        )
+        else:
+            message = _(
+                "%(count)s contacts imported (%(skipped)s were imported before, %(families)s new "
+                "families, %(referrals)s referrals)."
+            )
+        self.stdout.write(self.style.SUCCESS(message % counts))

@@ -1,8 +1,9 @@
 """The contact import: check every row first, then write everything in one transaction.
 
-Called through ``services.contacts_import``. A row's ``import_key`` is the sha256 of its
-normalised content plus how many identical rows came before it in the same file: importing a
-file twice adds nothing, while two identical rows in one file stay two contacts.
+The upload page and ``import_contacts`` both call ``contacts_import``. A row's ``import_key``
+is the sha256 of its normalised content plus how many identical rows came before it in the
+same file: importing a file twice adds nothing, while two identical rows in one file stay two
+contacts.
 """
 
 import hashlib
@@ -20,7 +21,14 @@ from django.utils.translation import gettext as _
 from familieschool.constants import AuditAction
 from familieschool.models import Family, Parent, PartnerOrganisation, School
 from familieschool.services import audit_log_entry, audit_log_record_many
-from familieschool.tabular import ImportFailed, RowError, parse_date, read_table
+from familieschool.tabular import (
+    ImportFailed,
+    ImportSummary,
+    RowError,
+    excerpt,
+    parse_date,
+    read_table,
+)
 
 from .constants import (
     IMPORT_OPTIONAL_COLUMNS,
@@ -54,15 +62,16 @@ class PlannedRow:
     import_key: str
 
 
+__all__ = ["ContactImportSummary", "contacts_import"]
+
+
 @dataclass
-class ImportSummary:
-    rows: int = 0
+class ContactImportSummary(ImportSummary):
     created: int = 0
     skipped: int = 0
     families_created: int = 0
     parents_created: int = 0
     referrals_created: int = 0
-    dry_run: bool = False
     preview: list[PlannedRow] = field(default_factory=list)
 
 
@@ -122,7 +131,7 @@ def _plan(table, schools: Iterable[School] | None) -> tuple[list[PlannedRow], li
                 bad(
                     "datum",
                     _("“%(value)s” is not a date; use YYYY-MM-DD or DD-MM-YYYY.")
-                    % {"value": raw_date},
+                    % {"value": excerpt(raw_date)},
                 )
             else:
                 if day > today:
@@ -137,10 +146,10 @@ def _plan(table, schools: Iterable[School] | None) -> tuple[list[PlannedRow], li
                 bad(
                     "school",
                     _("Unknown school, or not one of your schools: “%(name)s”.")
-                    % {"name": school_name},
+                    % {"name": excerpt(school_name)},
                 )
             else:
-                bad("school", _("Unknown school: “%(name)s”.") % {"name": school_name})
+                bad("school", _("Unknown school: “%(name)s”.") % {"name": excerpt(school_name)})
 
         code = row.get("gezin", "").strip()
         if len(code) > CODE_MAX:
@@ -159,7 +168,7 @@ def _plan(table, schools: Iterable[School] | None) -> tuple[list[PlannedRow], li
             bad(
                 "kanaal",
                 _("Unknown channel “%(value)s”; use one of: %(choices)s.")
-                % {"value": raw_channel, "choices": ", ".join(Channel.values)},
+                % {"value": excerpt(raw_channel), "choices": ", ".join(Channel.values)},
             )
 
         row_themes = []
@@ -169,7 +178,7 @@ def _plan(table, schools: Iterable[School] | None) -> tuple[list[PlannedRow], li
         for name in names:
             theme = themes.get(_fold(name))
             if theme is None:
-                bad("themas", _("Unknown theme: “%(name)s”.") % {"name": name})
+                bad("themas", _("Unknown theme: “%(name)s”.") % {"name": excerpt(name)})
             elif theme not in row_themes:
                 row_themes.append(theme)
 
@@ -178,7 +187,7 @@ def _plan(table, schools: Iterable[School] | None) -> tuple[list[PlannedRow], li
         if partner_name and partner is None:
             bad(
                 "doorverwezen_naar",
-                _("Unknown partner organisation: “%(name)s”.") % {"name": partner_name},
+                _("Unknown partner organisation: “%(name)s”.") % {"name": excerpt(partner_name)},
             )
 
         consent = _fold(row.get("toestemming", ""))
@@ -261,7 +270,19 @@ def _check_families(rows, families) -> list[RowError]:
     ]
 
 
-def run_import(*, data, filename, user=None, schools=None, dry_run=False) -> ImportSummary:
+def contacts_import(
+    *,
+    data: bytes,
+    filename: str,
+    user=None,
+    schools: Iterable[School] | None = None,
+    dry_run: bool = False,
+) -> ContactImportSummary:
+    """Import contacts from a CSV/XLSX file, all or nothing; raises ImportFailed with every bad row.
+
+    ``schools`` limits the schools a file may name (a coordinator's own); None admits all.
+    Rows imported before (same content, same occurrence within the file) are skipped.
+    """
     table = read_table(data, filename, IMPORT_REQUIRED_COLUMNS, IMPORT_OPTIONAL_COLUMNS)
     planned, errors = _plan(table, schools)
     families = _families_of(planned)
@@ -271,7 +292,7 @@ def run_import(*, data, filename, user=None, schools=None, dry_run=False) -> Imp
 
     existing = _existing_keys([row.import_key for row in planned])
     new_rows = [row for row in planned if row.import_key not in existing]
-    summary = ImportSummary(
+    summary = ContactImportSummary(
         rows=len(planned),
         created=len(new_rows),
         skipped=len(planned) - len(new_rows),
@@ -298,7 +319,7 @@ def run_import(*, data, filename, user=None, schools=None, dry_run=False) -> Imp
 
 
 @transaction.atomic
-def _write(rows: list[PlannedRow], families: dict, user, summary: ImportSummary) -> None:
+def _write(rows: list[PlannedRow], families: dict, user, summary: ContactImportSummary) -> None:
     audit = []
 
     def log(obj, family):
