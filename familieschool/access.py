@@ -121,6 +121,13 @@ def families_for(user) -> QuerySet[Family]:
     return Family.objects.filter(school__in=record_schools_for(user))
 
 
+def may_freeze_figures(user) -> bool:
+    """A snapshot freezes a school year for every school at once, so only those who see every
+    school may take one: administrators and project leaders of all schools (no board)."""
+    role = role_of(user)
+    return role == ADMINISTRATOR or (role == PROJECT_LEADER and not user.board_id)
+
+
 def organisation_for(user) -> PartnerOrganisation | None:
     """The partner organisation a partner staff member works for."""
     if role_of(user) == PARTNER:

@@ -2,11 +2,12 @@
 
 import logging
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from familieschool.access import may_freeze_figures
 from familieschool.schoolyear import SchoolYear
 
 from .models import ReachSnapshot, ReachSnapshotFigure, ReachSnapshotSchool
@@ -19,7 +20,13 @@ logger = logging.getLogger(__name__)
 
 @transaction.atomic
 def reach_snapshot_create(*, school_year: SchoolYear, user=None) -> ReachSnapshot:
-    """Freeze the counted figures of every school for a school year that has ended."""
+    """Freeze the counted figures of every school for a school year that has ended.
+
+    ``user`` must see every school (``may_freeze_figures``); the snapshot records who froze it
+    and, one row per school, which schools it holds. ``user=None`` is the command line.
+    """
+    if user is not None and not may_freeze_figures(user):
+        raise PermissionDenied
     if school_year.end >= timezone.localdate():
         raise ValidationError(
             {"school_year": _("A school year can only be frozen after it has ended.")}

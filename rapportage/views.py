@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from familieschool.access import (
     COORDINATOR,
     PROJECT_LEADER,
     boards_for,
-    role_of,
+    may_freeze_figures,
     role_required,
     schools_for,
 )
@@ -60,7 +60,7 @@ def dashboard(request):
             "boards": boards if len(boards) > 1 else [],
             "board": board,
             "download_query": urlencode(query),
-            "can_freeze": role_of(request.user) == PROJECT_LEADER,
+            "can_freeze": may_freeze_figures(request.user),
             "year_ended": year.end < timezone.localdate(),
             **dashboard_data(report),
         },
@@ -96,7 +96,11 @@ def snapshots(request):
     return render(
         request,
         "rapportage/reachsnapshot_list.html",
-        {"snapshots": snapshot_list(), "form": FreezeForm(snapshot_years=frozen)},
+        {
+            "snapshots": snapshot_list(),
+            "form": FreezeForm(snapshot_years=frozen),
+            "can_freeze": may_freeze_figures(request.user),
+        },
     )
 
 
@@ -104,6 +108,8 @@ def snapshots(request):
 @role_required(PROJECT_LEADER, ADMINISTRATOR)
 def snapshot_create(request):
     """Freeze a school year's figures for every school."""
+    if not may_freeze_figures(request.user):
+        raise PermissionDenied
     frozen = snapshot_years()
     form = FreezeForm(request.POST, snapshot_years=frozen)
     if form.is_valid():
@@ -121,6 +127,6 @@ def snapshot_create(request):
     return render(
         request,
         "rapportage/reachsnapshot_list.html",
-        {"snapshots": snapshot_list(), "form": form},
+        {"snapshots": snapshot_list(), "form": form, "can_freeze": True},
         status=400,
     )

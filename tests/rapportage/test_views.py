@@ -6,6 +6,7 @@ import json
 from datetime import time
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -162,6 +163,37 @@ def test_a_project_leader_or_administrator_freezes_an_ended_year(reach_world, re
     assert ReachSnapshot.objects.filter(school_year=YEAR).exists()
     page = client.get(reverse("rapportage:snapshots"))
     assert YEAR in page.content.decode()
+
+
+def test_a_project_leader_of_one_board_cannot_freeze_the_schools_of_others(reach_world):
+    from django.test import Client
+
+    from familieschool.access import may_freeze_figures
+    from familieschool.constants import Role
+    from tests.familieschool.factories import UserFactory
+
+    leader = UserFactory(username="bea", role=Role.PROJECT_LEADER, board=reach_world.boards["X"])
+    client = Client()
+    client.force_login(leader)
+
+    response = client.post(reverse("rapportage:snapshot-create"), {"schooljaar": YEAR})
+
+    assert response.status_code == 403
+    assert not ReachSnapshot.objects.exists()
+    page = client.get(reverse("rapportage:snapshots")).content.decode()
+    assert "alleen een projectleider van alle scholen" in page
+    assert reverse("rapportage:snapshot-create") not in page
+    with pytest.raises(PermissionDenied):
+        reach_snapshot_create(school_year=SchoolYear.parse(YEAR), user=leader)
+    assert not may_freeze_figures(leader)
+
+
+def test_the_snapshot_records_who_froze_which_schools(reach_world, lisa):
+    snapshot = reach_snapshot_create(school_year=SchoolYear.parse(YEAR), user=lisa)
+
+    assert snapshot.frozen_by == lisa
+    frozen = set(snapshot.schools.values_list("school_id", flat=True))
+    assert frozen == {school.pk for school in reach_world.schools.values()}
 
 
 def test_the_current_year_cannot_be_frozen(reach_world, lisa_client):
