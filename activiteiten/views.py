@@ -190,8 +190,13 @@ def attendance(request, pk, day):
     school = activity.school
     if request.method == "POST":
         form = AttendanceForm(request.POST)
-        newcomers = NewcomerFormSet(request.POST, prefix="new", school=school)
-        if form.is_valid() and newcomers.is_valid():
+        # Only a parents' activity renders the new-family rows (and their management form).
+        newcomers = (
+            NewcomerFormSet(request.POST, prefix="new", school=school)
+            if activity.for_parents
+            else None
+        )
+        if form.is_valid() and (newcomers is None or newcomers.is_valid()):
             data = form.cleaned_data
             try:
                 result = services.attendance_save(
@@ -203,7 +208,7 @@ def attendance(request, pk, day):
                     child_ids=data["child"],
                     first_time_ids=data["first_time"],
                     anonymous_count=data["anonymous_count"],
-                    newcomers=newcomers.newcomers(),
+                    newcomers=newcomers.newcomers() if newcomers else [],
                     user=request.user,
                 )
             except ValidationError as error:
@@ -240,7 +245,7 @@ def attendance(request, pk, day):
                 "anonymous_count": sheet.anonymous_count,
             }
         )
-        newcomers = NewcomerFormSet(prefix="new", school=school)
+        newcomers = NewcomerFormSet(prefix="new", school=school) if activity.for_parents else None
     return render(
         request,
         "activiteiten/attendance_form.html",

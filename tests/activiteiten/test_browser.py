@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from activiteiten.models import Attendance, Session
-from tests.activiteiten.factories import ActivityFactory
+from tests.activiteiten.factories import ActivityFactory, ChildrenProgrammeFactory, EnrolmentFactory
 from tests.browser import TABLET
 from tests.familieschool.factories import FamilyFactory, ParentFactory
 
@@ -77,3 +77,17 @@ def test_the_poster_prints_on_one_a4_page(page, school_a, language):
 
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
     assert page.locator("svg.qr-code").count() == 1
+
+
+def test_attendance_of_a_childrens_programme_is_saved_from_the_page(page, school_a):
+    programme = ChildrenProgrammeFactory(school=school_a)
+    enrolled = EnrolmentFactory(activity=programme).child
+    wednesday = datetime.date(2024, 10, 9)
+
+    page.goto(f"/activiteiten/{programme.pk}/aanwezig/{wednesday.isoformat()}/")
+    page.locator(f"label[for='child-{enrolled.pk}']").tap()
+    page.locator("#attendance-form .attendance-bar button[type=submit]").tap()
+    page.wait_for_url(f"**/activiteiten/{programme.pk}/")
+
+    attendance = Attendance.objects.get(session__activity=programme, session__date=wednesday)
+    assert attendance.child == enrolled
