@@ -46,6 +46,10 @@ def _chart_value(row: ReachRow | None):
     return float(row.shown) if row.is_percentage else int(row.shown)
 
 
+def _previous(report: ReachReport, row: ReachRow | None) -> ReachRow | None:
+    return report.previous(row) if row is not None else None
+
+
 def _month_name(label: str) -> str:
     year, month = label.split("-")
     return date_format(date(int(year), int(month), 1), "M Y")
@@ -130,7 +134,10 @@ def dashboard_data(report: ReachReport) -> dict:
                 (year.label, [by_key.get((TOTAL, CONTACTS_PER_MONTH, m)) for m in this_months]),
                 (
                     year.previous().label,
-                    [report.previous(by_key[(TOTAL, CONTACTS_PER_MONTH, m)]) for m in this_months],
+                    [
+                        _previous(report, by_key.get((TOTAL, CONTACTS_PER_MONTH, m)))
+                        for m in this_months
+                    ],
                 ),
             ],
         ),

@@ -19,6 +19,15 @@ __all__ = [
 ]
 
 YEARS_BACK = 5
+# The largest primary key (a bigint); a larger number in a URL is an unknown object, not a 500.
+MAX_ID = 2**63 - 1
+
+
+def _id(value) -> int:
+    text = str(value)
+    if not text.isdigit() or int(text) > MAX_ID:
+        raise Http404
+    return int(text)
 
 
 def min_cell_for(user) -> int:
@@ -35,14 +44,10 @@ def report_scope(
     schools = schools_for(user)
     board = None
     if board_id:
-        if not str(board_id).isdigit():
-            raise Http404
-        board = get_for_user(boards_for(user), pk=int(board_id))
+        board = get_for_user(boards_for(user), pk=_id(board_id))
         schools = schools.filter(board=board)
-    wanted = {int(pk) if str(pk).isdigit() else None for pk in school_ids if pk != ""}
+    wanted = {_id(pk) for pk in school_ids if pk != ""}
     if wanted:
-        if None in wanted:
-            raise Http404
         chosen = schools.filter(pk__in=wanted)
         if chosen.count() != len(wanted):
             raise Http404

@@ -398,10 +398,31 @@ def frozen_figures(snapshot, schools=None) -> Figures:
         values[(school_id, indicator, category)] = value
         if BY_CODE[indicator].categorised:
             categories[indicator][category] = None
+    year = SchoolYear.parse(snapshot.school_year)
+    # Every month is a column even when no frozen school of the reader counted anything.
+    months = categories.get(d.CONTACTS_PER_MONTH, {})
+    categories[d.CONTACTS_PER_MONTH] = dict.fromkeys([*month_labels(year), *months])
     return Figures(
-        school_year=SchoolYear.parse(snapshot.school_year),
+        school_year=year,
         schools=infos,
         categories={code: list(found) for code, found in categories.items()},
         values=values,
         frozen_at=snapshot.frozen_at,
+    )
+
+
+def merged_figures(frozen: Figures, live: Figures) -> Figures:
+    """The frozen schools' figures with the live ones of schools the snapshot does not hold."""
+    categories = {
+        code: list(
+            dict.fromkeys([*frozen.categories.get(code, []), *live.categories.get(code, [])])
+        )
+        for code in {*frozen.categories, *live.categories}
+    }
+    return Figures(
+        school_year=frozen.school_year,
+        schools=sorted([*frozen.schools, *live.schools], key=lambda school: school.name),
+        categories=categories,
+        values={**live.values, **frozen.values},
+        frozen_at=frozen.frozen_at,
     )

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from familieschool.schoolyear import SchoolYear
 
-from .counting import frozen_figures, live_figures, school_queryset
+from .counting import frozen_figures, live_figures, merged_figures, school_queryset
 from .definitions import CONTACTS_PER_MONTH, SPARSE, Figures, ReachRow
 from .rows import build_rows
 
@@ -68,9 +68,14 @@ def _coerce_year(school_year) -> SchoolYear:
 
 def _figures(year: SchoolYear, schools, snapshots: dict, live: bool) -> Figures:
     snapshot = None if live else snapshots.get(year.label)
-    if snapshot is not None:
-        return frozen_figures(snapshot, schools)
-    return live_figures(year, schools)
+    if snapshot is None:
+        return live_figures(year, schools)
+    frozen = frozen_figures(snapshot, schools)
+    # A school added after the year was frozen is counted live rather than left out.
+    missing = school_queryset(schools).exclude(pk__in=[school.id for school in frozen.schools])
+    if not missing.exists():
+        return frozen
+    return merged_figures(frozen, live_figures(year, missing))
 
 
 def reach_report(

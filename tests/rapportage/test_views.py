@@ -270,3 +270,36 @@ def test_the_dashboard_runs_the_same_number_of_queries_with_ten_times_the_data(
 
     assert _queries(client) == once
     assert once < 60
+
+
+# --- regressions -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, EXPORT])
+@pytest.mark.parametrize("param", ["school", "bestuur"])
+@pytest.mark.parametrize("who", ["lisa_client", "alice_client"])
+def test_an_id_beyond_any_key_is_a_404(reach_world, request, who, url, param):
+    client = request.getfixturevalue(who)
+    huge = "999999999999999999999999999999"
+    response = client.get(url, {"schooljaar": YEAR, "formaat": "csv", param: huge})
+    assert response.status_code == 404
+
+
+def test_a_school_added_after_the_year_was_frozen_is_counted_in_that_year(reach_world, client):
+    from tests.familieschool.factories import SchoolBoardFactory, SchoolFactory
+
+    reach_snapshot_create(school_year=SchoolYear.parse(YEAR))
+    new_board = SchoolBoardFactory(name="Stichting Nieuw")
+    newcomer = SchoolFactory(name="De Nieuwe School", board=new_board)
+    for day in range(1, 8):
+        ContactFactory(school=newcomer, occurred_at=local(2024, 10, day, 10))
+    leader = UserFactory(username="nina", role=Role.PROJECT_LEADER, board=new_board)
+    client.force_login(leader)
+
+    response = client.get(DASHBOARD, {"schooljaar": YEAR})
+
+    assert response.status_code == 200
+    assert response.context["report"].is_frozen
+    assert key_figure(response, "De Nieuwe School", "contacten").value == 7
+    months = response.context["chart_json"]["months"]["datasets"][0]["data"]
+    assert months[2] == 7  # October
