@@ -23,6 +23,7 @@ from .models import (
     User,
 )
 from .schoolyear import SchoolYear
+from .selectors import family_code_prefix
 
 BOARD = "Stichting Openbaar en Katholiek Onderwijs Overvecht"
 # Seed 001: pupils / families per school.
@@ -159,7 +160,7 @@ def seed_core(families_per_school: int = 80) -> DemoContext:
 
     families = []
     for school in schools:
-        prefix = "".join(word[0] for word in school.name.split() if word[0].isupper())[:3]
+        prefix = family_code_prefix(school)
         for number in range(1, families_per_school + 1):
             code = f"{prefix}{number:03d}"
             family, created = Family.objects.get_or_create(school=school, code=code)

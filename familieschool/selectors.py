@@ -1,11 +1,13 @@
 """Reads of the core directory, always scoped by the access policy."""
 
+import re
+
 from django.db.models import Q, QuerySet
 
 from .access import families_for
-from .models import Family
+from .models import Family, School
 
-__all__ = ["family_search"]
+__all__ = ["family_code_prefix", "family_code_suggest", "family_search"]
 
 
 def family_search(*, user, term: str, school=None, limit: int = 10) -> QuerySet[Family]:
@@ -23,3 +25,20 @@ def family_search(*, user, term: str, school=None, limit: int = 10) -> QuerySet[
     )
     ids = qs.filter(match).values("id").distinct()
     return Family.objects.filter(id__in=ids).select_related("school").order_by("code")[:limit]
+
+
+def family_code_prefix(school: School) -> str:
+    """The initials of the school's capitalised words (``OBO De Klopvaart``: ``ODK``)."""
+    initials = "".join(word[0] for word in school.name.split() if word[:1].isupper())[:3]
+    return initials or school.slug[:2].upper()
+
+
+def family_code_suggest(*, school: School) -> str:
+    """A free code for a new family: the school's prefix and the number after the highest."""
+    prefix = family_code_prefix(school)
+    pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$", re.IGNORECASE)
+    codes = Family.objects.filter(school=school, code__istartswith=prefix).values_list(
+        "code", flat=True
+    )
+    numbers = [int(match[1]) for code in codes if (match := pattern.match(code))]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"

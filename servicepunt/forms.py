@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familieschool.access import families_for
-from familieschool.constants import Language
+from familieschool.constants import ChildGroup, Language
 from familieschool.models import Child, Family, Parent
 
 from .constants import (
@@ -88,6 +88,12 @@ class WalkInForm(forms.Form):
     new_family_code = forms.CharField(label=_("New family code"), required=False, max_length=30)
     new_parent_first_name = forms.CharField(
         label=_("Parent's first name"), required=False, max_length=100
+    )
+    new_child_first_name = forms.CharField(
+        label=_("Child's first name"), required=False, max_length=100
+    )
+    new_child_group = forms.ChoiceField(
+        label=_("Child's group"), required=False, choices=[("", "—"), *ChildGroup.choices]
     )
     language = forms.ChoiceField(
         label=_("Language used"),
@@ -193,6 +199,10 @@ class WalkInForm(forms.Form):
                     "new_family_code",
                     _("This code already exists at this school: choose “Known family”."),
                 )
+            if (data.get("new_child_first_name") or "").strip() and not data.get(
+                "new_child_group"
+            ):
+                self.add_error("new_child_group", _("Choose the child's group."))
         if data.get("outcome") == Outcome.FOLLOW_UP and not data.get("follow_up_on"):
             self.add_error("follow_up_on", _("Choose the date of the follow-up."))
         return data
@@ -210,6 +220,8 @@ class WalkInForm(forms.Form):
             "child": self.child_obj if who == self.KNOWN else None,
             "new_family_code": data["new_family_code"].strip() if who == self.NEW else "",
             "new_parent_first_name": data["new_parent_first_name"] if who == self.NEW else "",
+            "new_child_first_name": data["new_child_first_name"] if who == self.NEW else "",
+            "new_child_group": data["new_child_group"] if who == self.NEW else "",
             "language": data["language"],
             "interpreter": data["interpreter"],
             "note": data["note"],

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from familieschool.constants import AuditAction
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 from familieschool.outbox import enqueue
-from familieschool.services import audit_log_record, family_create, parent_create
+from familieschool.services import audit_log_record, child_create, family_create, parent_create
 
 from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ReferralStatus
 from .models import Contact, Referral, ReferralStatusChange, Theme
@@ -48,6 +48,8 @@ def contact_create(
     family: Family | None = None,
     new_family_code: str = "",
     new_parent_first_name: str = "",
+    new_child_first_name: str = "",
+    new_child_group: str = "",
     parent: Parent | None = None,
     child: Child | None = None,
     language: str = "",
@@ -56,7 +58,7 @@ def contact_create(
     outcome: str = Outcome.ANSWERED,
     follow_up_on: date | None = None,
 ) -> Contact:
-    """Register a question; a new family (code, parent's first name) is created on the way."""
+    """Register a question; a new family (code, a parent, a child) is created on the way."""
     themes = _require_themes(themes)
     if new_family_code:
         if family is not None:
@@ -67,6 +69,10 @@ def contact_create(
             raise ValidationError({"new_family_code": exc.messages}) from exc
         if new_parent_first_name.strip():
             parent = parent_create(family=family, first_name=new_parent_first_name.strip())
+        if new_child_group:
+            child = child_create(
+                family=family, group=new_child_group, first_name=new_child_first_name.strip()
+            )
     contact = Contact(
         school=school,
         occurred_at=occurred_at or timezone.now(),

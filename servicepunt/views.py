@@ -13,6 +13,7 @@ from familieschool.access import COORDINATOR, PARTNER, record_schools_for, role_
 from familieschool.constants import AuditAction
 from familieschool.exports import csv_bytes
 from familieschool.forms import add_service_errors
+from familieschool.selectors import family_code_suggest
 from familieschool.services import audit_log_record
 from familieschool.tabular import ImportFailed
 from familieschool.timeline import family_timeline
@@ -75,11 +76,20 @@ def walkin(request):
         if form.family_obj is not None:
             form.initial["family_term"] = form.family_obj.code
             form.initial["school"] = form.family_obj.school_id
+    # One suggested code per school; the page swaps it when she picks another school.
+    code_suggestions = {school.pk: family_code_suggest(school=school) for school in schools}
+    if not form.is_bound:
+        form.initial["new_family_code"] = code_suggestions[form.initial["school"]]
     today = list(selectors.contacts_of_today(user=request.user))
     return render(
         request,
         "servicepunt/walkin.html",
-        {"form": form, "schools": schools, "today_contacts": today},
+        {
+            "form": form,
+            "schools": schools,
+            "today_contacts": today,
+            "code_suggestions": code_suggestions,
+        },
     )
 
 

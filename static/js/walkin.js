@@ -44,9 +44,26 @@
   }
   form.addEventListener("change", function (event) {
     if (event.target.name === "who" || event.target.name === "outcome") showPanels();
-    if (event.target.name === "school") clearFamily(true);
+    if (event.target.name === "school") {
+      clearFamily(true);
+      suggestCode();
+    }
   });
   showPanels();
+
+  // --- the suggested code of a new family follows the school until she changes it -------
+  var newCode = document.getElementById("id_new_family_code");
+  var suggestionsData = document.getElementById("code-suggestions");
+  var suggestions = suggestionsData ? JSON.parse(suggestionsData.textContent) : {};
+  function suggestCode() {
+    if (!newCode) return;
+    var isSuggestion = Object.keys(suggestions).some(function (key) {
+      return suggestions[key] === newCode.value;
+    });
+    if ((newCode.value === "" || isSuggestion) && suggestions[selectedSchool()]) {
+      newCode.value = suggestions[selectedSchool()];
+    }
+  }
 
   // --- saving with the keyboard --------------------------------------------------------
   form.addEventListener("keydown", function (event) {

@@ -149,10 +149,56 @@ def test_a_new_family_is_created_inline(alice_client, school_a, themes):
     assert contact.parent.first_name == "Olena"
 
 
+def test_a_new_family_is_created_with_its_child(alice_client, school_a, themes):
+    data = walkin_data(
+        school_a,
+        themes["taal"],
+        who="new",
+        new_family_code="DS004",
+        new_parent_first_name="Olena",
+        new_child_first_name="Mila",
+        new_child_group="g3",
+    )
+
+    alice_client.post(WALKIN, data)
+
+    contact = Contact.objects.get()
+    assert (contact.child.first_name, contact.child.group) == ("Mila", "g3")
+    assert list(contact.family.children.all()) == [contact.child]
+
+
+def test_a_childs_name_without_a_group_is_refused(alice_client, school_a, themes):
+    data = walkin_data(
+        school_a, themes["taal"], who="new", new_family_code="DS004", new_child_first_name="Mila"
+    )
+
+    response = alice_client.post(WALKIN, data)
+
+    assert "Kies de groep van het kind." in response.content.decode()
+    assert not Family.objects.exists()
+
+
+def test_the_new_family_code_is_suggested_and_saving_is_offered_at_the_bottom(
+    alice_client, school_a, themes
+):
+    from tests.familieschool.factories import FamilyFactory
+
+    FamilyFactory(school=school_a, code="DS041")
+
+    page = alice_client.get(WALKIN).content.decode()
+
+    assert 'name="new_family_code" id="id_new_family_code" value="DS042"' in page
+    start = page.index('id="walkin-form"')
+    form = page[start : page.index("</form>", start)]
+    last_field = form.rindex('name="follow_up_on"')
+    assert 'type="submit"' in form[last_field:]
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
         ("new_parent_first_name", "x" * 101),
+        ("new_child_group", "g9"),
         ("outcome", "unknown"),
         ("language", "xx"),
         ("who", "someone"),
