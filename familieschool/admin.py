@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .constants import AuditAction
 from .models import (
     AuditLog,
     Child,
@@ -15,6 +18,40 @@ from .models import (
     SentLog,
     User,
 )
+
+
+class FamilyRecordAdmin(admin.ModelAdmin):
+    """An admin page of a family record writes an audit row, as the portal's pages do.
+
+    Opening the change page is a view, saving is a create or change, deleting is a delete; the
+    row names the family. Apps' admins of records about a family (contacts, referrals) use it.
+    """
+
+    def _family_of(self, obj):
+        return obj if isinstance(obj, Family) else getattr(obj, "family", None)
+
+    def _audit(self, request, action, obj):
+        from .services import audit_log_record
+
+        audit_log_record(user=request.user, action=action, obj=obj, family=self._family_of(obj))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and request.method == "GET":
+            self._audit(request, AuditAction.VIEW, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._audit(request, AuditAction.CHANGE if change else AuditAction.CREATE, obj)
+
+    def delete_model(self, request, obj):
+        self._audit(request, AuditAction.DELETE, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, AuditAction.DELETE, obj)
+        super().delete_queryset(request, queryset)
 
 
 class SchoolYearFiguresInline(admin.TabularInline):
@@ -69,11 +106,25 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Family)
-class FamilyAdmin(admin.ModelAdmin):
+class FamilyAdmin(FamilyRecordAdmin):
     list_display = ["code", "school", "interpreter_needed", "anonymised_at"]
     list_filter = ["school"]
     search_fields = ["code"]
     inlines = [ParentInline, ChildInline]
+    readonly_fields = ["privacy"]
+
+    @admin.display(description=_("Privacy (AVG)"))
+    def privacy(self, obj):
+        if obj is None or obj.pk is None:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}?gezin={}">{}</a>',
+            reverse("family-privacy", args=[obj.pk]),
+            _("Everything about this family: view, download or erase"),
+            reverse("audit-log"),
+            obj.pk,
+            _("Audit log of this family"),
+        )
 
 
 @admin.register(AuditLog)

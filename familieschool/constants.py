@@ -74,6 +74,8 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     CHANGE = "change", _("Changed")
     EXPORT = "export", _("Exported")
+    DELETE = "delete", _("Deleted")
+    ERASE = "erase", _("Erased on request")
 
 
 class Weekday(models.IntegerChoices):

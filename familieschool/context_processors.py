@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .access import ADMINISTRATOR, role_of
 
-CORE_MENU = {ADMINISTRATOR: [(_("Administration"), "admin:index")]}
+CORE_MENU = {ADMINISTRATOR: [(_("Administration"), "admin:index"), (_("Audit log"), "audit-log")]}
 
 
 def _menus():

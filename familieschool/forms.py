@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .constants import AuditAction
+from .models import School, User
 
 
 class LoginForm(AuthenticationForm):
@@ -18,3 +22,48 @@ def add_service_errors(form, error: ValidationError, default_field: str | None =
             form.add_error(target, ValidationError(list(errors)))
     else:
         form.add_error(default_field, error)
+
+
+class AuditLogFilterForm(forms.Form):
+    """The audit log page's filters; every field is optional."""
+
+    gebruiker = forms.ModelChoiceField(
+        queryset=User.objects.order_by("username"), required=False, label=_("User")
+    )
+    school = forms.ModelChoiceField(
+        queryset=School.objects.order_by("name"), required=False, label=_("School")
+    )
+    # The family's number, not its code: a code can tell a school who it is, and this form is
+    # sent in the address.
+    gezin = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label=_("Family number"),
+        help_text=_("The number on the family's data page."),
+    )
+    actie = forms.ChoiceField(
+        choices=[("", _("All actions")), *AuditAction.choices], required=False, label=_("Action")
+    )
+    van = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        required=False, label=_("Until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("van"), cleaned.get("tot")
+        if since and until and since > until:
+            self.add_error("tot", _("The end of the period lies before its start."))
+        return cleaned
+
+
+class FamilyEraseForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=True,
+        label=_(
+            "The family asked for its data to be erased, and I have checked who asked. "
+            "Names, contact details and notes go now and cannot be brought back."
+        ),
+    )

@@ -239,6 +239,10 @@ class AuditLogQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("The audit log is append-only.")
 
+    def expire(self, *, before) -> int:
+        """Remove the rows older than ``before``: the retention job's way, and the only one."""
+        return models.QuerySet.delete(self.filter(at__lt=before))[0]
+
 
 class AuditLog(models.Model):
     """Who did what to which family record, and when. Never the content of a note."""

@@ -13,8 +13,10 @@ goes: parents' names, email, phone and reminder opt-in, children's first names, 
 apps list (notes, who gave consent, the "takes part for free" mark). ``Family.anonymised_at``
 marks the family, and such families are never due again, so a second run changes nothing.
 
-The job also drops delivered outbox rows after ``OUTBOX_KEEP_DAYS`` (default 30) and sent-log
-rows after ``SENT_LOG_KEEP_DAYS`` (default 90). It logs counts only.
+The job also drops delivered outbox rows after ``OUTBOX_KEEP_DAYS`` (default 30), sent-log
+rows after ``SENT_LOG_KEEP_DAYS`` (default 90) and audit log rows after
+``AUDIT_LOG_KEEP_MONTHS`` (default 60). It logs counts only. ``families_anonymise`` is the same
+anonymisation for chosen families: the erasure of one family on request (AVG art. 17) uses it.
 """
 
 import logging
@@ -30,10 +32,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from .models import Child, Family, OutboxMessage, Parent, SentLog
+from .models import AuditLog, Child, Family, OutboxMessage, Parent, SentLog
 
 __all__ = [
     "RetentionRule",
+    "families_anonymise",
     "families_due",
     "months_before",
     "retention_apply",
@@ -132,6 +135,12 @@ def _personal_data(families: QuerySet[Family]) -> Scrub:
     return scrub
 
 
+def _audit_log_cutoff() -> datetime:
+    today = timezone.localdate()
+    cutoff = months_before(today, settings.AUDIT_LOG_KEEP_MONTHS)
+    return timezone.make_aware(datetime.combine(cutoff, time.min))
+
+
 def _delivery_logs() -> dict[str, QuerySet]:
     now = timezone.now()
     outbox_days = int(getattr(settings, "OUTBOX_KEEP_DAYS", 30))
@@ -148,6 +157,18 @@ def retention_plan(*, today: date | None = None) -> dict[str, int]:
     counts = {"families": families.count()}
     counts.update({name: qs.count() for name, (qs, _) in _personal_data(families).items()})
     counts.update({name: qs.count() for name, qs in _delivery_logs().items()})
+    counts["audit_log_rows"] = AuditLog.objects.filter(at__lt=_audit_log_cutoff()).count()
+    return counts
+
+
+@transaction.atomic
+def families_anonymise(*, ids: list[int]) -> dict[str, int]:
+    """Blank the personal data of these families and mark them; their rows and figures stay."""
+    families = Family.objects.filter(pk__in=ids)
+    counts = {"families": len(ids)}
+    for name, (qs, blank) in _personal_data(families).items():
+        counts[name] = qs.update(**blank)
+    families.update(anonymised_at=timezone.now())
     return counts
 
 
@@ -155,12 +176,9 @@ def retention_plan(*, today: date | None = None) -> dict[str, int]:
 def retention_apply(*, today: date | None = None) -> dict[str, int]:
     """Anonymise the families due and drop old delivery logs; returns and logs the counts."""
     ids = list(families_due(today=today).select_for_update().values_list("pk", flat=True))
-    families = Family.objects.filter(pk__in=ids)
-    counts = {"families": len(ids)}
-    for name, (qs, blank) in _personal_data(families).items():
-        counts[name] = qs.update(**blank)
-    families.update(anonymised_at=timezone.now())
+    counts = families_anonymise(ids=ids)
     for name, qs in _delivery_logs().items():
         counts[name] = qs.delete()[0]
+    counts["audit_log_rows"] = AuditLog.objects.expire(before=_audit_log_cutoff())
     logger.info("retention: %s", ", ".join(f"{name}={value}" for name, value in counts.items()))
     return counts

@@ -1,6 +1,8 @@
 """Writes of the core: the audit log and the family directory."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from .access import role_of
 from .constants import AuditAction
@@ -10,6 +12,8 @@ __all__ = [
     "audit_log_entry",
     "audit_log_record",
     "audit_log_record_many",
+    "audit_log_record_export",
+    "family_erase",
     "family_create",
     "parent_create",
     "child_create",
@@ -40,6 +44,38 @@ def audit_log_record(*, user, action: AuditAction, obj, family: Family | None = 
 def audit_log_record_many(*, entries: list[AuditLog]) -> None:
     """Append many audit rows in one insert, for pages and imports that touch many families."""
     AuditLog.objects.bulk_create(entries, batch_size=500)
+
+
+def audit_log_record_export(*, user, object_type: str, family: Family | None = None) -> AuditLog:
+    """Append that ``user`` downloaded records of ``object_type`` (of one family, if given)."""
+    entry = AuditLog(
+        user=user,
+        role=role_of(user) or "",
+        action=AuditAction.EXPORT,
+        family=family,
+        object_type=object_type,
+        object_id=family.pk if family is not None else None,
+    )
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def family_erase(*, family: Family, user) -> dict[str, int]:
+    """Erase a family's personal data on request (AVG art. 17), the way retention does.
+
+    Names, contact details, notes and consent names go at once; every registration stays, so
+    the figures do not change. The request is recorded in the audit log.
+    """
+    from .retention import families_anonymise
+
+    locked = Family.objects.select_for_update().get(pk=family.pk)
+    if locked.anonymised_at is not None:
+        raise ValidationError(_("The personal data of this family has already been erased."))
+    counts = families_anonymise(ids=[locked.pk])
+    audit_log_record(user=user, action=AuditAction.ERASE, obj=locked)
+    family.refresh_from_db()
+    return counts
 
 
 @transaction.atomic

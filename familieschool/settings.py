@@ -164,6 +164,8 @@ REMINDER_ATTENDANCE_DAYS = env.int("REMINDER_ATTENDANCE_DAYS", default=90)
 # Sent outbox rows and sent-log rows are removed after these many days.
 OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=30)
 SENT_LOG_KEEP_DAYS = env.int("SENT_LOG_KEEP_DAYS", default=90)
+# Audit log rows (who opened, changed, exported or erased a family record) are kept this long.
+AUDIT_LOG_KEEP_MONTHS = env.int("AUDIT_LOG_KEEP_MONTHS", default=60)
 
 # Imports (page and commands) refuse a file beyond these limits before reading all of it; see
 # docs/security.md.

@@ -18,6 +18,14 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("activiteiten/", include("activiteiten.urls")),
     path("rapportage/", include("rapportage.urls")),
+    path("privacy/logboek/", views.audit_log, name="audit-log"),
+    path("privacy/gezin/<int:pk>/", views.family_privacy, name="family-privacy"),
+    path(
+        "privacy/gezin/<int:pk>/gegevens.json",
+        views.family_privacy_json,
+        name="family-privacy-json",
+    ),
+    path("privacy/gezin/<int:pk>/wissen/", views.family_erase_view, name="family-erase"),
     path("beheer/", admin.site.urls),
 ]
 

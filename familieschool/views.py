@@ -1,12 +1,26 @@
-from django.conf import settings
-from django.contrib.auth import views as auth_views
-from django.db import connection
-from django.http import JsonResponse
-from django.shortcuts import redirect
-from django.views.decorators.cache import never_cache
+from datetime import timedelta
 
-from .access import ALL_ROLES, START_PAGES, public, role_of, role_required
-from .forms import LoginForm
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from .access import ADMINISTRATOR, ALL_ROLES, START_PAGES, public, role_of, role_required
+from .constants import AuditAction
+from .exports import csv_bytes, xlsx_bytes
+from .forms import AuditLogFilterForm, FamilyEraseForm, LoginForm, add_service_errors
+from .models import AuditLog, Family
+from .selectors import audit_log_list, family_data
+from .services import audit_log_record, audit_log_record_export, family_erase
 
 
 class LoginView(auth_views.LoginView):
@@ -48,3 +62,149 @@ def healthz(request):
         # Information only: the portal keeps working while the outbox waits for the broker.
         checks["outbox_pending"] = pending_summary()["pending"]
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+# --- the audit log and a family's data (AVG) ----------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_EXPORT_HEADER = [
+    "tijdstip",
+    "gebruiker",
+    "rol",
+    "actie",
+    "school",
+    "gezin",
+    "soort_gegeven",
+    "nummer",
+]
+
+
+@role_required(ADMINISTRATOR)
+@never_cache
+def audit_log(request):
+    """Who opened, changed, exported or erased which family record: filter, page, download."""
+    form = AuditLogFilterForm(request.GET or None)
+    entries = AuditLog.objects.none()
+    if not form.is_bound:
+        entries = audit_log_list()
+    elif form.is_valid():
+        data = form.cleaned_data
+        entries = audit_log_list(
+            user=data["gebruiker"],
+            school=data["school"],
+            family_id=data["gezin"],
+            action=data["actie"],
+            since=data["van"],
+            until=data["tot"],
+        )
+    fmt = request.GET.get("formaat")
+    if fmt in ("csv", "xlsx") and (form.is_valid() or not form.is_bound):
+        return _audit_log_download(request, entries, fmt)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("formaat", None)
+    return render(
+        request,
+        "familieschool/auditlog_list.html",
+        {
+            "form": form,
+            "page": Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page")),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _audit_log_download(request, entries, fmt: str) -> HttpResponse:
+    rows = [
+        [
+            timezone.localtime(entry.at).strftime("%Y-%m-%d %H:%M:%S"),
+            entry.user.username,
+            entry.get_role_display(),
+            entry.get_action_display(),
+            entry.family.school.name if entry.family else "",
+            entry.family.code if entry.family else "",
+            entry.object_type,
+            entry.object_id,
+        ]
+        for entry in entries.iterator(chunk_size=2000)
+    ]
+    audit_log_record_export(user=request.user, object_type=AuditLog._meta.label_lower)
+    if fmt == "csv":
+        content = csv_bytes(rows, header=AUDIT_EXPORT_HEADER)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        content = xlsx_bytes({"logboek": (AUDIT_EXPORT_HEADER, rows)})
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="logboek_{stamp}.{fmt}"'
+    return response
+
+
+@role_required(ADMINISTRATOR)
+@never_cache
+def family_privacy(request, pk: int):
+    """Everything the portal holds about one family, readable and printable (AVG art. 15)."""
+    family = get_object_or_404(Family.objects.select_related("school"), pk=pk)
+    audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
+    return _family_privacy_page(request, family, FamilyEraseForm())
+
+
+def _family_privacy_page(request, family, erase_form, status=200):
+    year_ago = timezone.localdate() - timedelta(days=365)
+    opened = urlencode(
+        {"gezin": family.pk, "actie": AuditAction.VIEW, "van": year_ago.isoformat()}
+    )
+    return render(
+        request,
+        "familieschool/family_privacy.html",
+        {
+            "family": family,
+            "sections": family_data(family),
+            "erase_form": erase_form,
+            "opened_query": opened,
+        },
+        status=status,
+    )
+
+
+@role_required(ADMINISTRATOR)
+@never_cache
+def family_privacy_json(request, pk: int):
+    """The same data as a machine-readable JSON file (AVG art. 15 and 20)."""
+    family = get_object_or_404(Family.objects.select_related("school"), pk=pk)
+    sections = family_data(family)
+    payload = {
+        "portaal": "Familieschool",
+        "aangemaakt_op": timezone.localtime().isoformat(timespec="seconds"),
+        "school": family.school.name,
+        "gezin": family.code,
+        "gegevens": {
+            section.key: [
+                dict(zip([name for name, _label in section.columns], row, strict=True))
+                for row in section.rows
+            ]
+            for section in sections
+        },
+    }
+    audit_log_record_export(user=request.user, object_type=Family._meta.label_lower, family=family)
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="gezin_{family.pk}.json"'
+    return response
+
+
+@require_POST
+@role_required(ADMINISTRATOR)
+def family_erase_view(request, pk: int):
+    """Erase the family's personal data on its request (AVG art. 17); figures stay."""
+    family = get_object_or_404(Family.objects.select_related("school"), pk=pk)
+    form = FamilyEraseForm(request.POST)
+    if form.is_valid():
+        try:
+            family_erase(family=family, user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error, "confirm")
+        else:
+            messages.success(request, _("The personal data of this family has been erased."))
+            return redirect("family-privacy", pk=family.pk)
+    return _family_privacy_page(request, family, form, status=400)

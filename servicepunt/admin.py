@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from familieschool.admin import FamilyRecordAdmin
+
 from .models import Contact, Referral, ReferralStatusChange, Theme
 
 
@@ -17,7 +19,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(FamilyRecordAdmin):
     list_display = ["occurred_at", "school", "family", "channel", "outcome"]
     list_filter = ["school", "channel", "outcome", "themes"]
     date_hierarchy = "occurred_at"
@@ -39,7 +41,7 @@ class ReferralStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(FamilyRecordAdmin):
     list_display = ["created_at", "school", "partner", "status", "follow_up_on", "warm_handover"]
     list_filter = ["status", "partner", "school", "warm_handover"]
     date_hierarchy = "created_at"

@@ -8,3 +8,16 @@ ROWS = [
     # Django's admin sends everyone who is not staff to its own login page.
     Row("admin:index", only(A, ok=200) | {r: 302 for r in ROLES if r != A}, anonymous=302),
 ]
+
+ROWS += [
+    Row("audit-log", only(A)),
+    Row("family-privacy", only(A), kwargs=lambda w: {"pk": w.objects.family.pk}),
+    Row("family-privacy-json", only(A), kwargs=lambda w: {"pk": w.objects.family.pk}),
+    Row(
+        "family-erase",
+        only(A, ok=302),
+        kwargs=lambda w: {"pk": w.objects.family.pk},
+        method="post",
+        data=lambda w: {"confirm": "on"},
+    ),
+]
