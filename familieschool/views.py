@@ -152,9 +152,7 @@ def family_privacy(request, pk: int):
 
 def _family_privacy_page(request, family, erase_form, status=200):
     year_ago = timezone.localdate() - timedelta(days=365)
-    opened = urlencode(
-        {"gezin": family.pk, "actie": AuditAction.VIEW, "van": year_ago.isoformat()}
-    )
+    opened = urlencode({"gezin": family.pk, "actie": AuditAction.VIEW, "van": year_ago.isoformat()})
     return render(
         request,
         "familieschool/family_privacy.html",
