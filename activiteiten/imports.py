@@ -157,7 +157,10 @@ def _parse(table, today: date) -> tuple[list[_Row], list[RowError]]:
                     "aantal_anoniem",
                     _("A row with a headcount names nobody: put named people on their own row."),
                 )
-            if not headcount_text.isdigit() or not 1 <= int(headcount_text) <= MAX_HEADCOUNT:
+            # isascii: "²" is a digit to Python but not a number to int()
+            if not (headcount_text.isascii() and headcount_text.isdigit()) or not (
+                1 <= int(headcount_text) <= MAX_HEADCOUNT
+            ):
                 error(
                     "aantal_anoniem",
                     _("Enter a whole number from 1 to %(max)s.") % {"max": MAX_HEADCOUNT},

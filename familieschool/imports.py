@@ -6,6 +6,7 @@ a school is found by its name, so importing again updates it instead of adding a
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -37,6 +38,16 @@ SCHOOL_COLUMNS = [
 ]
 
 
+# A school has fewer pupils and families than this; a bigger number is a typing error.
+MAX_COUNT = 100_000
+TEXT_LIMITS = {
+    "naam": School._meta.get_field("name").max_length,
+    "bestuur": SchoolBoard._meta.get_field("name").max_length,
+    "gemeente": School._meta.get_field("municipality").max_length,
+    "wijk": School._meta.get_field("district").max_length,
+}
+
+
 @transaction.atomic
 def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> SchoolImportSummary:
     """Create or update schools, boards and year figures from a sheet; all rows or none."""
@@ -62,6 +73,15 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
             row_errors.append(RowError(number, "bestuur", _("The school board is empty.")))
         if not row["gemeente"]:
             row_errors.append(RowError(number, "gemeente", _("The municipality is empty.")))
+        for column, max_length in TEXT_LIMITS.items():
+            if len(row[column]) > max_length:
+                row_errors.append(
+                    RowError(
+                        number,
+                        column,
+                        _("This is longer than %(max)s characters.") % {"max": max_length},
+                    )
+                )
         try:
             year = SchoolYear.parse(row["schooljaar"])
         except ValueError:
@@ -77,7 +97,8 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
         counts = {}
         for column in ("leerlingen", "gezinnen"):
             value = row[column]
-            if not value.isdigit():
+            # "²" is a digit to Python; a count beyond MAX_COUNT is a typing error.
+            if not (value.isascii() and value.isdigit()) or int(value) > MAX_COUNT:
                 row_errors.append(
                     RowError(
                         number,
@@ -103,12 +124,12 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
         if row_errors:
             errors += row_errors
             continue
-        parsed.append((row, school_type, year, counts))
+        parsed.append((number, row, school_type, year, counts))
     if errors:
         raise ImportFailed(errors)
 
     result = SchoolImportSummary(rows=len(parsed), dry_run=dry_run)
-    for row, school_type, year, counts in parsed:
+    for number, row, school_type, year, counts in parsed:
         board, _created = SchoolBoard.objects.get_or_create(name=row["bestuur"])
         school = School.objects.filter(name__iexact=row["naam"]).first()
         if school is None:
@@ -124,7 +145,10 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
         school.board = board
         school.municipality = row["gemeente"]
         school.district = row["wijk"]
-        school.full_clean()
+        try:
+            school.full_clean()
+        except ValidationError as exc:
+            raise ImportFailed([RowError(number, "naam", "; ".join(exc.messages))]) from exc
         school.save()
         SchoolYearFigures.objects.update_or_create(
             school=school,

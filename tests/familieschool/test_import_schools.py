@@ -112,3 +112,21 @@ def test_the_command_reports_errors_and_dry_run_saves_nothing(tmp_path, capsys):
     with pytest.raises(CommandError, match="Er is niets geïmporteerd"):
         call_command("import_schools", str(path))
     assert "Rij 2, kolom type" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ("A,po,B,U,W,2024/2025,99999999999,1", "leerlingen"),
+        ("A,po,B,U,W,2024/2025,²,1", "leerlingen"),
+        ("N" * 250 + ",po,B,U,W,2024/2025,1,1", "naam"),
+        ("A,po," + "B" * 250 + ",U,W,2024/2025,1,1", "bestuur"),
+    ],
+)
+def test_numbers_and_names_the_database_cannot_hold_are_refused_by_row(row, column):
+    # Found by the property tests: these raised a database error instead of naming the row.
+    with pytest.raises(ImportFailed) as failed:
+        schools_import(data=(HEADER + row + "\n").encode(), filename="s.csv")
+    assert [(error.row, error.column) for error in failed.value.errors] == [(2, column)]
+    assert School.objects.count() == 0
