@@ -155,6 +155,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # Figures shown to project leaders hide counts from 1 to MIN_CELL_COUNT - 1.
 MIN_CELL_COUNT = env.int("MIN_CELL_COUNT", default=5)
+# The dashboard and downloads read kept reach figures, recounted this often (minutes) by the
+# task rapportage.tasks.recount_reach; its beat interval in admin should match.
+REACH_RECOUNT_MINUTES = env.int("REACH_RECOUNT_MINUTES", default=5)
 # Personal data of families with no registration for this many months is anonymised.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)
 # A referral without a status change for this many days shows in the coordinator's digest.

@@ -62,13 +62,25 @@ class ReachExport:
 
 
 def reach_export(
-    *, school_year, schools=None, min_cell: int = 0, fmt: str = "csv", scope=None
+    *,
+    school_year,
+    schools=None,
+    min_cell: int = 0,
+    fmt: str = "csv",
+    scope=None,
+    kept: bool = False,
 ) -> ReachExport:
-    """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen)."""
+    """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen;
+    with ``kept``, from the kept count instead of counting now)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     report = reach_report(
-        school_year, schools=schools, min_cell=min_cell, previous=fmt == "xlsx", scope=scope
+        school_year,
+        schools=schools,
+        min_cell=min_cell,
+        previous=fmt == "xlsx",
+        scope=scope,
+        kept=kept,
     )
     with translation.override("nl"):
         content = _csv(report) if fmt == "csv" else _xlsx(report)
@@ -194,7 +206,11 @@ def _notes(report: ReachReport) -> list[str]:
     else:
         notes.append(
             _("Not frozen: the current figures of %(date)s.")
-            % {"date": date_format(timezone.localtime(), "DATETIME_FORMAT")}
+            % {
+                "date": date_format(
+                    timezone.localtime(report.counted_at or timezone.now()), "DATETIME_FORMAT"
+                )
+            }
         )
     notes.append(
         _(

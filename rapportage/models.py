@@ -78,3 +78,48 @@ class ReachSnapshotFigure(models.Model):
 
     def __str__(self):
         return f"{self.indicator} {self.category} {self.value}"
+
+
+class ReachCount(models.Model):
+    """A period's counted figures of every school, kept so that pages read them instead of
+    recounting the city's history in a web request (recounted by ``rapportage.tasks``)."""
+
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    counted_at = models.DateTimeField(_("counted at"))
+    # The categories of the categorised figures, in the order of the report.
+    categories = models.JSONField(_("categories"), default=dict)
+
+    class Meta:
+        ordering = ["-first_day"]
+        verbose_name = _("kept reach count")
+        verbose_name_plural = _("kept reach counts")
+        constraints = [
+            models.UniqueConstraint(fields=["first_day", "last_day"], name="unique_reach_period")
+        ]
+
+    def __str__(self):
+        return f"{self.first_day} - {self.last_day}"
+
+
+class ReachCountSchool(models.Model):
+    """One school's counted figures in a kept count: ``{indicator: {category: value}}``, zeros
+    left out."""
+
+    count = models.ForeignKey(
+        ReachCount, on_delete=models.CASCADE, related_name="schools", verbose_name=_("count")
+    )
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    values = models.JSONField(_("values"), default=dict)
+
+    class Meta:
+        verbose_name = _("school in a kept reach count")
+        verbose_name_plural = _("schools in kept reach counts")
+        constraints = [
+            models.UniqueConstraint(fields=["count", "school"], name="unique_reach_count_school")
+        ]
+
+    def __str__(self):
+        return f"{self.count} {self.school_id}"

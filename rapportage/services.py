@@ -1,6 +1,7 @@
-"""Writes of the reporting app: freezing a school year's figures."""
+"""Writes of the reporting app: freezing a school year's figures, recounting the kept ones."""
 
 import logging
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,10 +11,14 @@ from django.utils.translation import gettext as _
 from familieschool.access import may_freeze_figures
 from familieschool.schoolyear import SchoolYear
 
-from .models import ReachSnapshot, ReachSnapshotFigure, ReachSnapshotSchool
-from .reach import base_keys, live_figures
+from .models import ReachCount, ReachSnapshot, ReachSnapshotFigure, ReachSnapshotSchool
+from .reach import Period, base_keys, live_figures
+from .reach.kept import reach_count_refresh
 
-__all__ = ["reach_snapshot_create"]
+__all__ = ["reach_count_refresh", "reach_counts_recount", "reach_snapshot_create"]
+
+# A kept count of an older school year (not this one or the last) is recounted once a day.
+OLDER_YEARS_EVERY = timedelta(days=1)
 
 logger = logging.getLogger(__name__)
 
@@ -77,3 +82,23 @@ def reach_snapshot_create(*, school_year: SchoolYear, user=None) -> ReachSnapsho
         len(schools) * len(keys),
     )
     return snapshot
+
+
+def reach_counts_recount() -> dict[str, int]:
+    """Recount the kept figures of this and last school year, and of older years kept more than
+    a day ago; a frozen year is read from its snapshot and not recounted."""
+    current = SchoolYear.current()
+    frozen = set(ReachSnapshot.objects.values_list("school_year", flat=True))
+    due = {current, current.previous()}
+    stale = ReachCount.objects.filter(counted_at__lt=timezone.now() - OLDER_YEARS_EVERY)
+    for first_day, last_day in stale.values_list("first_day", "last_day"):
+        year = SchoolYear.of(first_day)
+        if (year.start, year.end) == (first_day, last_day):
+            due.add(year)
+    recounted = 0
+    for year in sorted(due):
+        if year.label not in frozen:
+            reach_count_refresh(period=Period.of(year))
+            recounted += 1
+    logger.info("reach figures recounted: %d school years", recounted)
+    return {"recounted": recounted}

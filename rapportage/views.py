@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -44,7 +45,11 @@ def dashboard(request):
     )
     year = form.school_year()
     report = reach_report(
-        year, schools=schools, min_cell=min_cell_for(request.user), scope=schools_for(request.user)
+        year,
+        schools=schools,
+        min_cell=min_cell_for(request.user),
+        scope=schools_for(request.user),
+        kept=True,
     )
     query = {"schooljaar": year.label}
     if board is not None:
@@ -62,6 +67,7 @@ def dashboard(request):
             "download_query": urlencode(query),
             "can_freeze": may_freeze_figures(request.user),
             "year_ended": year.end < timezone.localdate(),
+            "recount_minutes": settings.REACH_RECOUNT_MINUTES,
             **dashboard_data(report),
         },
     )
@@ -83,6 +89,7 @@ def export(request):
         min_cell=min_cell_for(request.user),
         fmt=form.cleaned_data["formaat"],
         scope=schools_for(request.user),
+        kept=True,
     )
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'

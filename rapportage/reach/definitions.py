@@ -182,6 +182,8 @@ class Figures:
     categories: dict[str, list[str]]
     values: dict[tuple[int, str, str], int]
     frozen_at: datetime | None = None
+    # When kept figures were counted (``kept``); None for figures counted just now.
+    counted_at: datetime | None = None
 
 
 @dataclass(frozen=True)

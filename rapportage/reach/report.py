@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from familieschool.schoolyear import SchoolYear
 
-from .counting import frozen_figures, live_figures, merged_figures, school_queryset
+from .counting import Period, frozen_figures, live_figures, merged_figures, school_queryset
 from .definitions import CONTACTS_PER_MONTH, SPARSE, Figures, ReachRow
+from .kept import kept_figures, reach_count_refresh
 from .rows import build_rows
 
 
@@ -21,6 +22,8 @@ class ReachReport:
     frozen_at: datetime | None = None
     previous_rows: list[ReachRow] = field(default_factory=list)
     previous_frozen_at: datetime | None = None
+    # When the (not frozen) figures were counted, for kept figures; None: counted just now.
+    counted_at: datetime | None = None
 
     def __post_init__(self):
         self._previous = {row.key: row for row in self.previous_rows}
@@ -66,16 +69,28 @@ def _coerce_year(school_year) -> SchoolYear:
     return SchoolYear.parse(str(school_year))
 
 
-def _figures(year: SchoolYear, schools, snapshots: dict, live: bool) -> Figures:
+def _figures(year: SchoolYear, schools, snapshots: dict, live: bool, kept: bool) -> Figures:
     snapshot = None if live else snapshots.get(year.label)
     if snapshot is None:
-        return live_figures(year, schools)
+        return _counted(year, schools, kept)
     frozen = frozen_figures(snapshot, schools)
     # A school added after the year was frozen is counted live rather than left out.
     missing = school_queryset(schools).exclude(pk__in=[school.id for school in frozen.schools])
     if not missing.exists():
         return frozen
     return merged_figures(frozen, live_figures(year, missing))
+
+
+def _counted(year: SchoolYear, schools, kept: bool) -> Figures:
+    """Figures that are not frozen: the kept count's (see ``kept``) or counted now."""
+    if not kept:
+        return live_figures(year, schools)
+    found = kept_figures(year, schools)
+    if found is None:
+        # Only a year nobody asked for since the deploy: counted once here, then kept.
+        reach_count_refresh(period=Period.of(year))
+        found = kept_figures(year, schools)
+    return found
 
 
 def reach_report(
@@ -86,11 +101,14 @@ def reach_report(
     live: bool = False,
     previous: bool = True,
     scope=None,
+    kept: bool = False,
 ) -> ReachReport:
     """The year's rows (and last year's, for the changes), from the snapshot when frozen.
 
     ``scope`` is every school the reader may see (``schools`` among them): small counts are
-    then hidden as in the report of the whole scope (see ``build_rows``).
+    then hidden as in the report of the whole scope (see ``build_rows``). With ``kept`` the
+    figures that are not frozen come from the kept count (see ``kept``), as of its
+    ``counted_at``; without, they are counted now.
     """
     from ..models import ReachSnapshot
 
@@ -104,8 +122,8 @@ def reach_report(
     if scope is not None and min_cell > 1:
         only = set(school_queryset(schools).values_list("pk", flat=True))
         schools = scope
-    current = _figures(year, schools, snapshots, live)
-    before = _figures(year.previous(), schools, snapshots, live) if previous else None
+    current = _figures(year, schools, snapshots, live, kept)
+    before = _figures(year.previous(), schools, snapshots, live, kept) if previous else None
     return ReachReport(
         school_year=year,
         rows=build_rows(current, min_cell, only),
@@ -113,6 +131,7 @@ def reach_report(
         frozen_at=current.frozen_at,
         previous_rows=build_rows(before, min_cell, only) if before else [],
         previous_frozen_at=before.frozen_at if before else None,
+        counted_at=current.counted_at,
     )
 
 

@@ -6,6 +6,8 @@ from django_celery_beat.models import PeriodicTask
 from familieschool.celery import app
 
 schedule = importlib.import_module("familieschool.migrations.0003_beat_schedule")
+# The core's rows; apps add their own (rapportage's recount of the reach figures).
+CORE = [row[0] for row in schedule.SCHEDULE]
 
 EXPECTED = {
     "partners.tasks.send_spreekuur_reminders": ("0", "7,8,9"),
@@ -31,6 +33,7 @@ def test_every_scheduled_task_exists(db):
     import activiteiten.tasks  # noqa: F401
     import familieschool.tasks  # noqa: F401
     import partners.tasks  # noqa: F401
+    import rapportage.tasks  # noqa: F401
     import servicepunt.tasks  # noqa: F401
 
     for task in PeriodicTask.objects.exclude(task__startswith="celery."):
@@ -47,11 +50,11 @@ def test_setting_up_the_schedule_again_keeps_what_the_administrator_changed(db):
     assert PeriodicTask.objects.filter(task="familieschool.tasks.apply_retention").count() == 1
     task.refresh_from_db()
     assert task.enabled is False
-    assert PeriodicTask.objects.count() == len(schedule.SCHEDULE)
+    assert PeriodicTask.objects.filter(name__in=CORE).count() == len(schedule.SCHEDULE)
 
 
 def test_the_schedule_can_be_removed_and_restored(db):
     schedule.remove_schedule(apps, None)
-    assert not PeriodicTask.objects.exists()
+    assert not PeriodicTask.objects.filter(name__in=CORE).exists()
     schedule.create_schedule(apps, None)
-    assert PeriodicTask.objects.count() == len(schedule.SCHEDULE)
+    assert PeriodicTask.objects.filter(name__in=CORE).count() == len(schedule.SCHEDULE)

@@ -1,0 +1,131 @@
+"""Kept reach counts: the figures the dashboard and downloads read are the live figures (and the
+independent count of conftest.py) as of their count, and a recount brings in what was
+registered since."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from familieschool.schoolyear import SchoolYear
+from rapportage.models import ReachCount, ReachCountSchool
+from rapportage.reach import LEVEL_SCHOOL, Period, reach_report
+from rapportage.services import reach_count_refresh, reach_counts_recount, reach_snapshot_create
+from rapportage.tasks import recount_reach
+from tests.rapportage.test_reach import PREVIOUS, YEAR, by_letter
+from tests.servicepunt.factories import ContactFactory
+
+DASHBOARD = reverse("rapportage:dashboard")
+
+
+def _refresh(label: str) -> ReachCount:
+    return reach_count_refresh(period=Period.of(SchoolYear.parse(label)))
+
+
+@pytest.mark.parametrize("label", [YEAR, PREVIOUS])
+def test_every_kept_school_figure_matches_the_independent_count(reach_world, oracle, label):
+    _refresh(label)
+    rows = reach_report(label, kept=True, previous=False).rows
+    got = by_letter(reach_world, rows)
+    expected = oracle(label)
+    assert set(expected) - set(got) == set()
+    for key, value in got.items():
+        default = None if key[1].endswith("_pct") else 0
+        assert value == expected.get(key, default), key
+
+
+@pytest.mark.parametrize("min_cell", [0, 5])
+def test_kept_rows_are_the_live_rows_with_suppression_and_last_year(reach_world, min_cell):
+    _refresh(YEAR)
+    _refresh(PREVIOUS)
+    kept = reach_report(YEAR, min_cell=min_cell, kept=True)
+    live = reach_report(YEAR, min_cell=min_cell)
+    assert kept.rows == live.rows
+    assert kept.previous_rows == live.previous_rows
+    assert kept.counted_at is not None and live.counted_at is None
+    if min_cell:
+        assert any(row.hidden for row in kept.rows)
+
+
+def test_a_board_cut_from_the_kept_count_hides_what_the_whole_report_hides(reach_world):
+    _refresh(YEAR)
+    board_x = reach_world.boards["X"]
+    schools = [reach_world.schools["A"], reach_world.schools["B"]]
+    everything = [*schools, reach_world.schools["C"]]
+    kept = reach_report(YEAR, schools=schools, scope=everything, min_cell=5, kept=True)
+    live = reach_report(YEAR, schools=schools, scope=everything, min_cell=5)
+    assert kept.rows == live.rows
+    assert {row.school for row in kept.rows if row.level == LEVEL_SCHOOL} == {
+        school.name for school in schools if school.board == board_x
+    }
+
+
+def test_a_year_without_a_kept_count_is_counted_once_and_kept(reach_world):
+    assert not ReachCount.objects.exists()
+    report = reach_report(YEAR, kept=True)
+    assert report.rows == reach_report(YEAR).rows
+    periods = set(ReachCount.objects.values_list("first_day", flat=True))
+    assert periods == {SchoolYear.parse(YEAR).start, SchoolYear.parse(PREVIOUS).start}
+    # Three schools, each with its own row (zeros left out of the values).
+    assert ReachCountSchool.objects.filter(count__first_day__in=periods).count() == 6
+
+
+def test_a_frozen_year_is_read_from_its_snapshot_not_kept(reach_world):
+    reach_snapshot_create(school_year=SchoolYear.parse(YEAR))
+    report = reach_report(YEAR, kept=True, previous=False)
+    assert report.is_frozen
+    assert not ReachCount.objects.filter(first_day=SchoolYear.parse(YEAR).start).exists()
+
+
+def test_a_registration_shows_up_at_the_next_recount_and_the_page_says_when(school_a, lisa_client):
+    year = SchoolYear.current()
+    now = timezone.now()
+    ContactFactory(school=school_a, occurred_at=now - timedelta(hours=1))
+    recount_reach()
+    first = ReachCount.objects.get(first_day=year.start)
+
+    ContactFactory(school=school_a, occurred_at=now - timedelta(minutes=1))
+    response = lisa_client.get(DASHBOARD, {"schooljaar": year.label})
+    total = next(row for row in response.context["report"].rows if row.key[1:] == ("contacten", ""))
+    assert response.context["report"].counted_at == first.counted_at
+    assert total.value == 1
+    page = response.content.decode()
+    assert 'id="counted-at"' in page
+    assert "5 minuten" in page
+
+    recount_reach()
+    response = lisa_client.get(DASHBOARD, {"schooljaar": year.label})
+    total = next(row for row in response.context["report"].rows if row.key[1:] == ("contacten", ""))
+    assert total.value == 2
+    assert response.context["report"].counted_at > first.counted_at
+
+
+def test_the_recount_skips_frozen_years_and_recounts_older_years_once_a_day(reach_world):
+    current = SchoolYear.current()
+    old, frozen, recent = (SchoolYear.parse(label) for label in (YEAR, PREVIOUS, "2022/2023"))
+    for year in (old, frozen, recent):
+        _refresh(year.label)
+    two_days_ago = timezone.now() - timedelta(days=2)
+    ReachCount.objects.filter(first_day__in=[old.start, frozen.start]).update(
+        counted_at=two_days_ago
+    )
+    reach_snapshot_create(school_year=frozen)
+    before = dict(ReachCount.objects.values_list("first_day", "counted_at"))
+
+    assert reach_counts_recount() == {"recounted": 3}
+
+    after = dict(ReachCount.objects.values_list("first_day", "counted_at"))
+    assert after[old.start] > before[old.start]  # more than a day old
+    assert after[frozen.start] == two_days_ago  # read from its snapshot instead
+    assert after[recent.start] == before[recent.start]  # counted just now
+    assert {current.start, current.previous().start} <= set(after)
+
+
+def test_a_recount_that_started_earlier_does_not_replace_a_later_one(reach_world, monkeypatch):
+    later = _refresh(YEAR)
+    earlier = later.counted_at - timedelta(seconds=30)
+    monkeypatch.setattr("rapportage.reach.kept.timezone.now", lambda: earlier)
+    kept = _refresh(YEAR)
+    assert kept.counted_at == later.counted_at
+    assert ReachCount.objects.get().counted_at == later.counted_at
