@@ -139,16 +139,25 @@ def _cell_value(row: ReachRow | None, value):
     return int(value)
 
 
-def _write(sheet, row_number: int, column: int, value, number_format: str, bold=False):
-    from openpyxl.styles import Alignment, Font
+class _Styles:
+    """The few style objects of the workbook, made once: openpyxl hashes every style it is
+    given, so a new Font per cell costs more than writing the cell."""
 
+    def __init__(self):
+        from openpyxl.styles import Alignment, Font
+
+        self.bold = Font(bold=True)
+        self.right = Alignment(horizontal="right")
+
+
+def _write(sheet, row_number: int, column: int, value, number_format: str, styles, bold=False):
     cell = xlsx_cell(sheet, row_number, column, value)
     if isinstance(value, str):
-        cell.alignment = Alignment(horizontal="right")
+        cell.alignment = styles.right
     else:
         cell.number_format = number_format
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = styles.bold
     return cell
 
 
@@ -228,6 +237,8 @@ def _xlsx(report: ReachReport) -> bytes:
 
     year = report.school_year.label
     previous_year = report.school_year.previous().label
+    styles = _Styles()
+    indicator_labels = {indicator.code: str(indicator.label) for indicator in INDICATORS}
     workbook = Workbook()
     overview = workbook.active
     overview.title = _("Overview")[:31]
@@ -248,7 +259,10 @@ def _xlsx(report: ReachReport) -> bytes:
     entities = list(dict.fromkeys((row.school, row.level) for row in report.rows))
     for offset, (name, level) in enumerate(entities, start=1):
         row_number = header_row + offset
-        xlsx_cell(overview, row_number, 1, name).font = Font(bold=level != LEVEL_SCHOOL)
+        if level != LEVEL_SCHOOL:
+            xlsx_cell(overview, row_number, 1, name).font = styles.bold
+        else:
+            xlsx_cell(overview, row_number, 1, name)
         for index, indicator in enumerate(key_indicators):
             row = by_key.get((name, indicator.code, ""))
             column = 2 + 2 * index
@@ -258,6 +272,7 @@ def _xlsx(report: ReachReport) -> bytes:
                 column,
                 _cell_value(row, row.value if row else None),
                 PERCENT_FORMAT if indicator.is_percentage else COUNT_FORMAT,
+                styles,
                 bold=level != LEVEL_SCHOOL,
             )
             change = report.change(row) if row else None
@@ -268,6 +283,7 @@ def _xlsx(report: ReachReport) -> bytes:
                     column + 1,
                     float(change) if indicator.is_percentage else int(change),
                     POINTS_FORMAT if indicator.is_percentage else CHANGE_FORMAT,
+                    styles,
                 )
     overview.freeze_panes = overview.cell(row=header_row + 1, column=2)
     overview.row_dimensions[header_row].height = 60
@@ -303,16 +319,20 @@ def _xlsx(report: ReachReport) -> bytes:
             category = names.get((row.indicator, row.category), row.category)
             before = report.previous(row)
             value_format = PERCENT_FORMAT if indicator.is_percentage else COUNT_FORMAT
-            xlsx_cell(sheet, number, 1, row.school).font = Font(bold=row.level != LEVEL_SCHOOL)
-            xlsx_cell(sheet, number, 2, str(indicator.label))
+            label = indicator_labels[row.indicator]
+            school = xlsx_cell(sheet, number, 1, row.school)
+            if row.level != LEVEL_SCHOOL:
+                school.font = styles.bold
+            xlsx_cell(sheet, number, 2, label)
             xlsx_cell(sheet, number, 3, category or None)
-            _write(sheet, number, 4, _cell_value(row, row.value), value_format)
+            _write(sheet, number, 4, _cell_value(row, row.value), value_format, styles)
             _write(
                 sheet,
                 number,
                 5,
                 _cell_value(before, before.value if before else None),
                 value_format,
+                styles,
             )
             change = report.change(row)
             if change is not None:
@@ -322,10 +342,11 @@ def _xlsx(report: ReachReport) -> bytes:
                     6,
                     float(change) if indicator.is_percentage else int(change),
                     POINTS_FORMAT if indicator.is_percentage else CHANGE_FORMAT,
+                    styles,
                 )
             xlsx_cell(sheet, number, 7, row.indicator)
             longest[1] = max(longest[1], len(row.school))
-            longest[2] = max(longest[2], len(str(indicator.label)))
+            longest[2] = max(longest[2], len(label))
             longest[3] = max(longest[3], len(category))
         sheet.freeze_panes = "A2"
         if number > 1:
