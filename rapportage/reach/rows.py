@@ -124,7 +124,7 @@ def _count_keys(categories: dict[str, list[str]]):
 
 def _school_value(figures: Figures, school: SchoolInfo, code, category, categories) -> int:
     """A school's count; an empty category of a partitioned or summed figure is its sum."""
-    part = next((part for part, whole in PARTITIONS.items() if whole == code), None)
+    part = _PART_OF.get(code)
     if part is not None and not category:
         return sum(figures.values.get((school.id, part, c), 0) for c in categories.get(part, []))
     if category == "" and BY_CODE[code].with_total:
@@ -132,20 +132,22 @@ def _school_value(figures: Figures, school: SchoolInfo, code, category, categori
     return figures.values.get((school.id, code, category), 0)
 
 
+# The figure each whole is the sum of (contacts: the months).
+_PART_OF = {whole: part for part, whole in PARTITIONS.items()}
+
+
 def _cells(figures: Figures, entities: list[_Entity], keys, categories) -> dict:
     """Every count of every entity: a board's and the total's are the sums of their schools."""
     per_school = {
-        (school.id, code, category): _school_value(figures, school, code, category, categories)
+        school.id: [_school_value(figures, school, code, cat, categories) for code, cat in keys]
         for school in figures.schools
-        for code, category in keys
     }
-    return {
-        (entity.name, code, category): sum(
-            per_school[(school.id, code, category)] for school in entity.members
-        )
-        for entity in entities
-        for code, category in keys
-    }
+    cells = {}
+    for entity in entities:
+        columns = [per_school[school.id] for school in entity.members]
+        for index, (code, category) in enumerate(keys):
+            cells[(entity.name, code, category)] = sum(column[index] for column in columns)
+    return cells
 
 
 def _percentage(numerator: int, denominator: int | None) -> Decimal | None:

@@ -16,13 +16,23 @@ Relation = tuple[Cell, list[Cell]]
 def suppress(cells: dict[Cell, int], relations: list[Relation], min_cell: int) -> set[Cell]:
     """Hide counts from 1 to min_cell-1, then more until no sum has exactly one hidden cell."""
     hidden = {key for key, value in cells.items() if 0 < value < min_cell}
+    # How many hidden cells each sum has, kept up to date as cells are hidden, so that a pass
+    # over the sums does not recount them (the passes and their order are as before).
+    members_of: dict[Cell, list[int]] = {}
+    for index, (total, parts) in enumerate(relations):
+        for member in (total, *parts):
+            members_of.setdefault(member, []).append(index)
+    counts = [sum(member in hidden for member in (total, *parts)) for total, parts in relations]
     changed = bool(hidden)
     while changed:
         changed = False
-        for total, parts in relations:
-            if not parts or sum(member in hidden for member in (total, *parts)) != 1:
+        for index, (total, parts) in enumerate(relations):
+            if not parts or counts[index] != 1:
                 continue
-            hidden.add(_second_cell(cells, hidden, total, parts))
+            second = _second_cell(cells, hidden, total, parts)
+            hidden.add(second)
+            for other in members_of[second]:
+                counts[other] += 1
             changed = True
     return hidden
 
@@ -48,10 +58,11 @@ def relations(
 ) -> list[Relation]:
     """Every sum a reader of the rows can redo."""
     boards = sorted({school.board for school in schools})
+    names = {board: [s.name for s in schools if s.board == board] for board in boards}
     found: list[Relation] = []
     for code, category in keys:
         for board in boards:
-            members = [(s.name, code, category) for s in schools if s.board == board]
+            members = [(name, code, category) for name in names[board]]
             found.append(((BOARD_PREFIX + board, code, category), members))
         found.append(
             ((TOTAL, code, category), [(BOARD_PREFIX + b, code, category) for b in boards])

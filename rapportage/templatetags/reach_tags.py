@@ -7,6 +7,9 @@ register = template.Library()
 
 
 def _number(value, percentage: bool) -> str:
+    if not percentage and isinstance(value, int) and -1000 < value < 1000:
+        # No grouping to do: skip number_format, the dashboard shows thousands of these.
+        return str(value)
     if percentage:
         return f"{number_format(value, 1)}%"
     return number_format(value, force_grouping=True)
