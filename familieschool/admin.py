@@ -1,8 +1,11 @@
-from django.contrib import admin
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .constants import AuditAction
 from .models import (
@@ -18,6 +21,7 @@ from .models import (
     SentLog,
     User,
 )
+from .services import audit_log_record
 
 
 class FamilyRecordAdmin(admin.ModelAdmin):
@@ -93,6 +97,57 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ["role", "schools", "organisation", "board"]}),
     ]
+    actions = ["unlock_login"]
+
+    @admin.action(description=_("Unlock login (after too many failed attempts)"))
+    def unlock_login(self, request, queryset):
+        for user in queryset:
+            axes_reset(username=user.username)
+            audit_log_record(user=request.user, action=AuditAction.UNLOCK, obj=user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d user unlocked.", "%(count)d users unlocked.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(admin.ModelAdmin):
+    """Failed logins that count towards a lockout; unlocking removes them, with an audit row."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "attempt_time"
+    fields = ["attempt_time", "username", "ip_address", "user_agent", "failures_since_start"]
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting is unlocking: only through the audited action below (which needs no delete
+        # permission, so Django's own "delete selected" stays hidden).
+        return False
+
+    @admin.action(description=_("Unlock (remove these failed attempts)"))
+    def unlock(self, request, queryset):
+        count = 0
+        for attempt in queryset:
+            audit_log_record(user=request.user, action=AuditAction.UNLOCK, obj=attempt)
+            count += 1
+        queryset.delete()
+        self.message_user(
+            request,
+            ngettext("%(count)d login attempt removed.", "%(count)d login attempts removed.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 class ParentInline(admin.StackedInline):

@@ -76,6 +76,10 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     DELETE = "delete", _("Deleted")
     ERASE = "erase", _("Erased on request")
+    # Sign-in events: the user is the account concerned, the record is that user.
+    LOGIN_FAILED = "login_fail", _("Failed login")
+    LOCKOUT = "lockout", _("Locked out")
+    UNLOCK = "unlock", _("Unlocked")
 
 
 class Weekday(models.IntegerChoices):

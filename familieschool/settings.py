@@ -1,5 +1,6 @@
 """Settings for the Familieschool portal, read from the environment (see .env.example)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_celery_beat",
+    "axes",
     "familieschool",
     "servicepunt",
     "partners",
@@ -48,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout flagged during authentication into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "familieschool.urls"
@@ -77,6 +81,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "familieschool.User"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any credentials while the username or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -194,6 +203,24 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failures for one username, or from one
+# address, logins are refused for LOGIN_LOCKOUT_MINUTES (each refused try restarts the wait), or
+# until an administrator unlocks (admin: Users or Login attempts, action "Unlock").
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "familieschool.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "familieschool.login.client_ip"
+AXES_CLIENT_STR_CALLABLE = "familieschool.login.client_str"
+AXES_VERBOSE = False
+# Successful logins go to our audit log; axes' own access log would keep addresses forever.
+AXES_DISABLE_ACCESS_LOG = True
+# Our admin registers the attempts with an audited unlock action instead of axes' plain one.
+AXES_ENABLE_ADMIN = False
+# Proxies in front of the portal that append X-Forwarded-For (0: use the connection's address).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LOGGING = {
     "version": 1,

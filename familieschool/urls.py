@@ -14,6 +14,22 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-herstellen/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-herstellen/klaar/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("servicepunt/", include("servicepunt.urls")),
     path("partners/", include("partners.urls")),
     path("activiteiten/", include("activiteiten.urls")),

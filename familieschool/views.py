@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -27,6 +28,37 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by email; the mail carries a link and no name or username."""
+
+    allowed_roles = "public"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        # The link uses the configured address, never the Host header of the request.
+        self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    allowed_roles = "public"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    allowed_roles = "public"
+
+    def form_valid(self, form):
+        # A new password chosen through the mailbox lifts a lockout of that username.
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    allowed_roles = "public"
 
 
 @role_required(*ALL_ROLES)

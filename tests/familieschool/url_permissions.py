@@ -5,6 +5,16 @@ ROWS = [
     Row("healthz", dict.fromkeys(ROLES, 200), anonymous=200),
     Row("login", dict.fromkeys(ROLES, 302), anonymous=200),
     Row("logout", dict.fromkeys(ROLES, 302), method="post", anonymous=302),
+    Row("password_reset", dict.fromkeys(ROLES, 200), anonymous=200),
+    Row("password_reset_done", dict.fromkeys(ROLES, 200), anonymous=200),
+    # A made-up token shows the "link no longer valid" page.
+    Row(
+        "password_reset_confirm",
+        dict.fromkeys(ROLES, 200),
+        kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
+        anonymous=200,
+    ),
+    Row("password_reset_complete", dict.fromkeys(ROLES, 200), anonymous=200),
     # Django's admin sends everyone who is not staff to its own login page.
     Row("admin:index", only(A, ok=200) | {r: 302 for r in ROLES if r != A}, anonymous=302),
 ]
