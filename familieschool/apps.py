@@ -7,4 +7,5 @@ class FamilieschoolConfig(AppConfig):
     verbose_name = _("Familieschool directory")
 
     def ready(self):
-        from . import login  # noqa: F401  (connects the sign-in audit receivers)
+        # Connect the receivers: sign-in audit rows, and the session clocks started at login.
+        from . import login, middleware  # noqa: F401

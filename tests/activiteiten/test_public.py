@@ -182,7 +182,9 @@ def test_the_poster_has_a_qr_code_to_the_page(client, school_a, koffie, settings
 
     assert re.search(r'<svg[^>]*class="qr-code"', content)
     assert "https://familieschool.example/activiteiten/publiek/de-schakel/?taal=tr" in content
-    assert "@page { size: A4" in content
+    # The A4 print rules live in a static stylesheet (no inline styles under the CSP).
+    assert "/static/css/poster.css" in content
+    assert "@page { size: A4" in (settings.BASE_DIR / "static/css/poster.css").read_text()
 
 
 def test_an_unknown_school_is_not_found(client, db):
