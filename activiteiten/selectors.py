@@ -132,16 +132,25 @@ class AttendanceSheet:
         people = self.regulars + self.others + self.children
         return sum(1 for row in people if row.checked)
 
+    @property
+    def present_count(self) -> int:
+        """Everyone present: the ticked people and the anonymous headcount."""
+        return self.checked_count + self.anonymous_count
+
 
 def _parent_rows(activity, day, present, checked_parents, first_time):
-    """The school's parents, split into those who came lately and the others."""
-    came_before = set(
+    """The school's parents: those who came lately (most often first) and the others."""
+    came_before = dict(
         Attendance.objects.filter(
             session__activity=activity,
             session__date__lt=day,
             session__date__gte=day - REGULARS_WINDOW,
             parent__isnull=False,
-        ).values_list("parent_id", flat=True)
+        )
+        .values("parent_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("parent_id", "n")
     )
     seen_at_school = set(
         Attendance.objects.filter(
@@ -160,6 +169,8 @@ def _parent_rows(activity, day, present, checked_parents, first_time):
             is_first = present.get(parent.pk, parent.pk not in seen_at_school)
         row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
         (regulars if parent.pk in came_before or checked else others).append(row)
+    # Sorted is stable: equally frequent parents keep the school list's order.
+    regulars.sort(key=lambda row: -came_before.get(row.id, 0))
     return regulars, others
 
 

@@ -125,6 +125,9 @@ def activity_detail(request, pk):
     rows = selectors.activity_calendar(activity, year.start, end)
     upcoming = [row for row in rows if row.day >= today]
     past = [row for row in reversed(rows) if row.day < today]
+    # Attendance is mostly registered today, or just after or before: those dates first.
+    open_upcoming = [row for row in upcoming if not row.closed and row.day > today]
+    open_past = [row for row in past if not row.closed]
     return render(
         request,
         "activiteiten/activity_detail.html",
@@ -132,6 +135,8 @@ def activity_detail(request, pk):
             "activity": activity,
             "today": today,
             "today_row": next((row for row in rows if row.day == today), None),
+            "next_row": open_upcoming[0] if open_upcoming else None,
+            "last_row": open_past[0] if open_past else None,
             "upcoming": upcoming,
             "past": past,
             "year": year,

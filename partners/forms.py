@@ -50,6 +50,13 @@ class BookingForm(forms.Form):
         ]
         self.fields["theme"].queryset = themes
         self._spreekuren = {o.occurrence.spreekuur.pk: o.occurrence.spreekuur for o in options}
+        if not self.is_bound:
+            # The next free time and the record's (first) theme: one click books.
+            if self.groups:
+                self.initial.setdefault("slot", self.groups[0][1][0][0])
+            first_theme = themes.first()
+            if first_theme is not None:
+                self.initial.setdefault("theme", first_theme.pk)
 
     def clean_slot(self):
         spreekuur_id, day, at = self.cleaned_data["slot"].split("|")
@@ -80,3 +87,24 @@ class AppointmentStatusForm(forms.Form):
         choices=AppointmentStatus.choices,
         error_messages={"invalid_choice": _("Choose one of the statuses.")},
     )
+
+
+class WalkInDateForm(forms.Form):
+    """For a partner without bookable times: the walk-in date the parent was told."""
+
+    walk_in_on = forms.TypedChoiceField(
+        label=_("Told the parent to come on"),
+        coerce=date.fromisoformat,
+        error_messages={"required": _("Choose a date."), "invalid_choice": _("Choose a date.")},
+    )
+
+    def __init__(self, *args, occurrences, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["walk_in_on"].choices = [
+            (
+                occurrence.date.isoformat(),
+                f"{formats.date_format(occurrence.date, 'l j F')} "
+                f"{occurrence.spreekuur.start_time:%H:%M}–{occurrence.spreekuur.end_time:%H:%M}",
+            )
+            for occurrence in occurrences
+        ]

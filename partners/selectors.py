@@ -51,6 +51,7 @@ __all__ = [
     "spreekuur_occurrences",
     "slot_times",
     "bookable_slots",
+    "walk_in_occurrences",
     "bookable_partners",
     "partner_week",
     "school_week",
@@ -142,6 +143,7 @@ class PartnerAppointmentRow:
     phone: str
     email: str
     via_referral: bool
+    referral_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class PartnerReferralRow:
     follow_up_on: date | None
     phone: str
     email: str
+    walk_in_on: date | None = None
 
 
 # --- scope -------------------------------------------------------------------------------
@@ -287,7 +290,11 @@ def _attach_counts(occurrences_: list[Occurrence]) -> list[Occurrence]:
 def _attach_appointments(occurrences_: list[Occurrence]) -> list[Occurrence]:
     """Fill ``appointments`` (all, cancelled ones included) and the count, with one query."""
     by_key = defaultdict(list)
-    appointments = _booked(occurrences_).select_related("parent", "family", "referral", "theme")
+    appointments = (
+        _booked(occurrences_)
+        .select_related("parent", "family", "referral", "theme")
+        .prefetch_related("referral__themes")
+    )
     for appointment in appointments.order_by("date", "start_time", "id"):
         by_key[(appointment.spreekuur_id, appointment.date)].append(appointment)
     for occurrence in occurrences_:
@@ -373,6 +380,26 @@ def bookable_slots(
     return options
 
 
+def walk_in_occurrences(
+    *,
+    partner: PartnerOrganisation,
+    school: School,
+    today: date | None = None,
+    limit: int = BOOKING_OCCURRENCES,
+) -> list[Occurrence]:
+    """The next dates of ``partner``'s spreekuren at ``school`` without bookable times."""
+    today = today or timezone.localdate()
+    end = today + timedelta(days=BOOKING_HORIZON_DAYS)
+    spreekuren = active_spreekuren(
+        Spreekuur.objects.filter(
+            partner=partner, school=school, slot_minutes__isnull=True
+        ).select_related("partner", "school"),
+        today,
+        end,
+    )
+    return spreekuur_occurrences(spreekuren, today, end, include_cancelled=False)[:limit]
+
+
 def referrals_awaiting_appointment(*, user, today: date | None = None) -> QuerySet[Referral]:
     """Referrals of the coordinator's schools still without appointment, to a bookable partner."""
     today = today or timezone.localdate()
@@ -427,11 +454,19 @@ def partner_appointment_row(appointment: Appointment, organisation) -> PartnerAp
         status=appointment.status,
         status_display=appointment.get_status_display(),
         label=_parent_label(appointment.parent, first_name=bool(share)),
-        theme=str(appointment.theme) if consent and appointment.theme else "",
+        theme=_appointment_theme(appointment) if consent else "",
         phone=appointment.parent.phone if share else "",
         email=appointment.parent.email if share else "",
         via_referral=consent,
+        referral_id=appointment.referral_id if consent else None,
     )
+
+
+def _appointment_theme(appointment: Appointment) -> str:
+    # An appointment booked without a theme comes for what it was referred for.
+    if appointment.theme:
+        return str(appointment.theme)
+    return ", ".join(str(theme) for theme in appointment.referral.themes.all())
 
 
 def partner_referral_row(referral: Referral) -> PartnerReferralRow:
@@ -446,6 +481,7 @@ def partner_referral_row(referral: Referral) -> PartnerReferralRow:
         follow_up_on=referral.follow_up_on,
         phone=referral.parent.phone if share else "",
         email=referral.parent.email if share else "",
+        walk_in_on=referral.walk_in_on,
     )
 
 

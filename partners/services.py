@@ -16,10 +16,11 @@ from servicepunt.services import referral_set_status
 
 from .constants import AppointmentStatus
 from .models import Appointment, Spreekuur, SpreekuurCancellation
-from .selectors import slot_times, spreekuur_occurrences
+from .selectors import slot_times, spreekuur_occurrences, walk_in_occurrences
 
 __all__ = [
     "appointment_book",
+    "referral_walk_in_set",
     "appointment_set_status",
     "spreekuur_cancel_date",
     "spreekuur_restore_date",
@@ -27,13 +28,6 @@ __all__ = [
     "double_booking_message",
 ]
 
-# A referral in one of these statuses can (still) get an appointment.
-BOOKABLE_REFERRAL_STATUSES = (
-    ReferralStatus.REGISTERED,
-    ReferralStatus.NOT_REACHED,
-    ReferralStatus.APPOINTMENT_PLANNED,
-    ReferralStatus.IN_PROGRESS,
-)
 # Booking moves a referral from these statuses to "appointment planned".
 PLAN_FROM = (ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED)
 
@@ -97,7 +91,7 @@ def appointment_book(
             )
         if referral.consent_withdrawn_at is not None:
             raise ValidationError(_("The parent withdrew consent for this referral."))
-        if referral.status not in BOOKABLE_REFERRAL_STATUSES:
+        if not referral.is_bookable:
             raise ValidationError(
                 _("This referral is closed (%(status)s); it cannot get an appointment.")
                 % {"status": referral.get_status_display()}
@@ -237,3 +231,21 @@ def spreekuur_restore_date(*, cancellation: SpreekuurCancellation, user) -> None
 def calendar_token_renew(*, user) -> str:
     """Give the user a new secret calendar link; the old one stops working."""
     return user.renew_calendar_token()
+
+
+@transaction.atomic
+def referral_walk_in_set(*, referral: Referral, day: date, user) -> Referral:
+    """Record the walk-in date the parent was told to come to the partner's spreekuur."""
+    if not referral.is_bookable:
+        raise ValidationError(
+            _("This referral is closed or the parent withdrew consent; it cannot get a date.")
+        )
+    dates = {o.date for o in walk_in_occurrences(partner=referral.partner, school=referral.school)}
+    if day not in dates:
+        raise ValidationError(
+            {"walk_in_on": _("Choose one of the coming walk-in dates of this partner.")}
+        )
+    referral.walk_in_on = day
+    referral.save(update_fields=["walk_in_on"])
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=referral, family=referral.family)
+    return referral

@@ -30,7 +30,7 @@ from servicepunt.models import Contact, Referral
 from . import selectors, services
 from .constants import AGENDA_WEEKS, AppointmentStatus
 from .feeds import spreekuur_calendar
-from .forms import AppointmentStatusForm, BookingForm, CancellationForm
+from .forms import AppointmentStatusForm, BookingForm, CancellationForm, WalkInDateForm
 from .models import SpreekuurCancellation
 from .weeks import monday_of, parse_week, week_label
 
@@ -189,10 +189,28 @@ def cancellation_restore(request, pk):
     return redirect("partners:spreekuur-detail", pk=spreekuur_id)
 
 
-def _book(request, *, school, partner, themes, contact=None, referral=None):
+def _book(request, *, school, partner, themes, contact=None, referral=None, walk_ins=()):
     options = selectors.bookable_slots(partner=partner, school=school)
-    form = BookingForm(request.POST or None, options=options, themes=themes)
-    if request.method == "POST" and form.is_valid():
+    walk_in_posted = request.method == "POST" and "walk_in_on" in request.POST
+    form = BookingForm(
+        request.POST if request.method == "POST" and not walk_in_posted else None,
+        options=options,
+        themes=themes,
+    )
+    walk_in_form = WalkInDateForm(request.POST if walk_in_posted else None, occurrences=walk_ins)
+    if walk_in_posted and walk_in_form.is_valid():
+        try:
+            services.referral_walk_in_set(
+                referral=referral, day=walk_in_form.cleaned_data["walk_in_on"], user=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(walk_in_form, error, default_field="walk_in_on")
+        else:
+            messages.success(request, _("The date for the walk-in has been noted."))
+            return redirect(
+                _next_url(request, reverse("servicepunt:referral-detail", args=[referral.pk]))
+            )
+    if request.method == "POST" and not walk_in_posted and form.is_valid():
         spreekuur, day, at = form.cleaned_data["slot"]
         try:
             appointment = services.appointment_book(
@@ -234,6 +252,8 @@ def _book(request, *, school, partner, themes, contact=None, referral=None):
             "school": school,
             "contact": contact,
             "referral": referral,
+            "walk_ins": walk_ins,
+            "walk_in_form": walk_in_form,
             "next": _next_url(request, ""),
         },
     )
@@ -275,9 +295,7 @@ def book_from_referral(request, referral_id):
         ),
         pk=referral_id,
     )
-    if referral.consent_withdrawn_at is not None or (
-        referral.status not in services.BOOKABLE_REFERRAL_STATUSES
-    ):
+    if not referral.is_bookable:
         return render(
             request, "partners/appointment_book.html", {"referral": referral, "closed": True}
         )
@@ -287,6 +305,7 @@ def book_from_referral(request, referral_id):
         partner=referral.partner,
         themes=referral.themes.all(),
         referral=referral,
+        walk_ins=selectors.walk_in_occurrences(partner=referral.partner, school=referral.school),
     )
 
 

@@ -33,6 +33,13 @@ OPEN_REFERRAL_STATUSES = (
     ReferralStatus.APPOINTMENT_PLANNED,
     ReferralStatus.IN_PROGRESS,
 )
+# A referral in one of these statuses can (still) get an appointment.
+BOOKABLE_REFERRAL_STATUSES = (
+    ReferralStatus.REGISTERED,
+    ReferralStatus.NOT_REACHED,
+    ReferralStatus.APPOINTMENT_PLANNED,
+    ReferralStatus.IN_PROGRESS,
+)
 
 
 class ConsentMethod(models.TextChoices):

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from django import forms
@@ -17,7 +18,7 @@ from .constants import (
     Outcome,
     ReferralStatus,
 )
-from .models import Contact, Referral
+from .models import Contact, Referral, Theme
 from .selectors import suggested_partners, themes_active
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -199,9 +200,7 @@ class WalkInForm(forms.Form):
                     "new_family_code",
                     _("This code already exists at this school: choose “Known family”."),
                 )
-            if (data.get("new_child_first_name") or "").strip() and not data.get(
-                "new_child_group"
-            ):
+            if (data.get("new_child_first_name") or "").strip() and not data.get("new_child_group"):
                 self.add_error("new_child_group", _("Choose the child's group."))
         if data.get("outcome") == Outcome.FOLLOW_UP and not data.get("follow_up_on"):
             self.add_error("follow_up_on", _("Choose the date of the follow-up."))
@@ -331,9 +330,16 @@ class ReferralForm(forms.ModelForm):
             self.fields["parent"].queryset = Parent.objects.filter(family_id=contact.family_id)
         else:
             del self.fields["parent"]
+        # Which partners each theme suggests, so that the page can follow her choice of themes.
+        self.theme_partners = defaultdict(list)
+        for theme_id, partner_id in Theme.suggested_partners.through.objects.values_list(
+            "theme_id", "partnerorganisation_id"
+        ):
+            self.theme_partners[theme_id].append(partner_id)
         if not self.is_bound:
             self.initial.setdefault("themes", [theme.pk for theme in themes])
             self.initial.setdefault("consent_date", timezone.localdate())
+            self.initial.setdefault("consent_method", ConsentMethod.VERBAL)
             if self.suggested:
                 self.initial.setdefault("partner", self.suggested[0].pk)
             if contact.parent_id:

@@ -7,7 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from familieschool.constants import Language
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 
-from .constants import Channel, ConsentMethod, Outcome, ReferralStatus
+from .constants import (
+    BOOKABLE_REFERRAL_STATUSES,
+    Channel,
+    ConsentMethod,
+    Outcome,
+    ReferralStatus,
+)
 
 
 class Theme(models.Model):
@@ -167,6 +173,12 @@ class Referral(models.Model):
     )
     status_changed_at = models.DateTimeField(_("status changed at"), default=timezone.now)
     follow_up_on = models.DateField(_("follow up on"), null=True, blank=True)
+    walk_in_on = models.DateField(
+        _("told the parent to come on"),
+        null=True,
+        blank=True,
+        help_text=_("For a partner without bookable times: the walk-in date the parent was given."),
+    )
     outcome_note = models.CharField(_("outcome"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -184,6 +196,11 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.partner} ({self.get_status_display()})"
+
+    @property
+    def is_bookable(self) -> bool:
+        """Consent stands and the referral is open: the parent can get an appointment."""
+        return self.consent_withdrawn_at is None and self.status in BOOKABLE_REFERRAL_STATUSES
 
 
 class ReferralStatusChange(models.Model):

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -210,7 +212,11 @@ def referral_create(request, pk):
                 _("The referral to %(partner)s has been registered.")
                 % {"partner": referral.partner.name},
             )
-            return redirect("servicepunt:referral-detail", pk=referral.pk)
+            detail = reverse("servicepunt:referral-detail", args=[referral.pk])
+            if request.POST.get("then") == "book":
+                book = reverse("partners:book-from-referral", args=[referral.pk])
+                return redirect(f"{book}?{urlencode({'next': detail})}")
+            return redirect(detail)
     if request.method == "GET":
         _audit_view(request, contact)
     return render(request, "servicepunt/referral_form.html", {"form": form, "contact": contact})
@@ -323,7 +329,8 @@ def partner_referral_update(request, pk):
     referral = selectors.partner_referral_get(user=request.user, pk=pk)
     form = ReferralStatusForm(request.POST, referral=referral)
     if _status_saved(request, referral, form):
-        return redirect("servicepunt:partner-referral-list")
+        # Back on the referral: the next change (or the next status) is one click away.
+        return redirect("servicepunt:partner-referral-detail", pk=referral.pk)
     return render(
         request, "servicepunt/partner_referral_detail.html", {"referral": referral, "form": form}
     )

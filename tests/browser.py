@@ -52,3 +52,34 @@ def chromium(live_server, settings):
             for context in contexts:
                 context.close()
             browser.close()
+
+
+class Interactions:
+    """Counts what a user does on a page: each click, fill, select and key press is one."""
+
+    def __init__(self, page):
+        self.page = page
+        self.log: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.log)
+
+    def click(self, selector: str) -> None:
+        self.log.append(f"click {selector}")
+        self.page.click(selector)
+
+    def fill(self, selector: str, value: str) -> None:
+        self.log.append(f"fill {selector}")
+        self.page.fill(selector, value)
+
+    def select(self, selector: str, value: str) -> None:
+        self.log.append(f"select {selector}")
+        self.page.select_option(selector, value)
+
+    def press(self, key: str) -> None:
+        self.log.append(f"press {key}")
+        self.page.keyboard.press(key)
+
+    def __str__(self) -> str:
+        return f"{self.count} interactions: {', '.join(self.log)}"

@@ -1,5 +1,5 @@
-// The attendance page: filter the other parents, count who is present, step the headcount,
-// add rows for new families, and send the form only once.
+// The attendance page: filter the other parents, count who is present (the headcount too),
+// step the headcount, add rows for new families, and send the form only once.
 (function () {
   "use strict";
   var form = document.getElementById("attendance-form");
@@ -33,7 +33,8 @@
       form.querySelectorAll(".newcomer input[name$='-first_name']"),
       function (input) { return input.value.trim() !== ""; }
     ).length;
-    if (counter) counter.textContent = String(ticked + newcomers);
+    var anonymous = headcount ? Math.max(0, parseInt(headcount.value, 10) || 0) : 0;
+    if (counter) counter.textContent = String(ticked + newcomers + anonymous);
   }
 
   form.addEventListener("change", count);
@@ -49,6 +50,7 @@
     button.addEventListener("click", function () {
       var value = parseInt(headcount.value, 10) || 0;
       headcount.value = Math.max(0, Math.min(999, value + parseInt(button.dataset.step, 10)));
+      count();
     });
   });
 

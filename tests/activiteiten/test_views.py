@@ -564,3 +564,40 @@ def test_a_childrens_programme_lists_no_parents(alice_client, school_a, parent_a
 
     assert page.context["sheet"].others == []
     assert "Fatima" not in page.content.decode()
+
+
+# --- finding the session and the regulars (issue 11) ----------------------------------------
+
+
+def test_on_a_day_without_a_session_the_next_and_last_session_come_first(alice_client, school_a):
+    today = timezone.localdate()
+    activity = ActivityFactory(
+        school=school_a,
+        weekday=(today.weekday() + 2) % 7,
+        valid_from=today - datetime.timedelta(days=60),
+    )
+    rows = alice_client.get(reverse("activiteiten:activity-detail", args=[activity.pk])).context
+    last, following = rows["last_row"].day, rows["next_row"].day
+
+    assert rows["today_row"] is None
+    assert (today - last).days in range(1, 8) and (following - today).days in range(1, 8)
+    page = alice_client.get(reverse("activiteiten:activity-detail", args=[activity.pk]))
+    shortcuts = page.content.decode().split('id="attendance-shortcuts"')[1].split("</nav>")[0]
+    assert _attendance_url(activity, last) in shortcuts
+    assert _attendance_url(activity, following) in shortcuts
+
+
+def test_who_came_most_often_is_listed_first(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+    once, twice, thrice = (
+        ParentFactory(family=FamilyFactory(school=school_a), first_name=name)
+        for name in ("Anna", "Bea", "Cem")
+    )
+    for weeks, people in ((1, [once, twice, thrice]), (2, [twice, thrice]), (3, [thrice])):
+        session = SessionFactory(activity=activity, date=TUESDAY - datetime.timedelta(weeks=weeks))
+        for parent in people:
+            AttendanceFactory(session=session, parent=parent)
+
+    sheet = alice_client.get(_attendance_url(activity)).context["sheet"]
+
+    assert [row.name.split()[0] for row in sheet.regulars] == ["Cem", "Bea", "Anna"]

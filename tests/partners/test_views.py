@@ -428,3 +428,52 @@ def test_opening_the_booking_page_of_a_family_is_logged(
         contact_a.family_id,
         "servicepunt.contact",
     )
+
+
+# --- booking from the referral (issue 11) -------------------------------------------------
+
+
+def test_the_referral_page_offers_booking_and_the_next_time_and_theme_are_chosen(
+    alice_client, werkwinkel_a, referral_a
+):
+    detail = reverse("servicepunt:referral-detail", args=[referral_a.pk])
+    book = reverse("partners:book-from-referral", args=[referral_a.pk])
+
+    assert f'href="{book}?next={detail}"' in alice_client.get(detail).content.decode()
+    form = alice_client.get(book).context["form"]
+    _day, _at, first = first_free(werkwinkel_a)
+    assert form["slot"].value() == first
+    assert form["theme"].value() == referral_a.themes.first().pk
+
+
+@pytest.fixture
+def buurtteam_walk_in(partner_o, school_a):
+    """Buurtteam at De Schakel: a walk-in hour on Tuesdays, nothing to book."""
+    return SpreekuurFactory(
+        partner=partner_o, school=school_a, weekday=Weekday.TUESDAY, slot_minutes=None
+    )
+
+
+def test_a_walk_in_partner_shows_its_hours_and_the_told_date_is_noted(
+    alice_client, buurtteam_walk_in, school_a, family_a, partner_o
+):
+    referral = ReferralFactory(
+        contact__school=school_a, contact__family=family_a, partner=partner_o
+    )
+    url = reverse("partners:book-from-referral", args=[referral.pk])
+    day = coming_date(buurtteam_walk_in)
+
+    page = alice_client.get(url).content.decode()
+    refused = alice_client.post(url, {"walk_in_on": (day + timedelta(days=1)).isoformat()})
+    referral.refresh_from_db()
+    assert referral.walk_in_on is None
+    saved = alice_client.post(url, {"walk_in_on": day.isoformat()})
+
+    assert "Er zijn de komende weken geen vrije tijden" not in page
+    assert "vrije inloop" in page and "09:00–10:00" in page
+    assert "Kies een datum." in refused.content.decode()
+    assert saved.status_code == 302
+    referral.refresh_from_db()
+    assert referral.walk_in_on == day
+    detail = alice_client.get(saved.url).content.decode()
+    assert "Ouder gevraagd te komen op" in detail
