@@ -227,3 +227,22 @@ class ReferralStatusChange(models.Model):
 
     def __str__(self):
         return f"{self.referral_id} {self.status}"
+
+
+class PartnerUpdatesSeen(models.Model):
+    """Until when a coordinator has seen what partners changed on her referrals."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    seen_at = models.DateTimeField(_("seen up to"))
+
+    class Meta:
+        verbose_name = _("partner updates seen")
+        verbose_name_plural = _("partner updates seen")
+
+    def __str__(self):
+        return f"{self.user_id} {self.seen_at:%Y-%m-%d %H:%M}"

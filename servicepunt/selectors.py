@@ -2,18 +2,19 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.fields import BooleanField
 from django.utils import timezone
 
 from familieschool.access import families_for, get_for_user, in_user_schools, organisation_for
+from familieschool.constants import Role
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 from familieschool.selectors import family_search
 
 from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
-from .models import Contact, Referral, ReferralStatusChange, Theme
+from .models import Contact, PartnerUpdatesSeen, Referral, ReferralStatusChange, Theme
 
 __all__ = [
     "themes_active",
@@ -30,7 +31,13 @@ __all__ = [
     "partner_referral_get",
     "suggested_partners",
     "follow_up_counts",
+    "partner_updates",
+    "partner_updates_since",
+    "partner_update_counts",
 ]
+
+# A coordinator who never marked the partners' updates as seen is shown those of two weeks.
+PARTNER_UPDATES_DEFAULT = timedelta(days=14)
 
 
 def themes_active() -> QuerySet[Theme]:
@@ -186,3 +193,36 @@ def follow_up_counts(
     for row in contacts.values("school").annotate(n=Count("id")).order_by():
         counts[row["school"]]["due_contacts"] = row["n"]
     return {pk: values for pk, values in counts.items() if any(values.values())}
+
+
+def _by_partners() -> QuerySet[ReferralStatusChange]:
+    return ReferralStatusChange.objects.filter(changed_by__role=Role.PARTNER)
+
+
+def partner_updates_since(*, user) -> datetime:
+    """When the coordinator last marked the partners' updates as seen (else two weeks ago)."""
+    seen = PartnerUpdatesSeen.objects.filter(user=user).values_list("seen_at", flat=True).first()
+    return seen or timezone.now() - PARTNER_UPDATES_DEFAULT
+
+
+def partner_updates(*, user, since: datetime) -> QuerySet[ReferralStatusChange]:
+    """Status changes partners made since ``since`` to referrals of the user's schools."""
+    return (
+        _by_partners()
+        .filter(referral__in=in_user_schools(Referral.objects.all(), user), changed_at__gt=since)
+        .select_related("referral__partner", "referral__family", "referral__school")
+        .order_by("-changed_at", "-id")
+    )
+
+
+def partner_update_counts(*, since: datetime, schools: Iterable[School] | None = None) -> dict:
+    """Per school id: how many status changes partners made since ``since``."""
+    changes = _by_partners().filter(changed_at__gt=since)
+    if schools is not None:
+        changes = changes.filter(referral__school__in=schools)
+    return dict(
+        changes.values("referral__school")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("referral__school", "n")
+    )

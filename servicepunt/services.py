@@ -14,9 +14,10 @@ from familieschool.outbox import enqueue
 from familieschool.services import audit_log_record, child_create, family_create, parent_create
 
 from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ReferralStatus
-from .models import Contact, Referral, ReferralStatusChange, Theme
+from .models import Contact, PartnerUpdatesSeen, Referral, ReferralStatusChange, Theme
 
 __all__ = [
+    "partner_updates_mark_seen",
     "contact_create",
     "contact_update",
     "referral_create",
@@ -254,3 +255,12 @@ def referral_withdraw_consent(*, referral: Referral, user) -> Referral:
     audit_log_record(user=user, action=AuditAction.CHANGE, obj=current, family=current.family)
     referral.refresh_from_db()
     return current
+
+
+@transaction.atomic
+def partner_updates_mark_seen(*, user, at: datetime | None = None) -> PartnerUpdatesSeen:
+    """The coordinator has seen what partners changed on her referrals up to ``at`` (now)."""
+    seen, _created = PartnerUpdatesSeen.objects.update_or_create(
+        user=user, defaults={"seen_at": at or timezone.now()}
+    )
+    return seen

@@ -14,6 +14,11 @@ urlpatterns = [
     path("contacten/<int:pk>/doorverwijzen/", views.referral_create, name="referral-create"),
     path("doorverwijzingen/", views.referral_list, name="referral-list"),
     path("doorverwijzingen/<int:pk>/", views.referral_detail, name="referral-detail"),
+    path(
+        "doorverwijzingen/updates-gezien/",
+        views.partner_updates_seen,
+        name="partner-updates-seen",
+    ),
     path("doorverwijzingen/<int:pk>/status/", views.referral_status, name="referral-status"),
     path(
         "doorverwijzingen/<int:pk>/toestemming-intrekken/",

@@ -7,6 +7,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -230,11 +231,28 @@ def referral_list(request):
         referrals = selectors.referrals_for_coordinator(request.user).order_by("-created_at", "-id")
     else:
         referrals = selectors.open_referrals_for_coordinator(request.user)
+    since = selectors.partner_updates_since(user=request.user)
+    updates = list(selectors.partner_updates(user=request.user, since=since)[:PAGE_SIZE])
     return render(
         request,
         "servicepunt/referral_list.html",
-        {"page": _page(request, referrals), "show_all": show_all},
+        {
+            "page": _page(request, referrals),
+            "show_all": show_all,
+            "updates": updates,
+            "updates_since": since,
+        },
     )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def partner_updates_seen(request):
+    """She has read the partners' updates: up to the newest one shown, so none is skipped."""
+    until = parse_datetime(request.POST.get("until", ""))
+    if until is not None:
+        services.partner_updates_mark_seen(user=request.user, at=min(until, timezone.now()))
+    return redirect("servicepunt:referral-list")
 
 
 @role_required(COORDINATOR)

@@ -130,3 +130,20 @@ def test_by_default_the_digest_is_about_today(records, mailoutbox, run_on_commit
     with run_on_commit():
         assert send_coordinator_digests.apply().get() == 2
     assert len(mailoutbox) == 2
+
+
+def test_the_digest_tells_her_what_partners_changed_since_yesterday(
+    alice, pam, school_a, partner_p, mailoutbox, run_on_commit, today, settings
+):
+    from servicepunt.services import referral_set_status
+
+    settings.SITE_URL = "https://portal.example"
+    alice.email = "alice@deschakel.example"
+    alice.save()
+    referral = ReferralFactory(contact__school=school_a, partner=partner_p)
+    referral_set_status(referral=referral, status=ReferralStatus.COMPLETED, user=pam)
+
+    assert run(run_on_commit, today) == 1
+
+    email = email_to(mailoutbox, "alice@deschakel.example")
+    assert "Statuswijzigingen door een partner in de afgelopen dag: 1" in email.body

@@ -573,3 +573,39 @@ def test_the_partner_cannot_skip_the_lifecycle(pam_client, school_a, partner_p, 
     assert response.status_code == 200
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.COMPLETED
+
+
+# --- the coordinator hears of partners' updates (issue 11) -----------------------------------
+
+
+def test_the_coordinator_sees_what_partners_changed_until_she_marks_it_seen(
+    alice_client, pam_client, school_a, school_b, partner_p, family_a, themes
+):
+    referral = ReferralFactory(
+        contact=ContactFactory(school=school_a, family=family_a), partner=partner_p
+    )
+    elsewhere = ReferralFactory(contact=ContactFactory(school=school_b), partner=partner_p)
+    for done in (referral, elsewhere):
+        url = reverse("servicepunt:partner-referral-update", args=[done.pk])
+        pam_client.post(url, {"status": ReferralStatus.COMPLETED, "outcome_note": ""})
+    mine = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+    alice_client.post(
+        reverse("servicepunt:referral-status", args=[mine.pk]),
+        {"status": ReferralStatus.IN_PROGRESS, "outcome_note": ""},
+    )
+    listing = reverse("servicepunt:referral-list")
+
+    page = alice_client.get(listing)
+    updates = page.context["updates"]
+    panel = page.content.decode().split('id="partner-updates"')[1].split("</section>")[0]
+    seen = alice_client.post(
+        reverse("servicepunt:partner-updates-seen"), {"until": updates[0].changed_at.isoformat()}
+    )
+    after = alice_client.get(listing)
+
+    assert [change.referral for change in updates] == [referral]
+    assert reverse("servicepunt:referral-detail", args=[referral.pk]) in panel
+    assert "Afgerond" in panel and family_a.code in panel
+    assert referral not in page.context["page"].object_list  # completed: not an open referral
+    assert seen.status_code == 302
+    assert after.context["updates"] == []

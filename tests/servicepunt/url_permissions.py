@@ -42,6 +42,12 @@ ROWS = [
         kwargs=lambda w: {"pk": _referral(w).pk},
         method="post",
     ),
+    Row(
+        "servicepunt:partner-updates-seen",
+        only(C, ok=302),
+        method="post",
+        data=lambda w: {"until": "2026-01-01T09:00:00+00:00"},
+    ),
     Row("servicepunt:partner-referral-list", only(P)),
     Row(
         "servicepunt:partner-referral-detail",
