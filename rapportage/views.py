@@ -18,6 +18,7 @@ from familieschool.access import (
     role_required,
     schools_for,
 )
+from familieschool.schoolyear import SchoolYear
 
 from .dashboard import dashboard_data
 from .exports import reach_export
@@ -67,7 +68,10 @@ def dashboard(request):
             "download_query": urlencode(query),
             "can_freeze": may_freeze_figures(request.user),
             "year_ended": year.end < timezone.localdate(),
-            "recount_minutes": settings.REACH_RECOUNT_MINUTES,
+            # This and last school year are recounted every few minutes, older ones once a day.
+            "recount_minutes": (
+                settings.REACH_RECOUNT_MINUTES if year >= SchoolYear.current().previous() else None
+            ),
             **dashboard_data(report),
         },
     )

@@ -129,3 +129,28 @@ def test_a_recount_that_started_earlier_does_not_replace_a_later_one(reach_world
     kept = _refresh(YEAR)
     assert kept.counted_at == later.counted_at
     assert ReachCount.objects.get().counted_at == later.counted_at
+
+
+def test_an_earlier_year_says_it_is_recounted_once_a_day(reach_world, lisa_client):
+    response = lisa_client.get(DASHBOARD, {"schooljaar": YEAR})
+
+    page = response.content.decode()
+    assert response.context["report"].counted_at is not None
+    assert "eens per dag opnieuw geteld" in page
+    assert "5 minuten" not in page
+
+
+def test_the_command_recounts_this_and_last_school_year(school_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+
+    call_command("recount_reach", stdout=out)
+
+    assert "2 school years" in out.getvalue()
+    current = SchoolYear.current()
+    kept = ReachCountSchool.objects.get(count__first_day=current.start, school=school_a)
+    assert sum(kept.values["contacten_per_maand"].values()) == 1
