@@ -21,4 +21,5 @@ RUN SECRET_KEY=build-only DEBUG=0 python manage.py collectstatic --no-input \
 
 USER portal
 EXPOSE 8000
-CMD ["gunicorn", "familieschool.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads and timeouts come from gunicorn.conf.py (GUNICORN_* variables).
+CMD ["gunicorn", "familieschool.wsgi:application"]

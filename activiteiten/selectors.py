@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from familieschool.access import get_for_user, in_user_schools, record_schools_for
 from familieschool.models import Child, Family, Parent, School
@@ -34,6 +34,7 @@ __all__ = [
 
 # How far back the "came before" list of the attendance page looks: the regulars of this term.
 REGULARS_WINDOW = timedelta(days=120)
+REGULARS_MAX = 60
 
 
 # --- calendar ------------------------------------------------------------------------------
@@ -140,6 +141,8 @@ class AttendanceSheet:
 
 def _parent_rows(activity, day, present, checked_parents, first_time):
     """The school's parents: those who came lately (most often first) and the others."""
+    # The most frequent (then most recent) regulars only: a busy coffee morning would list
+    # hundreds; the others stay one search away.
     came_before = dict(
         Attendance.objects.filter(
             session__activity=activity,
@@ -148,25 +151,25 @@ def _parent_rows(activity, day, present, checked_parents, first_time):
             parent__isnull=False,
         )
         .values("parent_id")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("parent_id", "n")
+        .annotate(n=Count("id"), last=Max("session__date"))
+        .order_by("-n", "-last", "parent_id")
+        .values_list("parent_id", "n")[:REGULARS_MAX]
     )
-    seen_at_school = set(
-        Attendance.objects.filter(
-            session__activity__school=activity.school_id,
-            session__date__lt=day,
-            parent__isnull=False,
-        ).values_list("parent_id", flat=True)
+    # "Came to anything at this school before": one indexed lookup per parent of the school,
+    # not a read of the school's whole attendance history.
+    seen_before = Attendance.objects.filter(
+        parent=OuterRef("pk"),
+        session__activity__school=activity.school_id,
+        session__date__lt=day,
     )
     regulars, others = [], []
-    for parent in school_parents(activity.school):
+    for parent in school_parents(activity.school).annotate(seen=Exists(seen_before)):
         if checked_parents is not None:
             checked = parent.pk in checked_parents
             is_first = parent.pk in first_time
         else:
             checked = parent.pk in present
-            is_first = present.get(parent.pk, parent.pk not in seen_at_school)
+            is_first = present.get(parent.pk, not parent.seen)
         row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
         (regulars if parent.pk in came_before or checked else others).append(row)
     # Sorted is stable: equally frequent parents keep the school list's order.

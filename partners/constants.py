@@ -17,3 +17,6 @@ AGENDA_WEEKS = 10
 # The calendar feed covers a few weeks back (so last week's entries do not vanish) and ahead.
 FEED_DAYS_BACK = 28
 FEED_DAYS_AHEAD = 26 * 7
+
+# The partner's week lists the newest open referrals of each school, up to this many.
+WEEK_REFERRALS_PER_SCHOOL = 10

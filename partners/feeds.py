@@ -1,5 +1,6 @@
 """The iCalendar feed of a staff member's spreekuren: where and when, never who or why."""
 
+import hashlib
 from datetime import date, timedelta
 
 from django.utils import timezone
@@ -10,17 +11,50 @@ from icalendar import Calendar, Event
 from .constants import FEED_DAYS_AHEAD, FEED_DAYS_BACK
 from .selectors import calendar_occurrences
 
-__all__ = ["spreekuur_calendar"]
+__all__ = ["calendar_feed_occurrences", "calendar_etag", "spreekuur_calendar"]
 
 
-def spreekuur_calendar(*, user, today: date | None = None) -> bytes:
-    """The user's spreekuren as iCalendar: school, room and number of appointments only."""
+def calendar_feed_occurrences(*, user, today: date | None = None) -> list:
+    """What the feed shows: the occurrences from four weeks back to half a year ahead."""
     today = today or timezone.localdate()
-    found = calendar_occurrences(
+    return calendar_occurrences(
         user=user,
         start=today - timedelta(days=FEED_DAYS_BACK),
         end=today + timedelta(days=FEED_DAYS_AHEAD),
     )
+
+
+def calendar_etag(found: list) -> str:
+    """A fingerprint of everything the feed text is made of, cheaper than the text itself.
+
+    A calendar app polls every few minutes; when nothing changed it gets ``304 Not Modified``
+    without the iCalendar text being built again.
+    """
+    digest = hashlib.sha256()
+    for occurrence in found:
+        spreekuur = occurrence.spreekuur
+        digest.update(
+            repr(
+                (
+                    spreekuur.pk,
+                    occurrence.date,
+                    spreekuur.start_time,
+                    spreekuur.end_time,
+                    spreekuur.partner.name,
+                    spreekuur.school.name,
+                    spreekuur.room,
+                    occurrence.cancelled,
+                    occurrence.appointment_count,
+                )
+            ).encode()
+        )
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def spreekuur_calendar(*, user=None, today: date | None = None, found=None) -> bytes:
+    """The user's spreekuren as iCalendar: school, room and number of appointments only."""
+    if found is None:
+        found = calendar_feed_occurrences(user=user, today=today)
     stamp = timezone.now()
     calendar = Calendar()
     calendar.add("prodid", "-//Familieschool portal//spreekuren//NL")

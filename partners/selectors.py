@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +31,12 @@ from servicepunt.constants import OPEN_REFERRAL_STATUSES, ReferralStatus
 from servicepunt.models import Referral
 from servicepunt.selectors import referrals_for_partner
 
-from .constants import BOOKING_HORIZON_DAYS, BOOKING_OCCURRENCES, AppointmentStatus
+from .constants import (
+    BOOKING_HORIZON_DAYS,
+    BOOKING_OCCURRENCES,
+    WEEK_REFERRALS_PER_SCHOOL,
+    AppointmentStatus,
+)
 from .models import Appointment, SchoolHoliday, Spreekuur, SpreekuurCancellation
 from .weeks import local_datetime
 
@@ -74,6 +80,7 @@ class Occurrence:
     appointments: list = field(default_factory=list)
     appointment_count: int = 0
     referrals: list = field(default_factory=list)
+    more_referrals: int = 0
 
     @property
     def cancelled(self) -> bool:
@@ -499,21 +506,35 @@ def partner_week(*, user, monday: date) -> list[Day]:
     found = _attach_appointments(spreekuur_occurrences(spreekuren, monday, sunday))
     school_ids = {o.spreekuur.school_id for o in found}
     referrals = defaultdict(list)
+    more = {}
     if school_ids:
-        open_referrals = (
-            referrals_for_partner(user)
-            .filter(status__in=OPEN_REFERRAL_STATUSES, school__in=school_ids)
+        open_ = referrals_for_partner(user).filter(
+            status__in=OPEN_REFERRAL_STATUSES, school__in=school_ids
+        )
+        # The newest few per school, not every open referral of every year; the full list is
+        # the partner's (paginated) referral list.
+        newest = (
+            open_.annotate(
+                rank=Window(
+                    RowNumber(),
+                    partition_by=[F("school_id")],
+                    order_by=[F("created_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(rank__lte=WEEK_REFERRALS_PER_SCHOOL)
             .select_related("parent")
             .prefetch_related("themes")
-            .order_by("created_at", "id")
         )
-        for referral in open_referrals:
+        for referral in sorted(newest, key=lambda r: (r.created_at, r.id)):
             referrals[referral.school_id].append(partner_referral_row(referral))
+        totals = open_.values("school_id").annotate(n=Count("id")).order_by()
+        more = {row["school_id"]: row["n"] - len(referrals[row["school_id"]]) for row in totals}
     for occurrence in found:
         occurrence.appointments = [
             partner_appointment_row(a, organisation) for a in occurrence.appointments
         ]
         occurrence.referrals = referrals.get(occurrence.spreekuur.school_id, [])
+        occurrence.more_referrals = more.get(occurrence.spreekuur.school_id, 0)
     return _by_day(monday, found)
 
 

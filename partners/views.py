@@ -2,14 +2,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import parse_etags, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from familieschool.access import (
@@ -29,7 +29,7 @@ from servicepunt.models import Contact, Referral
 
 from . import selectors, services
 from .constants import AGENDA_WEEKS, AppointmentStatus
-from .feeds import spreekuur_calendar
+from .feeds import calendar_etag, calendar_feed_occurrences, spreekuur_calendar
 from .forms import AppointmentStatusForm, BookingForm, CancellationForm, WalkInDateForm
 from .models import SpreekuurCancellation
 from .weeks import monday_of, parse_week, week_label
@@ -94,7 +94,8 @@ def calendar(request):
 
 
 @public
-@never_cache
+# Calendar apps may keep the feed but must ask again each time (If-None-Match: usually a 304).
+@cache_control(private=True, no_cache=True, max_age=0)
 def calendar_feed(request, token):
     """The iCalendar feed behind an unguessable link: no login, no names, no themes."""
     if len(token) > 64:
@@ -102,7 +103,14 @@ def calendar_feed(request, token):
     user = User.objects.filter(calendar_token=token, is_active=True, role=Role.PARTNER).first()
     if user is None:
         raise Http404
-    response = HttpResponse(spreekuur_calendar(user=user), content_type="text/calendar")
+    found = calendar_feed_occurrences(user=user)
+    etag = calendar_etag(found)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    response = HttpResponse(spreekuur_calendar(found=found), content_type="text/calendar")
+    response["ETag"] = etag
     response["Content-Disposition"] = 'inline; filename="spreekuren.ics"'
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Start a throwaway PostgreSQL and Redis on free loopback ports, run the command given with
 # DATABASE_URL and CELERY_BROKER_URL pointing at them, and stop both on exit (also on failure).
+# With KEEP_PG_DATA=DIR the PostgreSQL cluster lives in DIR and is kept for the next run (the
+# benchmarks reuse their large data set that way); everything else is still thrown away.
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -31,6 +33,12 @@ chmod 755 "$WORK"
 PG_PORT=$(free_port)
 REDIS_PORT=$(free_port)
 PG_DATA="$WORK/pg"
+STOP_MODE=immediate
+if [ -n "${KEEP_PG_DATA:-}" ]; then
+    mkdir -p "$KEEP_PG_DATA"
+    PG_DATA=$(cd "$KEEP_PG_DATA" && pwd)
+    STOP_MODE=fast
+fi
 RUN_AS=()
 if [ "$(id -u)" = "0" ]; then
     RUN_AS=(runuser -u postgres --)
@@ -41,7 +49,7 @@ REDIS_PID=""
 cleanup() {
     status=$?
     if [ -f "$PG_DATA/postmaster.pid" ]; then
-        "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+        "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -m "$STOP_MODE" stop >/dev/null 2>&1 || true
     fi
     if [ -n "$REDIS_PID" ]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
     rm -rf "$WORK"
@@ -49,7 +57,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"${RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+    "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+fi
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
     -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null

@@ -193,6 +193,12 @@ class Referral(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        # The partner's week and referral list: one partner's newest referrals per school.
+        indexes = [
+            models.Index(
+                fields=["partner", "school", "-created_at"], name="referral_partner_school_new"
+            )
+        ]
 
     def __str__(self):
         return f"{self.partner} ({self.get_status_display()})"

@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.fields import BooleanField
@@ -20,9 +20,11 @@ __all__ = [
     "themes_active",
     "contacts_for_user",
     "contacts_of_today",
+    "day_start",
     "contact_get",
     "family_get",
     "family_lookup",
+    "family_code_lookup",
     "referrals_for_coordinator",
     "open_referrals_for_coordinator",
     "referral_get",
@@ -54,10 +56,24 @@ def contacts_for_user(user) -> QuerySet[Contact]:
     )
 
 
+def day_start(day: date) -> datetime:
+    """Midnight at the start of ``day`` in the portal's time zone (DST-aware)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def contacts_of_today(*, user, today: date | None = None) -> QuerySet[Contact]:
     """The contacts registered today at the user's schools, newest first."""
     today = today or timezone.localdate()
-    return contacts_for_user(user).filter(occurred_at__date=today).order_by("-occurred_at", "-id")
+    # A range on occurred_at itself, which the (school, occurred_at) index serves; a filter on
+    # its local date would read every contact of the school.
+    return (
+        contacts_for_user(user)
+        .filter(
+            occurred_at__gte=day_start(today),
+            occurred_at__lt=day_start(today + timedelta(days=1)),
+        )
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def contact_get(*, user, pk: int) -> Contact:
@@ -86,6 +102,11 @@ def family_lookup(*, user, term: str, school: School | None = None, limit: int =
             Prefetch("children", queryset=Child.objects.order_by("group", "id")),
         )
     )
+
+
+def family_code_lookup(*, user, term: str, limit: int = 10) -> list[Family]:
+    """Type-ahead for a family filter: families of the user's schools matching ``term``."""
+    return list(family_search(user=user, term=term, limit=limit))
 
 
 def _with_overdue(qs: QuerySet[Referral], today: date) -> QuerySet[Referral]:

@@ -7,6 +7,7 @@ app_name = "servicepunt"
 urlpatterns = [
     path("", views.walkin, name="walkin"),
     path("gezinnen/zoeken/", views.family_search, name="family-search"),
+    path("gezinnen/codes/", views.family_codes, name="family-codes"),
     path("gezinnen/<int:pk>/", views.family_detail, name="family-detail"),
     path("contacten/", views.contact_list, name="contact-list"),
     path("contacten/<int:pk>/", views.contact_detail, name="contact-detail"),

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,8 +40,30 @@ SCHOOL_SESSION_KEY = "servicepunt_school"
 IMPORT_SESSION_KEY = "servicepunt_import"
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows, so a list costs the same after ten years as after one.
+
+    Beyond the cap the list says "more than ..." and the date filters reach older rows.
+    """
+
+    COUNT_CAP = 1000
+
+    @cached_property
+    def _counted(self) -> int:
+        # Without the ordering PostgreSQL may stop at the first COUNT_CAP + 1 rows it finds.
+        return self.object_list.order_by()[: self.COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.COUNT_CAP
+
+
 def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # --- walk-in ---------------------------------------------------------------------------
@@ -117,6 +140,15 @@ def family_search(request):
         }
         for family in families
     ]
+    return JsonResponse({"results": results})
+
+
+@role_required(COORDINATOR)
+@require_POST
+def family_codes(request):
+    """Type-ahead for the contact list's family filter: codes only, no names, so not audited."""
+    families = selectors.family_code_lookup(user=request.user, term=request.POST.get("q", ""))
+    results = [{"code": family.code, "school": family.school.name} for family in families]
     return JsonResponse({"results": results})
 
 

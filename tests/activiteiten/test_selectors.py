@@ -76,6 +76,23 @@ def test_the_sheet_puts_recent_regulars_on_top_and_preselects_first_timers(schoo
     assert sheet.session is None
 
 
+def test_the_sheet_lists_only_the_most_recent_regulars(school_a, monkeypatch):
+    monkeypatch.setattr(selectors, "REGULARS_MAX", 2)
+    activity = ActivityFactory(school=school_a)
+    parents = [ParentFactory(family=FamilyFactory(school=school_a)) for _ in range(3)]
+    for weeks_ago, parent in zip((3, 2, 1), parents, strict=True):
+        AttendanceFactory(
+            session__activity=activity,
+            session__date=TUESDAY - datetime.timedelta(7 * weeks_ago),
+            parent=parent,
+        )
+
+    sheet = selectors.attendance_sheet(activity, TUESDAY)
+
+    assert {row.id for row in sheet.regulars} == {parents[1].pk, parents[2].pk}
+    assert {row.id: row.first_time for row in sheet.others} == {parents[0].pk: False}
+
+
 def test_the_sheet_shows_what_was_saved(school_a):
     activity = ActivityFactory(school=school_a)
     session = SessionFactory(activity=activity, date=TUESDAY, anonymous_count=4)

@@ -68,8 +68,7 @@ def test_the_walkin_family_search_works_under_the_policy(open_page, alice, paren
     visit(page, problems, "/servicepunt/")
     # The moved stylesheet applies: the search results box scrolls within 16rem.
     assert page.evaluate(
-        "getComputedStyle(document.querySelector('.family-results') || document.body)"
-        ".overflowY"
+        "getComputedStyle(document.querySelector('.family-results') || document.body).overflowY"
     ) in ("auto", "visible")
     assert problems == []
 

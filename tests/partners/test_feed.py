@@ -159,3 +159,21 @@ def test_the_feed_runs_the_same_queries_for_ten_times_the_spreekuren(client, par
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_feed_answers_not_modified_until_something_changes(client, booked, pam, werkwinkel_a):
+    url = reverse("partners:calendar-feed", kwargs={"token": pam.renew_calendar_token()})
+    first = client.get(url)
+    etag = first["ETag"]
+    assert "no-store" not in first["Cache-Control"]
+
+    unchanged = client.get(url, headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+    assert unchanged["ETag"] == etag
+
+    AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, start_time=time(11, 0))
+    changed = client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert changed.content != first.content

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from familieschool.constants import HolidayRegion, Recurrence, Weekday
+from partners import selectors as partner_selectors
 from partners.constants import AppointmentStatus
 from partners.selectors import (
     PublicSpreekuur,
@@ -265,6 +266,18 @@ def test_the_partner_week_lists_the_open_referrals_of_each_school(
     referral_a.save()
     monday_at_a = partner_week(user=pam, monday=MONDAY)[0].occurrences[0]
     assert monday_at_a.referrals[0].label == "Fatima"
+
+
+def test_the_partner_week_lists_only_the_newest_open_referrals_of_a_school(
+    week_of_pam, pam, referral_a, school_a, monkeypatch
+):
+    monkeypatch.setattr(partner_selectors, "WEEK_REFERRALS_PER_SCHOOL", 2)
+    newer = [ReferralFactory(contact__school=school_a, partner=referral_a.partner) for _ in "ab"]
+
+    monday_at_a = partner_week(user=pam, monday=MONDAY)[0].occurrences[0]
+
+    assert [r.id for r in monday_at_a.referrals] == [newer[0].pk, newer[1].pk]
+    assert monday_at_a.more_referrals == 1
 
 
 def test_the_partner_week_shows_a_cancelled_date_with_its_reason(week_of_pam, pam):

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -289,12 +289,54 @@ def test_the_contact_list_filters(alice_client, school_a, family_a, themes):
     assert listed() == [recent, old]
     assert listed(theme=themes["wonen"].pk) == [old]
     assert listed(channel="telefoon") == [old]
-    assert listed(family=family_a.pk) == [recent]
+    assert listed(family=family_a.code.lower()) == [recent]
     assert listed(who="anonymous") == [old]
     since = (timezone.localdate() - timedelta(days=5)).isoformat()
     assert listed(date_from=since) == [recent]
     assert listed(date_to=since) == [old]
     assert listed(outcome="referred") == []
+
+
+def test_the_contact_list_filters_on_local_days_and_counts_a_contact_once(
+    alice_client, school_a, themes
+):
+    day = timezone.localdate() - timedelta(days=3)
+
+    def at(days, hour, minute):
+        moment = datetime.combine(day + timedelta(days=days), time(hour, minute))
+        return timezone.make_aware(moment)
+
+    late = ContactFactory(
+        school=school_a, occurred_at=at(0, 23, 45), themes=[themes["wonen"], themes["werk"]]
+    )
+    ContactFactory(school=school_a, occurred_at=at(1, 0, 15), themes=[themes["werk"]])
+    ContactFactory(school=school_a, occurred_at=at(-1, 23, 55), themes=[themes["werk"]])
+    url = reverse("servicepunt:contact-list")
+
+    response = alice_client.get(
+        url, {"date_from": day.isoformat(), "date_to": day.isoformat(), "theme": themes["werk"].pk}
+    )
+
+    assert list(response.context["page"].object_list) == [late]
+    assert response.context["page"].paginator.count == 1
+
+
+def test_the_family_filter_is_a_text_field_with_a_type_ahead(
+    alice_client, school_a, family_a, parent_a, family_b
+):
+    page = alice_client.get(reverse("servicepunt:contact-list")).content.decode()
+    assert '<select name="family"' not in page
+    assert 'name="family"' in page
+
+    url = reverse("servicepunt:family-codes")
+    mine = alice_client.post(url, {"q": family_a.code[:3]}).json()["results"]
+    by_name = alice_client.post(url, {"q": parent_a.first_name[:3]}).json()["results"]
+    other = alice_client.post(url, {"q": family_b.code}).json()["results"]
+
+    assert {"code": family_a.code, "school": school_a.name} in mine
+    assert [r["code"] for r in by_name] == [family_a.code]
+    assert other == []
+    assert parent_a.first_name not in str(by_name)
 
 
 def test_the_contact_list_is_paginated(alice_client, school_a, themes):
@@ -303,6 +345,21 @@ def test_the_contact_list_is_paginated(alice_client, school_a, themes):
 
     response = alice_client.get(reverse("servicepunt:contact-list"), {"page": 2})
 
+    assert len(response.context["page"].object_list) == 5
+
+
+def test_the_contact_list_counts_up_to_a_cap(alice_client, school_a, themes, monkeypatch):
+    from servicepunt.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 30)
+    for _ in range(31):
+        ContactFactory(school=school_a)
+    url = reverse("servicepunt:contact-list")
+
+    response = alice_client.get(url, {"page": 99})
+
+    assert "Meer dan 30 contacten" in response.content.decode()
+    assert response.context["page"].number == 2
     assert len(response.context["page"].object_list) == 5
 
 

@@ -22,6 +22,12 @@ ROWS = [
         method="post",
         data=lambda w: {"q": w.objects.family.code},
     ),
+    Row(
+        "servicepunt:family-codes",
+        only(C),
+        method="post",
+        data=lambda w: {"q": w.objects.family.code},
+    ),
     Row("servicepunt:family-detail", only(C), kwargs=lambda w: {"pk": w.objects.family.pk}),
     Row("servicepunt:contact-list", only(C)),
     Row("servicepunt:contact-detail", only(C), kwargs=lambda w: {"pk": _contact(w).pk}),

@@ -1,0 +1,27 @@
+"""gunicorn settings from the environment (`gunicorn familieschool.wsgi` reads this file).
+
+Threads let one process serve several requests while others wait on PostgreSQL; every thread
+keeps its own database connection (CONN_MAX_AGE), so one machine holds up to
+GUNICORN_WORKERS x GUNICORN_THREADS connections. See docs/performance.md for the figures.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+# Seconds a request may take before the worker is restarted; the statement timeout below stops
+# a slow query well before that.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+# Restart a worker after this many requests (with jitter), so slow memory growth cannot pile up.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# Web requests only: a query that runs longer than this (ms) is cancelled by PostgreSQL.
+os.environ.setdefault(
+    "DATABASE_STATEMENT_TIMEOUT", os.environ.get("WEB_STATEMENT_TIMEOUT", "10000")
+)

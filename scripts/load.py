@@ -1,0 +1,232 @@
+#!/usr/bin/env python
+"""The load test: gunicorn on the city-sized data set, driven by locust on loopback.
+
+`make load` runs this inside scripts/test-services.sh with the PostgreSQL cluster of
+``.bench/pg`` (built by the first `make bench-pages` or `make load`, reused after). It starts
+gunicorn with gunicorn.conf.py (GUNICORN_WORKERS, GUNICORN_THREADS from the environment) on
+127.0.0.1, runs scripts/locustfile.py twice for ``--seconds`` each, with and without the two
+project leaders, and prints p50/p95/p99 per page and the ratio of each page's p95 to the p95 of
+``/healthz`` in the same run. Targets (2 cores, 25 users): coordinator and partner pages within
+5x the healthz p95; the leaders' reports change the coordinators' p95 by less than 20%.
+Usage: scripts/load.py [--seconds N] [--users-without-leaders]
+"""
+
+import argparse
+import csv
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+BIN = Path(PY).parent
+COORDINATOR_PAGES = [
+    "walk-in page",
+    "walk-in save",
+    "contact list",
+    "contact list, filtered",
+    "family page",
+    "referral list",
+    "activity list",
+    "attendance page",
+    "school week",
+]
+PARTNER_PAGES = ["partner's week", "partner's referral list", "calendar feed"]
+LEADER_PAGES = ["reach dashboard", "reach export csv", "reach export xlsx"]
+
+
+def manage(*args: str, env: dict) -> str:
+    done = subprocess.run(
+        [PY, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def run_locust(host: str, users: int, seconds: int, leaders: bool, tokens: str, out: Path):
+    env = {**os.environ, "LOAD_LEADERS": "1" if leaders else "0", "LOAD_CALENDAR_TOKENS": tokens}
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "scripts" / "locustfile.py"),
+            "--headless",
+            "--host",
+            host,
+            "--users",
+            str(users),
+            # Everyone starts (and logs in: Argon2, deliberately slow) at once; the figures are
+            # reset once all have started, so they hold the pages only.
+            "--spawn-rate",
+            str(users),
+            "--reset-stats",
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(out),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        env=env,
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+    rows = {}
+    with open(f"{out}_stats.csv", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["Name"] in ("Aggregated", "login"):
+                continue
+            rows[row["Name"]] = row
+    return rows
+
+
+def p(row, percentile: str) -> float:
+    value = row.get(percentile) or "0"
+    return float(value) if value != "N/A" else 0.0
+
+
+def report(title: str, rows: dict, seconds: int) -> None:
+    health = p(rows.get("/healthz", {}), "95%") or 1.0
+    total = sum(int(row["Request Count"]) for row in rows.values())
+    print(f"\n{title}: {total} requests in {seconds} s = {total / seconds:.1f}/s")
+    print(
+        f"{'page':26} {'requests':>8} {'failed':>6} {'p50':>6} {'p95':>6} {'p99':>6} "
+        f"{'p95/healthz':>11}"
+    )
+    for name in ["/healthz", *COORDINATOR_PAGES, *PARTNER_PAGES, *LEADER_PAGES]:
+        row = rows.get(name)
+        if row is None:
+            continue
+        ratio = p(row, "95%") / health
+        mark = ""
+        if name in COORDINATOR_PAGES + PARTNER_PAGES:
+            mark = "ok" if ratio <= 5 else "over 5x"
+        print(
+            f"{name:26} {int(row['Request Count']):8d} {int(row['Failure Count']):6d} "
+            f"{p(row, '50%'):6.0f} {p(row, '95%'):6.0f} {p(row, '99%'):6.0f} {ratio:11.1f} {mark}"
+        )
+
+
+def coordinator_p95(rows: dict) -> float:
+    """The coordinators' p95, weighted by how often each page was asked."""
+    pairs = [
+        (p(rows[name], "95%"), int(rows[name]["Request Count"]))
+        for name in COORDINATOR_PAGES
+        if name in rows
+    ]
+    count = sum(n for _v, n in pairs)
+    return sum(v * n for v, n in pairs) / count if count else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=int, default=90, help="Length of each of the two runs.")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from bench_pages import ensure_database
+
+    ensure_database()
+    work = Path(tempfile.mkdtemp(prefix="familieschool-load-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "familieschool.settings",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "STATIC_ROOT": str(work / "static"),
+    }
+    started = time.perf_counter()
+    manage("migrate", "--no-input", env=env)
+    print(manage("loaddata_large", "--reuse", env=env).strip())
+    manage("collectstatic", "--no-input", env=env)
+    tokens = (
+        manage(
+            "shell",
+            "-c",
+            "import json; from familieschool.models import User; "
+            "print(json.dumps({u.username: u.calendar_token or u.renew_calendar_token() "
+            "for u in User.objects.filter(role='partner')}))",
+            env=env,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    json.loads(tokens)
+    print(f"data set, static files, tokens: {time.perf_counter() - started:.0f} s")
+
+    port = free_port()
+    host = f"http://127.0.0.1:{port}"
+    server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_ACCESS_LOG": ""}
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "familieschool.wsgi:application", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115
+    )
+    try:
+        wait_for(f"{host}/healthz")
+        workers = server_env.get("GUNICORN_WORKERS", f"{os.cpu_count() + 1} (cores + 1)")
+        threads = server_env.get("GUNICORN_THREADS", "4")
+        load = os.getloadavg()
+        print(
+            f"gunicorn on {host}: {workers} workers x {threads} threads; {os.cpu_count()} cores;"
+            f" load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f};"
+            f" {time.strftime('%Y-%m-%d %H:%M %Z')}"
+        )
+        print("times in ms; think time 1-3 s per user")
+        with_leaders = run_locust(host, 25, args.seconds, True, tokens, work / "with")
+        report(
+            "25 users: 17 coordinators, 5 partners, 2 project leaders, 1 monitor",
+            with_leaders,
+            args.seconds,
+        )
+        without = run_locust(host, 23, args.seconds, False, tokens, work / "without")
+        report("23 users: the same without the project leaders", without, args.seconds)
+        a, b = coordinator_p95(with_leaders), coordinator_p95(without)
+        change = (a - b) / b * 100 if b else 0.0
+        verdict = "ok" if abs(change) < 20 else "over 20%"
+        print(
+            f"\ncoordinators' p95 (request-weighted): {a:.0f} ms with the project leaders, "
+            f"{b:.0f} ms without: {change:+.0f}%  target < 20%: {verdict}"
+        )
+        load = os.getloadavg()
+        print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
