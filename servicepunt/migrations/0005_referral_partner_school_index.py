@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('familieschool', '0003_beat_schedule'),
-        ('servicepunt', '0002_seed_default_themes'),
+        ('servicepunt', '0004_partner_updates_seen'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
