@@ -55,6 +55,7 @@ def coordinator_urls(family, theme):
         reverse("servicepunt:walkin"),
         reverse("servicepunt:contact-list"),
         reverse("servicepunt:contact-list") + f"?who=known&theme={theme.pk}",
+        reverse("servicepunt:contact-list") + f"?family={family.code}&date_from=2020-01-01",
         reverse("servicepunt:family-detail", args=[family.pk]),
         reverse("servicepunt:referral-list"),
         reverse("servicepunt:referral-list") + "?status=all",
