@@ -519,7 +519,8 @@ def partner_week(*, user, monday: date) -> list[Day]:
                     RowNumber(),
                     partition_by=[F("school_id")],
                     order_by=[F("created_at").desc(), F("id").desc()],
-                )
+                ),
+                total=Window(Count("id"), partition_by=[F("school_id")]),
             )
             .filter(rank__lte=WEEK_REFERRALS_PER_SCHOOL)
             .select_related("parent")
@@ -527,14 +528,13 @@ def partner_week(*, user, monday: date) -> list[Day]:
         )
         for referral in sorted(newest, key=lambda r: (r.created_at, r.id)):
             referrals[referral.school_id].append(partner_referral_row(referral))
-        totals = open_.values("school_id").annotate(n=Count("id")).order_by()
-        more = {row["school_id"]: row["n"] - len(referrals[row["school_id"]]) for row in totals}
+            more[referral.school_id] = referral.total - WEEK_REFERRALS_PER_SCHOOL
     for occurrence in found:
         occurrence.appointments = [
             partner_appointment_row(a, organisation) for a in occurrence.appointments
         ]
         occurrence.referrals = referrals.get(occurrence.spreekuur.school_id, [])
-        occurrence.more_referrals = more.get(occurrence.spreekuur.school_id, 0)
+        occurrence.more_referrals = max(0, more.get(occurrence.spreekuur.school_id, 0))
     return _by_day(monday, found)
 
 
