@@ -408,12 +408,11 @@ def walk_in_occurrences(
 
 
 def referrals_awaiting_appointment(*, user, today: date | None = None) -> QuerySet[Referral]:
-    """Referrals of the coordinator's schools still without appointment, to a bookable partner."""
+    """Referrals of the coordinator's schools still without appointment or walk-in date, to a
+    partner with a spreekuur there (booked in a slot, or told a date of its walk-in hour)."""
     today = today or timezone.localdate()
-    bookable = active_spreekuren(
-        Spreekuur.objects.filter(
-            partner=OuterRef("partner"), school=OuterRef("school"), slot_minutes__isnull=False
-        ),
+    held_here = active_spreekuren(
+        Spreekuur.objects.filter(partner=OuterRef("partner"), school=OuterRef("school")),
         today,
         today + timedelta(days=BOOKING_HORIZON_DAYS),
     )
@@ -423,7 +422,8 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
             status__in=(ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED),
             consent_withdrawn_at__isnull=True,
         )
-        .filter(Exists(bookable))
+        .filter(Q(walk_in_on__isnull=True) | Q(walk_in_on__lt=today))
+        .filter(Exists(held_here))
         .select_related("school", "partner", "family", "parent")
         .order_by("created_at", "id")
     )

@@ -503,3 +503,17 @@ def test_appointments_appear_on_the_family_timeline(werkwinkel_a, family_a):
 
     AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, family=family_a)
     assert "appointment" in [entry.kind for entry in family_timeline(family_a)]
+
+
+def test_a_referral_to_a_walk_in_partner_waits_until_she_told_the_parent_a_date(
+    werkwinkel_a, referral_a, alice, school_a, partner_o
+):
+    SpreekuurFactory(partner=partner_o, school=school_a, slot_minutes=None)
+    walk_in = ReferralFactory(contact__school=school_a, partner=partner_o)
+    told = ReferralFactory(contact__school=school_a, partner=partner_o)
+    told.walk_in_on = timezone.localdate() + timedelta(days=3)
+    told.save()
+
+    waiting = list(referrals_awaiting_appointment(user=alice))
+
+    assert waiting == [referral_a, walk_in]
