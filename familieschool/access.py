@@ -8,6 +8,7 @@ through such a queryset turns an object of another school or organisation into a
 from collections.abc import Iterable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -40,6 +41,14 @@ def role_of(user) -> Role | None:
     if user.is_superuser:
         return ADMINISTRATOR
     return None
+
+
+def second_factor_required(user) -> bool:
+    """Administrators and project leaders always need a second factor; others when configured."""
+    role = role_of(user)
+    if role is None:
+        return False
+    return role in (ADMINISTRATOR, PROJECT_LEADER) or settings.OTP_REQUIRED_FOR_ALL
 
 
 def _check(request, roles: Iterable[Role]):

@@ -21,6 +21,7 @@ from .models import (
     SentLog,
     User,
 )
+from .second_factor import second_factor_reset
 from .services import audit_log_record
 
 
@@ -97,7 +98,23 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role and scope"), {"fields": ["role", "schools", "organisation", "board"]}),
     ]
-    actions = ["unlock_login"]
+    actions = ["unlock_login", "reset_second_factor"]
+
+    @admin.action(description=_("Reset second step (lost phone): set up again at next login"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            second_factor_reset(user=user, by=request.user)
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Second step reset for %(count)d user.",
+                "Second step reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Unlock login (after too many failed attempts)"))
     def unlock_login(self, request, queryset):

@@ -80,6 +80,9 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_fail", _("Failed login")
     LOCKOUT = "lockout", _("Locked out")
     UNLOCK = "unlock", _("Unlocked")
+    OTP_ENROL = "otp_enrol", _("Second factor set up")
+    OTP_RECOVERY = "otp_code", _("Recovery code used")
+    OTP_RESET = "otp_reset", _("Second factor reset")
 
 
 class Weekday(models.IntegerChoices):

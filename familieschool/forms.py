@@ -14,6 +14,15 @@ class LoginForm(AuthenticationForm):
     }
 
 
+class SecondFactorForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        help_text=_("The six digits from your app, or one of your recovery codes."),
+    )
+
+
 def add_service_errors(form, error: ValidationError, default_field: str | None = None) -> None:
     """Show a service's ValidationError next to the form's fields, else on ``default_field``."""
     if hasattr(error, "error_dict"):

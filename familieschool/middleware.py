@@ -7,8 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django_otp import user_has_device
+
+from .access import second_factor_required
 
 LOGIN_AT = "familieschool_login_at"
 LAST_SEEN = "familieschool_last_seen"
@@ -81,6 +87,42 @@ class SessionLimitsMiddleware:
             if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Users who need a second factor reach only the login, setup and code pages without one.
+
+    Runs after django-otp's OTPMiddleware, which gives ``request.user.is_verified()``. Public
+    pages (``@public``) stay open, as they are for anonymous visitors.
+    """
+
+    OPEN_VIEWS = {
+        "login",
+        "logout",
+        "second-factor-setup",
+        "second-factor-verify",
+        "admin:logout",
+        "admin:jsi18n",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = request.user
+        if not user.is_authenticated or user.is_verified() or not second_factor_required(user):
+            return None
+        view_class = getattr(view_func, "view_class", None)
+        allowed = getattr(view_func, "allowed_roles", None) or getattr(
+            view_class, "allowed_roles", None
+        )
+        if allowed == "public" or request.resolver_match.view_name in self.OPEN_VIEWS:
+            return None
+        target = "second-factor-verify" if user_has_device(user) else "second-factor-setup"
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
 @receiver(user_logged_in, dispatch_uid="familieschool-session-clock")

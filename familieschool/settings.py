@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "familieschool",
     "servicepunt",
     "partners",
@@ -48,8 +51,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "familieschool.middleware.SessionLimitsMiddleware",
+    "familieschool.middleware.SecondFactorMiddleware",
     "familieschool.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during authentication into the response.
@@ -268,6 +273,12 @@ AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True
 # Our admin registers the attempts with an audited unlock action instead of axes' plain one.
 AXES_ENABLE_ADMIN = False
+# Second factor (django-otp): administrators and project leaders always set up an app (TOTP) at
+# their first login; OTP_REQUIRED_FOR_ALL=1 asks it of every role. Recovery codes are single-use.
+OTP_REQUIRED_FOR_ALL = env.bool("OTP_REQUIRED_FOR_ALL", default=False)
+OTP_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = "Familieschool"
+
 # Proxies in front of the portal that append X-Forwarded-For (0: use the connection's address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -3,22 +3,33 @@ from datetime import timedelta
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
+from . import second_factor
 from .access import ADMINISTRATOR, ALL_ROLES, START_PAGES, public, role_of, role_required
 from .constants import AuditAction
 from .exports import csv_bytes, xlsx_bytes
-from .forms import AuditLogFilterForm, FamilyEraseForm, LoginForm, add_service_errors
+from .forms import (
+    AuditLogFilterForm,
+    FamilyEraseForm,
+    LoginForm,
+    SecondFactorForm,
+    add_service_errors,
+)
 from .models import AuditLog, Family
 from .selectors import audit_log_list, family_data
 from .services import audit_log_record, audit_log_record_export, family_erase
@@ -65,6 +76,71 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def home(request):
     """Send each role to its own start page."""
     return redirect(START_PAGES[role_of(request.user)])
+
+
+def _next_url(request) -> str:
+    target = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@role_required(*ALL_ROLES)
+def second_factor_setup(request):
+    """First login without a second factor: scan the QR code, confirm with a code."""
+    user = request.user
+    if second_factor.user_has_device(user):
+        return redirect("home" if user.is_verified() else "second-factor-verify")
+    device = second_factor.second_factor_device_for_setup(user=user)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+            codes = second_factor.second_factor_enrol(user=user, device=device)
+            otp_login(request, device)
+            # Shown once, in this response only: never stored, never mailed.
+            return render(
+                request,
+                "registration/second_factor_codes.html",
+                {"codes": codes, "next": _next_url(request)},
+            )
+        form.add_error("token", _("This code is not right. Check the time on your phone."))
+    return render(
+        request,
+        "registration/second_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": second_factor.second_factor_qr_svg(device),
+            "secret": second_factor.second_factor_secret(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@role_required(*ALL_ROLES)
+def second_factor_verify(request):
+    """After the password: a code from the app, or one of the recovery codes."""
+    user = request.user
+    if not second_factor.user_has_device(user):
+        return redirect("second-factor-setup")
+    if user.is_verified():
+        return redirect(_next_url(request))
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = second_factor.second_factor_match(user=user, token=form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = device.token_set.count()
+                messages.warning(
+                    request,
+                    _("You used a recovery code; %(count)s are left.") % {"count": left},
+                )
+            return redirect(_next_url(request))
+        form.add_error("token", _("This code is not right, or it was used already."))
+    context = {"form": form, "next": _next_url(request)}
+    return render(request, "registration/second_factor_verify.html", context)
 
 
 @public

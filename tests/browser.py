@@ -6,6 +6,8 @@ from contextlib import contextmanager
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
+from tests.login import force_login_verified
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,20 +32,22 @@ def chromium(live_server, settings):
         contexts = []
 
         def open_page(user, **context_options):
-            client = Client()
-            client.force_login(user)
+            """A page logged in as ``user`` (second step done), or anonymous for None."""
             options = {"base_url": live_server.url, "locale": "nl-NL", **context_options}
             context = browser.new_context(**options)
             contexts.append(context)
-            context.add_cookies(
-                [
-                    {
-                        "name": "sessionid",
-                        "value": client.cookies["sessionid"].value,
-                        "url": live_server.url,
-                    }
-                ]
-            )
+            if user is not None:
+                client = Client()
+                force_login_verified(client, user)
+                context.add_cookies(
+                    [
+                        {
+                            "name": "sessionid",
+                            "value": client.cookies["sessionid"].value,
+                            "url": live_server.url,
+                        }
+                    ]
+                )
             return context.new_page()
 
         try:

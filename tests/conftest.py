@@ -17,6 +17,7 @@ from tests.familieschool.factories import (
     SchoolFactory,
     UserFactory,
 )
+from tests.login import force_login_verified
 
 
 @pytest.fixture(autouse=True)
@@ -115,7 +116,7 @@ def family_b(school_b):
 
 def _client_for(user):
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     return client
 
 

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 import tests
 from familieschool.constants import Role
 from tests.familieschool.factories import UserFactory
+from tests.login import force_login_verified
 
 # Django's admin guards its own pages with is_staff; its index stands for all of them.
 UNWALKED_NAMESPACES = {"admin"}
@@ -131,7 +132,7 @@ def _call(client, row, world):
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])
 @pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
 def test_role_gets_expected_status(client, world, row, role):
-    client.force_login(world.users[role])
+    force_login_verified(client, world.users[role])
     response = _call(client, row, world)
     assert response.status_code == row.expect[role], f"{role} on {row.name}: {response.status_code}"
 

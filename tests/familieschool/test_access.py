@@ -1,7 +1,15 @@
 import pytest
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from familieschool.access import families_for, record_schools_for, role_of, schools_for
+from familieschool.access import (
+    families_for,
+    record_schools_for,
+    role_of,
+    schools_for,
+    second_factor_required,
+)
 from familieschool.constants import AuditAction, Role
 from familieschool.models import AuditLog
 from familieschool.selectors import family_search
@@ -89,6 +97,15 @@ def test_each_role_logs_in_and_lands_on_its_own_start_page(
     assert response.status_code == 302
     landing = client.get(response.url)
     assert landing.status_code == 302
+    if second_factor_required(user):
+        # Administrators and project leaders first set up their second step, then go on.
+        setup_url = reverse("second-factor-setup")
+        assert landing.url == f"{setup_url}?next=%2F"
+        client.get(landing.url)
+        device = TOTPDevice.objects.get(user=user)
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        client.post(setup_url, {"token": f"{totp.token():06d}", "next": "/"})
+        landing = client.get(response.url)
     assert landing.url == reverse(start_page)
     assert client.get(landing.url).status_code == 200
 

@@ -1,8 +1,11 @@
 """Under the strict Content-Security-Policy the pages still work in a real Chromium."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.activiteiten.factories import ActivityFactory
+from tests.familieschool.factories import PASSWORD
+from tests.familieschool.test_second_factor import code_for
 
 pytestmark = [
     pytest.mark.browser,
@@ -102,3 +105,23 @@ def test_project_leader_dashboard_and_admin_raise_no_csp_violation(open_page, li
         "/beheer/familieschool/school/add/",
     ]:
         visit(admin_page, admin_problems, url)
+
+
+def test_a_project_leader_logs_in_and_sets_up_the_second_step(open_page, lisa):
+    page = open_page(None)
+    problems = watch(page)
+    page.goto("/rapportage/")
+    page.wait_for_url("**/inloggen/**")
+    page.fill("#id_username", "lisa")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/tweede-stap/instellen/**")
+    assert page.locator("svg.otp-qr").is_visible()
+    device = TOTPDevice.objects.get(user=lisa, confirmed=False)
+    page.fill("#id_token", code_for(device))
+    page.click("main button[type=submit]")
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("link", name="Verder").click()
+    page.wait_for_url("**/rapportage/")
+    assert page.locator("h1").count() == 1
+    assert problems == []

@@ -5,6 +5,9 @@ ROWS = [
     Row("healthz", dict.fromkeys(ROLES, 200), anonymous=200),
     Row("login", dict.fromkeys(ROLES, 302), anonymous=200),
     Row("logout", dict.fromkeys(ROLES, 302), method="post", anonymous=302),
+    # The cast has its second step done, so both pages send it on.
+    Row("second-factor-setup", dict.fromkeys(ROLES, 302)),
+    Row("second-factor-verify", dict.fromkeys(ROLES, 302)),
     Row("password_reset", dict.fromkeys(ROLES, 200), anonymous=200),
     Row("password_reset_done", dict.fromkeys(ROLES, 200), anonymous=200),
     # A made-up token shows the "link no longer valid" page.

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from familieschool.models import User
 from familieschool.schoolyear import SchoolYear
 from rapportage.models import ReachSnapshot
+from tests.login import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_the_demo_freezes_last_year_once_and_its_export_matches_the_dashboard():
     previous = SchoolYear.current().previous().label
     assert list(ReachSnapshot.objects.values_list("school_year", flat=True)) == [previous]
     client = Client()
-    client.force_login(User.objects.get(username="projectleider"))
+    force_login_verified(client, User.objects.get(username="projectleider"))
     for year in (previous, SchoolYear.current().label):
         dashboard = client.get(reverse("rapportage:dashboard"), {"schooljaar": year})
         download = client.get(reverse("rapportage:export"), {"schooljaar": year, "formaat": "xlsx"})

@@ -19,6 +19,7 @@ from rapportage.models import ReachCount, ReachSnapshot
 from rapportage.services import reach_snapshot_create
 from tests.activiteiten.factories import ActivityFactory, AttendanceFactory, SessionFactory
 from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory, UserFactory
+from tests.login import force_login_verified
 from tests.partners.factories import AppointmentFactory, SpreekuurFactory
 from tests.rapportage.conftest import local
 from tests.servicepunt.factories import ContactFactory, ReferralFactory, default_themes
@@ -58,7 +59,7 @@ def test_a_coordinator_sees_the_exact_figures_of_her_own_school_only(reach_world
 
 def test_a_project_leader_of_one_board_sees_only_that_boards_schools(reach_world, client):
     leader = UserFactory(username="yara", role=Role.PROJECT_LEADER, board=reach_world.boards["Y"])
-    client.force_login(leader)
+    force_login_verified(client, leader)
 
     response = client.get(DASHBOARD, {"schooljaar": YEAR})
 
@@ -174,7 +175,7 @@ def test_a_project_leader_of_one_board_cannot_freeze_the_schools_of_others(reach
 
     leader = UserFactory(username="bea", role=Role.PROJECT_LEADER, board=reach_world.boards["X"])
     client = Client()
-    client.force_login(leader)
+    force_login_verified(client, leader)
 
     response = client.post(reverse("rapportage:snapshot-create"), {"schooljaar": YEAR})
 
@@ -302,7 +303,7 @@ def test_a_school_added_after_the_year_was_frozen_is_counted_in_that_year(reach_
     for day in range(1, 8):
         ContactFactory(school=newcomer, occurred_at=local(2024, 10, day, 10))
     leader = UserFactory(username="nina", role=Role.PROJECT_LEADER, board=new_board)
-    client.force_login(leader)
+    force_login_verified(client, leader)
 
     response = client.get(DASHBOARD, {"schooljaar": YEAR})
 
