@@ -113,7 +113,9 @@ class SecondFactorMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = request.user
-        if not user.is_authenticated or user.is_verified() or not second_factor_required(user):
+        # The role first: is_verified() costs a query for the device, which a coordinator's
+        # page need not pay.
+        if not user.is_authenticated or not second_factor_required(user) or user.is_verified():
             return None
         view_class = getattr(view_func, "view_class", None)
         allowed = getattr(view_func, "allowed_roles", None) or getattr(
