@@ -183,6 +183,24 @@ GROUP BY 1
 """
 
 
+# The codes the hand-written query counts.
+HAND_CODES = {
+    "gezinnen_bereikt",
+    "ouders_bereikt",
+    "gezinnen_servicepunt",
+    "gezinnen_actieve_ouder",
+    "contacten_anoniem",
+    "contacten_per_maand",
+    "contacten_per_thema",
+    "doorverwijzingen",
+    "doorverwijzingen_afgerond",
+    "bijeenkomsten",
+    "deelnames",
+    "deelnemers_uniek",
+    "kinderen_verlengde_schooldag",
+}
+
+
 def hand_figures(label: str) -> dict:
     """The counted figures per school by the hand-written query, zeros left out."""
     from django.conf import settings
@@ -280,9 +298,16 @@ def main() -> int:
     )
 
     figures = live_figures(year)
-    counted = {key: value for key, value in figures.values.items() if value}
+    # The hand-written query covers the figures of issue 10; issue 14's newer ones (see
+    # docs/indicators.md) are checked by the oracle tests only, and kept as counted here.
+    counted = {
+        key: value for key, value in figures.values.items() if value and key[1] in HAND_CODES
+    }
     same_figures = counted == expected
-    figures.values = expected
+    figures.values = {
+        **{key: value for key, value in figures.values.items() if key[1] not in HAND_CODES},
+        **expected,
+    }
     same_rows = build_rows(figures, min_cell) == rows
     ratio = report_time / sql_time
     kept = kept_figures_timed(year, min_cell, rows, args.runs)

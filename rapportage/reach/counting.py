@@ -19,10 +19,18 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus
 from activiteiten.models import ActiveParentRole, ActivityType, Attendance, Enrolment, Session
-from familieschool.models import Child, Family, Parent, School, SchoolYearFigures
+from familieschool.constants import Language
+from familieschool.models import (
+    Child,
+    Family,
+    Parent,
+    PartnerOrganisation,
+    School,
+    SchoolYearFigures,
+)
 from familieschool.schoolyear import SchoolYear
 from partners.constants import AppointmentStatus
-from partners.models import Appointment
+from partners.models import Appointment, SpreekuurCancellation
 from servicepunt.constants import ReferralStatus
 from servicepunt.models import Contact, Referral, Theme
 
@@ -332,8 +340,103 @@ def _count_extended_day(records: _Records, ids: list[int], values: Values) -> No
         values[(row["family__school_id"], d.CHILDREN_EXTENDED_DAY, "")] = row["n"]
 
 
+def _count_languages(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Contacts per language used (unrecorded: ``onbekend``) and those with an interpreter."""
+    per_language = (
+        records.contacts.filter(school_id__in=ids)
+        .values("school_id", "language")
+        .annotate(n=Count("id"), interpreter=Count("id", filter=Q(interpreter=True)))
+        .order_by()
+    )
+    for row in per_language:
+        language = row["language"] or d.LANGUAGE_UNKNOWN
+        values[(row["school_id"], d.CONTACTS_PER_LANGUAGE, language)] += row["n"]
+        values[(row["school_id"], d.CONTACTS_INTERPRETER, "")] += row["interpreter"]
+    return [*Language.values, d.LANGUAGE_UNKNOWN]
+
+
+def _count_new_parents(records: _Records, ids: list[int], values: Values) -> None:
+    """Parents with named attendance in the period, at their own school: new when one of their
+    attendances in the period is marked as their first time, returning otherwise."""
+    named = records.attendance.filter(parent__isnull=False)
+    per_school = (
+        Parent.objects.filter(family__school_id__in=ids)
+        .values("family__school_id")
+        .annotate(
+            attending=Count("id", filter=Q(id__in=named.values("parent_id"))),
+            new=Count("id", filter=Q(id__in=named.filter(first_time=True).values("parent_id"))),
+        )
+        .order_by()
+    )
+    for row in per_school:
+        school = row["family__school_id"]
+        values[(school, d.PARENTS_NEW, "")] = row["new"]
+        values[(school, d.PARENTS_RETURNING, "")] = row["attending"] - row["new"]
+
+
+def _count_partners(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Per partner: appointments kept and missed and consultation hours cancelled (at the school
+    of the consultation hour), and unique parents (at their own school) referred to it in the
+    period or at an appointment with it they came to."""
+    period = records.period
+    appointments = (
+        Appointment.objects.filter(
+            date__gte=period.first,
+            date__lte=period.last,
+            status__in=[AppointmentStatus.ATTENDED, AppointmentStatus.NO_SHOW],
+            spreekuur__school_id__in=ids,
+        )
+        .values("spreekuur__school_id", "spreekuur__partner__name")
+        .annotate(
+            kept=Count("id", filter=Q(status=AppointmentStatus.ATTENDED)),
+            missed=Count("id", filter=Q(status=AppointmentStatus.NO_SHOW)),
+        )
+        .order_by()
+    )
+    partners = set()
+    for row in appointments:
+        school, partner = row["spreekuur__school_id"], row["spreekuur__partner__name"]
+        partners.add(partner)
+        values[(school, d.APPOINTMENTS_ATTENDED, partner)] = row["kept"]
+        values[(school, d.APPOINTMENTS_MISSED, partner)] = row["missed"]
+    cancelled = (
+        SpreekuurCancellation.objects.filter(
+            date__gte=period.first, date__lte=period.last, spreekuur__school_id__in=ids
+        )
+        .values("spreekuur__school_id", "spreekuur__partner__name")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in cancelled:
+        partners.add(row["spreekuur__partner__name"])
+        values[
+            (row["spreekuur__school_id"], d.SPREEKUREN_CANCELLED, row["spreekuur__partner__name"])
+        ] = row["n"]
+    # The distinct (parent, partner, parent's school) of both routes, by UNION (a set): a parent
+    # referred and seen by the same partner counts once. Python only adds up these rows.
+    referred = (
+        Referral.objects.filter(
+            contact__occurred_at__gte=records.start, contact__occurred_at__lt=records.end
+        )
+        .annotate(
+            person=Coalesce("parent_id", "contact__parent_id"),
+            home=Coalesce("parent__family__school_id", "contact__parent__family__school_id"),
+        )
+        .filter(person__isnull=False, home__in=ids)
+        .values_list("person", "partner_id", "home")
+    )
+    seen = records.appointments.filter(
+        parent__isnull=False, parent__family__school_id__in=ids
+    ).values_list("parent_id", "spreekuur__partner_id", "parent__family__school_id")
+    names = dict(PartnerOrganisation.objects.values_list("id", "name"))
+    for _parent, partner_id, school in _union(referred, seen):
+        partners.add(names[partner_id])
+        values[(school, d.PARENTS_PER_PARTNER, names[partner_id])] += 1
+    return sorted(partners)
+
+
 def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], Values]:
-    """The counted figures of the schools ``ids`` in ``period``, and the categories: 13 queries."""
+    """The counted figures of the schools ``ids`` in ``period``, and the categories: 19 queries."""
     start, end = period.bounds()
     records = _Records(period, start, end)
     values: Values = defaultdict(int)
@@ -346,6 +449,9 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     _count_families(records, ids, values)
     _count_parents(records, ids, values)
     _count_extended_day(records, ids, values)
+    languages = _count_languages(records, ids, values)
+    _count_new_parents(records, ids, values)
+    with_partners = _count_partners(records, ids, values)
     type_codes = list(types.values())
     categories = {
         d.CONTACTS_PER_MONTH: months,
@@ -355,12 +461,14 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
         d.SESSIONS: type_codes,
         d.ATTENDANCE: list(type_codes),
         d.PARTICIPANTS: list(type_codes),
+        d.CONTACTS_PER_LANGUAGE: languages,
+        **{code: list(with_partners) for code in d.PER_PARTNER},
     }
     return categories, dict(values)
 
 
 def live_figures(school_year: SchoolYear, schools=None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 14 queries."""
+    """Count the figures of ``schools`` (all when None) in the live records: 20 queries."""
     infos = school_infos(school_year, school_queryset(schools))
     categories, values = count_values(Period.of(school_year), [info.id for info in infos])
     return Figures(school_year=school_year, schools=infos, categories=categories, values=values)

@@ -26,14 +26,21 @@ GROUP_REACH = "bereik"
 GROUP_CONTACTS = "contacten"
 GROUP_REFERRALS = "doorverwijzingen"
 GROUP_ACTIVITIES = "activiteiten"
+GROUP_PARTNERS = "partners"
 GROUPS = {
     GROUP_REACH: _("Reach"),
     GROUP_CONTACTS: _("Contacts"),
     GROUP_REFERRALS: _("Referrals"),
     GROUP_ACTIVITIES: _("Activities"),
+    GROUP_PARTNERS: _("Partners"),
 }
 
 # --- indicator codes: the ``indicator`` column of the CSV, a stable contract --------------
+# Each code is defined in docs/indicators.md (what is counted, unique over what, the period,
+# suppression). A code never changes meaning; a new figure gets a new code.
+
+PUPILS_BASE = "leerlingen"
+FAMILIES_BASE = "gezinnen"
 
 FAMILIES_REACHED = "gezinnen_bereikt"
 PARENTS_REACHED = "ouders_bereikt"
@@ -52,6 +59,32 @@ ATTENDANCE = "deelnames"
 PARTICIPANTS = "deelnemers_uniek"
 CHILDREN_EXTENDED_DAY = "kinderen_verlengde_schooldag"
 CHILDREN_EXTENDED_DAY_PCT = "kinderen_verlengde_schooldag_pct"
+CONTACTS_INTERPRETER = "contacten_tolk"
+CONTACTS_PER_LANGUAGE = "contacten_per_taal"
+PARENTS_NEW = "ouders_nieuw"
+PARENTS_RETURNING = "ouders_terugkerend"
+PARENTS_PER_PARTNER = "ouders_per_partner"
+APPOINTMENTS_ATTENDED = "afspraken_verschenen"
+APPOINTMENTS_MISSED = "afspraken_niet_verschenen"
+SPREEKUREN_CANCELLED = "spreekuren_geannuleerd"
+
+# Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
+# their counting is not on main): never reuse them for another figure.
+RESERVED = (
+    "gezinnen_per_voorziening",
+    "contacten_per_bron",
+    "vaders_bereikt",
+    "spreekuren_gehouden",
+    "kinderen_programma",
+    "kinderen_programma_pct",
+    "kinderen_per_programma_pct",
+    "activiteiten_per_financier",
+    "bijeenkomsten_per_financier",
+    "deelnemers_per_financier",
+)
+
+# The category of a contact whose language was not recorded.
+LANGUAGE_UNKNOWN = "onbekend"
 
 # Kept for older imports: the months' code under its first name.
 MONTHS = CONTACTS_PER_MONTH
@@ -74,6 +107,9 @@ class Indicator:
     percentage_of: tuple[str, str] | None = None
     # The figure on the dashboard's key-figure table and the export's overview sheet.
     key: bool = False
+    # A school's own figure of the school year (PUPILS or FAMILIES), not counted in the
+    # records: shown as given, summed like the denominators, never hidden.
+    school_figure: str | None = None
 
     @property
     def is_percentage(self) -> bool:
@@ -81,6 +117,8 @@ class Indicator:
 
 
 INDICATORS = [
+    Indicator(PUPILS_BASE, GROUP_REACH, _("Pupils"), school_figure=PUPILS),
+    Indicator(FAMILIES_BASE, GROUP_REACH, _("Families"), school_figure=FAMILIES),
     Indicator(FAMILIES_REACHED, GROUP_REACH, _("Families reached"), key=True),
     Indicator(PARENTS_REACHED, GROUP_REACH, _("Parents reached"), key=True),
     Indicator(FAMILIES_SERVICEPUNT, GROUP_REACH, _("Families supported by the servicepunt")),
@@ -103,6 +141,8 @@ INDICATORS = [
     Indicator(CONTACTS_ANONYMOUS, GROUP_CONTACTS, _("Anonymous contacts"), key=True),
     Indicator(CONTACTS_PER_MONTH, GROUP_CONTACTS, _("Contacts per month"), categorised=True),
     Indicator(CONTACTS_PER_THEME, GROUP_CONTACTS, _("Contacts per theme"), categorised=True),
+    Indicator(CONTACTS_INTERPRETER, GROUP_CONTACTS, _("Contacts with an interpreter")),
+    Indicator(CONTACTS_PER_LANGUAGE, GROUP_CONTACTS, _("Contacts per language"), categorised=True),
     Indicator(
         REFERRALS, GROUP_REFERRALS, _("Referrals"), categorised=True, with_total=True, key=True
     ),
@@ -133,10 +173,40 @@ INDICATORS = [
         percentage_of=(CHILDREN_EXTENDED_DAY, PUPILS),
         key=True,
     ),
+    Indicator(PARENTS_NEW, GROUP_ACTIVITIES, _("Parents at an activity for the first time")),
+    Indicator(PARENTS_RETURNING, GROUP_ACTIVITIES, _("Returning parents at activities")),
+    Indicator(
+        PARENTS_PER_PARTNER,
+        GROUP_PARTNERS,
+        _("Unique parents per partner (referral or appointment)"),
+        categorised=True,
+    ),
+    Indicator(
+        APPOINTMENTS_ATTENDED,
+        GROUP_PARTNERS,
+        _("Appointments kept"),
+        categorised=True,
+        with_total=True,
+    ),
+    Indicator(
+        APPOINTMENTS_MISSED,
+        GROUP_PARTNERS,
+        _("Appointments missed"),
+        categorised=True,
+        with_total=True,
+    ),
+    Indicator(
+        SPREEKUREN_CANCELLED,
+        GROUP_PARTNERS,
+        _("Consultation hours cancelled"),
+        categorised=True,
+        with_total=True,
+    ),
 ]
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
-# Counts whose categories add up to another figure: contacts over the months.
-PARTITIONS = {CONTACTS_PER_MONTH: CONTACTS}
+# Counts whose categories add up to another figure: contacts over the months (which give the
+# contacts' number) and over the languages (a sum a reader can redo, for suppression).
+PARTITIONS = {CONTACTS_PER_MONTH: CONTACTS, CONTACTS_PER_LANGUAGE: CONTACTS}
 # The counted figures; everything else is a sum or a percentage of these.
 BASE_COUNTS = [
     FAMILIES_REACHED,
@@ -152,10 +222,31 @@ BASE_COUNTS = [
     ATTENDANCE,
     PARTICIPANTS,
     CHILDREN_EXTENDED_DAY,
+    CONTACTS_INTERPRETER,
+    CONTACTS_PER_LANGUAGE,
+    PARENTS_NEW,
+    PARENTS_RETURNING,
+    PARENTS_PER_PARTNER,
+    APPOINTMENTS_ATTENDED,
+    APPOINTMENTS_MISSED,
+    SPREEKUREN_CANCELLED,
 ]
 # Categories that appear only where something was counted (a partner without referrals in
 # the selection gets no rows); the others are listed in full, zeros included.
-SPARSE = {REFERRALS, REFERRALS_COMPLETED}
+SPARSE = {
+    REFERRALS,
+    REFERRALS_COMPLETED,
+    PARENTS_PER_PARTNER,
+    APPOINTMENTS_ATTENDED,
+    APPOINTMENTS_MISSED,
+    SPREEKUREN_CANCELLED,
+}
+PER_PARTNER = (
+    PARENTS_PER_PARTNER,
+    APPOINTMENTS_ATTENDED,
+    APPOINTMENTS_MISSED,
+    SPREEKUREN_CANCELLED,
+)
 # Categorised figures whose categories are activity-type codes, and theme codes.
 PER_ACTIVITY_TYPE = (SESSIONS, ATTENDANCE, PARTICIPANTS)
 PER_THEME = (CONTACTS_PER_THEME,)

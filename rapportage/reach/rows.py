@@ -117,7 +117,7 @@ def _own_categories(indicator: Indicator, categories: dict[str, list[str]]) -> l
 def _count_keys(categories: dict[str, list[str]]):
     """Every (indicator, category) that is a count, in the order of the rows."""
     for indicator in INDICATORS:
-        if not indicator.is_percentage:
+        if not indicator.is_percentage and indicator.school_figure is None:
             for category in _own_categories(indicator, categories):
                 yield indicator.code, category
 
@@ -132,8 +132,11 @@ def _school_value(figures: Figures, school: SchoolInfo, code, category, categori
     return figures.values.get((school.id, code, category), 0)
 
 
-# The figure each whole is the sum of (contacts: the months).
-_PART_OF = {whole: part for part, whole in PARTITIONS.items()}
+# The figure each whole is the sum of (contacts: the months, the first partition listed; the
+# languages add up to the same number but a frozen year may not hold them).
+_PART_OF: dict[str, str] = {}
+for _part, _whole in PARTITIONS.items():
+    _PART_OF.setdefault(_whole, _part)
 
 
 def _cells(figures: Figures, entities: list[_Entity], keys, categories) -> dict:
@@ -167,6 +170,9 @@ def _indicator_rows(
 ) -> list[ReachRow]:
     """One entity's rows of one indicator; a percentage is hidden with its count."""
     common = {"level": entity.level, "min_cell": min_cell}
+    if indicator.school_figure is not None:
+        value = entity.denominator(indicator.school_figure)
+        return [ReachRow(label, entity.name, indicator.code, "", value, **common)]
     if indicator.is_percentage:
         numerator, kind = indicator.percentage_of
         key = (entity.name, numerator, "")

@@ -6,7 +6,11 @@ pupil or family counts. The lists hold the cases the issue names: anonymous cont
 with several themes, families reached by several routes (a3: appointment and attendance; a1:
 contact and attendance), a parent of B at an activity of A, a contact at 31 July 23:30 and one
 at 1 August 00:15 local time, a cancelled session, a waiting-list enrolment, and active roles of
-two parents of one family.
+two parents of one family. For the partner figures: a1p1 is referred to P and comes to P's
+appointment (one parent for P), a3p1 misses an appointment with O at A and comes to one with O
+at B (counted at her own school A), an appointment and a cancelled consultation hour on the
+last day of the year and the first of the next. Contacts have languages (some unrecorded) and
+interpreters, an anonymous one among them; attendance marks some parents' first time.
 """
 
 from collections import defaultdict
@@ -18,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from familieschool.models import SchoolYearFigures
+from partners.models import SpreekuurCancellation
 from tests.activiteiten.factories import (
     ActiveParentRoleFactory,
     ActivityFactory,
@@ -63,12 +68,33 @@ CONTACTS = [
     ("B", local(2025, 1, 15, 14), "b1", "b1p1", ["geldzaken"], ("O", "aangemeld")),
     ("C", local(2025, 3, 1, 11), None, None, ["overig"], None),
 ]
+# Language and interpreter of the contacts above, by index; the others have none recorded.
+CONTACT_LANGUAGES = {0: ("ar", True), 1: ("tr", True), 3: ("nl", True), 5: ("nl", False)}
 APPOINTMENTS = [
-    # (school of the spreekuur, date, family, parent, status)
-    ("A", date(2025, 2, 3), "a3", "a3p1", "verschenen"),
-    ("A", date(2025, 2, 10), "a2", "a2p1", "niet_verschenen"),
-    ("B", date(2024, 6, 3), "b2", "b2p1", "verschenen"),
+    # (school of the spreekuur, date, family, parent, status, partner)
+    ("A", date(2025, 2, 3), "a3", "a3p1", "verschenen", "P"),
+    ("A", date(2025, 2, 10), "a2", "a2p1", "niet_verschenen", "P"),
+    ("B", date(2024, 6, 3), "b2", "b2p1", "verschenen", "P"),
+    ("A", date(2025, 3, 3), "a1", "a1p1", "verschenen", "P"),
+    ("A", date(2025, 4, 7), "a3", "a3p1", "niet_verschenen", "O"),
+    ("B", date(2025, 5, 5), "a3", "a3p1", "verschenen", "O"),
+    ("A", date(2025, 7, 31), "a3", "a3p1", "verschenen", "P"),
+    ("A", date(2025, 8, 1), "a2", "a2p1", "verschenen", "P"),
+    ("A", date(2025, 6, 2), "a4", "a4p1", "gepland", "P"),
 ]
+CANCELLATIONS = [
+    # (school, partner, date)
+    ("A", "P", date(2025, 1, 6)),
+    ("A", "O", date(2025, 8, 4)),
+    ("A", "O", date(2025, 7, 28)),
+    ("B", "P", date(2024, 12, 2)),
+]
+# (activity, session date, person) whose attendance is marked as their first time.
+FIRST_TIME = {
+    ("koffie A", date(2024, 11, 5), "a1p1"),
+    ("koffie A", date(2024, 11, 5), "b1p1"),
+    ("koffie B", date(2024, 7, 2), "b2p1"),
+}
 ACTIVITIES = {
     # activity: (school, type code)
     "koffie A": ("A", "koffieochtend"),
@@ -135,8 +161,11 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
         for key in children:
             world.children[key] = ChildFactory(family=family)
     seeded_themes = default_themes()
-    for letter, when, family, parent, themes, referral in CONTACTS:
+    for index, (letter, when, family, parent, themes, referral) in enumerate(CONTACTS):
+        language, interpreter = CONTACT_LANGUAGES.get(index, ("", False))
         contact = ContactFactory(
+            language=language,
+            interpreter=interpreter,
             school=world.schools[letter],
             occurred_at=when,
             family=world.families.get(family),
@@ -147,16 +176,21 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
             partner, status = referral
             ReferralFactory(contact=contact, partner=world.partners[partner], status=status)
     spreekuren = {
-        letter: SpreekuurFactory(school=school, partner=partner_p)
+        (letter, partner): SpreekuurFactory(school=school, partner=world.partners[partner])
         for letter, school in world.schools.items()
+        for partner in "PO"
     }
-    for letter, day, family, parent, status in APPOINTMENTS:
+    for letter, day, family, parent, status, partner in APPOINTMENTS:
         AppointmentFactory(
-            spreekuur=spreekuren[letter],
+            spreekuur=spreekuren[(letter, partner)],
             date=day,
             family=world.families[family],
             parent=world.parents[parent],
             status=status,
+        )
+    for letter, partner, day in CANCELLATIONS:
+        SpreekuurCancellation.objects.create(
+            spreekuur=spreekuren[(letter, partner)], date=day, reason="Ziek"
         )
     for key, (letter, code) in ACTIVITIES.items():
         world.activities[key] = ActivityFactory(
@@ -174,6 +208,7 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
                 session=session,
                 parent=world.parents.get(person),
                 child=world.children.get(person),
+                first_time=(key, day, person) in FIRST_TIME,
             )
     for key, child, status, requested in ENROLMENTS:
         enrolment = EnrolmentFactory(
@@ -220,10 +255,17 @@ def expected_figures(label: str) -> dict:
     """{(school letter, indicator, category): value} for the schools A, B and C."""
     counts = defaultdict(int)
     families, parents, servicepunt = defaultdict(set), defaultdict(set), defaultdict(set)
-    for letter, when, family, parent, themes, referral in CONTACTS:
+    partner_names = {"P": "Werkwinkel", "O": "Buurtteam Jeugd & Gezin"}
+    per_partner = defaultdict(set)
+    for index, (letter, when, family, parent, themes, referral) in enumerate(CONTACTS):
         if not _in_year(label, when.astimezone(ZONE).date()):
             continue
         counts[(letter, "contacten", "")] += 1
+        language, interpreter = CONTACT_LANGUAGES.get(index, ("", False))
+        counts[(letter, "contacten_per_taal", language or "onbekend")] += 1
+        counts[(letter, "contacten_tolk", "")] += int(interpreter)
+        if referral and parent:
+            per_partner[(_school_of(parent), partner_names[referral[0]])].add(parent)
         counts[(letter, "contacten_per_maand", when.strftime("%Y-%m"))] += 1
         if family is None:
             counts[(letter, "contacten_anoniem", "")] += 1
@@ -242,10 +284,26 @@ def expected_figures(label: str) -> dict:
             if status == "afgerond":
                 counts[(letter, "doorverwijzingen_afgerond", partner_name)] += 1
                 counts[(letter, "doorverwijzingen_afgerond", "")] += 1
-    for _letter, day, family, parent, status in APPOINTMENTS:
-        if status == "verschenen" and _in_year(label, day):
+    for letter, day, family, parent, status, partner in APPOINTMENTS:
+        if not _in_year(label, day):
+            continue
+        name = partner_names[partner]
+        if status == "verschenen":
             families[_school_of(family)].add(family)
             parents[_school_of(parent)].add(parent)
+            per_partner[(_school_of(parent), name)].add(parent)
+            counts[(letter, "afspraken_verschenen", name)] += 1
+            counts[(letter, "afspraken_verschenen", "")] += 1
+        elif status == "niet_verschenen":
+            counts[(letter, "afspraken_niet_verschenen", name)] += 1
+            counts[(letter, "afspraken_niet_verschenen", "")] += 1
+    for (home, name), people in per_partner.items():
+        counts[(home, "ouders_per_partner", name)] = len(people)
+    for letter, partner, day in CANCELLATIONS:
+        if _in_year(label, day):
+            counts[(letter, "spreekuren_geannuleerd", partner_names[partner])] += 1
+            counts[(letter, "spreekuren_geannuleerd", "")] += 1
+    at_activities, first_timers = defaultdict(set), defaultdict(set)
     unique = defaultdict(set)
     extended_day = defaultdict(set)
     for key, day, anonymous, cancelled, people in SESSIONS:
@@ -262,6 +320,9 @@ def expected_figures(label: str) -> dict:
             unique[(home, code)].add(person)
             if person in FAMILIES[_family_of(person)][1]:
                 parents[home].add(person)
+                at_activities[home].add(person)
+                if (key, day, person) in FIRST_TIME:
+                    first_timers[home].add(person)
             elif code == "verlengde_schooldag":
                 extended_day[home].add(person)
     for (home, code), people in unique.items():
@@ -283,7 +344,13 @@ def expected_figures(label: str) -> dict:
         counts[(letter, "gezinnen_servicepunt", "")] = len(servicepunt[letter])
         counts[(letter, "gezinnen_actieve_ouder", "")] = len(active[letter])
         counts[(letter, "kinderen_verlengde_schooldag", "")] = len(extended_day[letter])
+        counts[(letter, "ouders_nieuw", "")] = len(first_timers[letter])
+        counts[(letter, "ouders_terugkerend", "")] = len(
+            at_activities[letter] - first_timers[letter]
+        )
         pupils, family_count = YEAR_FIGURES.get((letter, label), (None, None))
+        counts[(letter, "leerlingen", "")] = pupils
+        counts[(letter, "gezinnen", "")] = family_count
         counts[(letter, "gezinnen_servicepunt_pct", "")] = _pct(
             len(servicepunt[letter]), family_count
         )

@@ -63,7 +63,16 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_group(reach_world):
         "Contacten",
         "Doorverwijzingen",
         "Activiteiten",
+        "Partners",
     ]
+    # The partner figures of issue 14 have their own sheet, with the parents counted per partner.
+    partner_codes = {row[6].value for row in workbook["Partners"].iter_rows(min_row=2)}
+    assert partner_codes == {
+        "ouders_per_partner",
+        "afspraken_verschenen",
+        "afspraken_niet_verschenen",
+        "spreekuren_geannuleerd",
+    }
     for name in workbook.sheetnames[1:]:
         sheet = workbook[name]
         assert sheet.freeze_panes == "A2"

@@ -1,0 +1,125 @@
+"""Issue 14's indicators on the hand-made world of conftest.py: the cases the definitions in
+docs/indicators.md promise, spelled out (the oracle test checks every figure as well)."""
+
+from rapportage.reach import BOARD_PREFIX, INDICATORS, TOTAL, reach_rows
+from rapportage.reach.definitions import RESERVED
+
+YEAR = "2024/2025"
+
+
+def by_key(rows) -> dict:
+    return {row.key: row for row in rows}
+
+
+def test_every_code_is_defined_in_docs_and_unique():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "indicators.md").read_text()
+    codes = [indicator.code for indicator in INDICATORS]
+    assert len(codes) == len(set(codes))
+    assert not set(codes) & set(RESERVED)
+    for code in [*codes, *RESERVED]:
+        assert f"`{code}`" in text, code
+
+
+def test_a_parent_referred_and_seen_by_one_partner_counts_once_at_her_own_school(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a, b = reach_world.name("A"), reach_world.name("B")
+    # a1p1: referred to the Werkwinkel and at its appointment; a3p1: two appointments there.
+    assert rows[(a, "ouders_per_partner", "Werkwinkel")].value == 2
+    # a3p1 came to the Buurtteam at school B: a parent of A; b1p1 was referred there from B.
+    assert rows[(a, "ouders_per_partner", "Buurtteam Jeugd & Gezin")].value == 1
+    assert rows[(b, "ouders_per_partner", "Buurtteam Jeugd & Gezin")].value == 1
+    # The appointment itself happened at B, and a missed one at A.
+    assert rows[(b, "afspraken_verschenen", "Buurtteam Jeugd & Gezin")].value == 1
+    assert rows[(a, "afspraken_niet_verschenen", "Buurtteam Jeugd & Gezin")].value == 1
+    # Parents per partner has no sum over partners: a parent may see several.
+    assert (a, "ouders_per_partner", "") not in rows
+
+
+def test_appointments_and_cancellations_count_by_the_local_date_of_the_year(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a = reach_world.name("A")
+    # 3 February, 3 March and 31 July 2025 kept; 1 August 2025 belongs to the next year and a
+    # planned appointment is neither kept nor missed.
+    assert rows[(a, "afspraken_verschenen", "Werkwinkel")].value == 3
+    assert rows[(a, "afspraken_niet_verschenen", "Werkwinkel")].value == 1
+    assert rows[(a, "spreekuren_geannuleerd", "")].value == 2
+    nxt = by_key(reach_rows("2025/2026"))
+    assert nxt[(a, "afspraken_verschenen", "Werkwinkel")].value == 1
+    assert nxt[(a, "spreekuren_geannuleerd", "Buurtteam Jeugd & Gezin")].value == 1
+
+
+def test_languages_add_up_to_the_contacts_and_anonymous_contacts_count(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a = reach_world.name("A")
+    languages = [row for key, row in rows.items() if key[:2] == (a, "contacten_per_taal")]
+    assert sum(row.value for row in languages) == rows[(a, "contacten", "")].value
+    # The anonymous Turkish contact with an interpreter counts; "onbekend" is unrecorded.
+    assert rows[(a, "contacten_per_taal", "tr")].value == 1
+    assert rows[(a, "contacten_per_taal", "onbekend")].value == 1
+    assert rows[(a, "contacten_tolk", "")].value == 2
+
+
+def test_new_and_returning_parents_make_up_the_parents_at_activities(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a, b = reach_world.name("A"), reach_world.name("B")
+    # a1p1 came twice, the first time marked: new once, not also returning. a2p1: returning.
+    assert rows[(a, "ouders_nieuw", "")].value == 1
+    assert rows[(a, "ouders_terugkerend", "")].value == 1
+    # b1p1 came to school A's coffee morning for the first time: counted at her school B.
+    assert rows[(b, "ouders_nieuw", "")].value == 1
+
+
+def test_pupils_and_families_are_base_rows_summed_only_when_every_school_is_known(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    board_x = BOARD_PREFIX + reach_world.boards["X"].name
+    assert rows[(reach_world.name("A"), "leerlingen", "")].value == 200
+    assert rows[(board_x, "leerlingen", "")].value == 300
+    assert rows[(board_x, "gezinnen", "")].value == 220
+    # School C has no figures: the total is unknown rather than too small.
+    assert rows[(TOTAL, "leerlingen", "")].value is None
+    hidden = by_key(reach_rows(YEAR, min_cell=5))
+    assert not hidden[(board_x, "leerlingen", "")].hidden
+
+
+def test_small_new_counts_are_hidden_and_no_sum_shows_a_single_hidden_cell(reach_world):
+    rows = reach_rows(YEAR, min_cell=3)
+    keyed = by_key(rows)
+    a = reach_world.name("A")
+    # Every language at A is 1: hidden (as "<3"); the anonymous Turkish contact among them.
+    assert keyed[(a, "contacten_per_taal", "tr")].waarde == "<3"
+    assert keyed[(a, "ouders_per_partner", "Buurtteam Jeugd & Gezin")].hidden
+    # Sums a reader can redo: over the partners (with a total row), the languages and the
+    # schools of a board; none may have exactly one hidden cell.
+    entities = {row.school for row in rows}
+    sums = []
+    for code in ("afspraken_verschenen", "afspraken_niet_verschenen", "spreekuren_geannuleerd"):
+        for entity in entities:
+            parts = [row for row in rows if row.school == entity and row.indicator == code]
+            sums.append(parts)
+    for entity in entities:
+        languages = [r for r in rows if r.school == entity and r.indicator == "contacten_per_taal"]
+        sums.append([keyed[(entity, "contacten", "")], *languages])
+    for board in {r.school for r in rows if r.school.startswith(BOARD_PREFIX)}:
+        for code in ("ouders_per_partner", "afspraken_verschenen", "ouders_nieuw"):
+            members = [
+                r
+                for r in rows
+                if r.indicator == code
+                and r.level == "school"
+                and _board_of(reach_world, r.school) == board
+            ]
+            for category in {r.category for r in members}:
+                sums.append(
+                    [keyed[(board, code, category)]]
+                    + [r for r in members if r.category == category]
+                )
+    hidden_sums = [parts for parts in sums if sum(row.hidden for row in parts) == 1]
+    assert hidden_sums == []
+    assert any(sum(row.hidden for row in parts) >= 2 for parts in sums)
+
+
+def _board_of(world, school_name: str) -> str:
+    school = next(s for s in world.schools.values() if s.name == school_name)
+    return BOARD_PREFIX + school.board.name
