@@ -169,8 +169,8 @@ def _modules(ctx, school, children, rng, user, skip) -> list[Attendance]:
         taking_part = shuffled[: round(share * len(children))]
         waiting_pool = shuffled[len(taking_part) :]
         for title, groups, weekday, start, end, funding in MODULES:
-            in_groups = [child for child in taking_part if child.group in groups]
-            waiting = [child for child in waiting_pool if child.group in groups][:4]
+            in_groups = [child for child in taking_part if child.current_group in groups]
+            waiting = [child for child in waiting_pool if child.current_group in groups][:4]
             first = year.start + timedelta(days=(weekday - year.start.weekday()) % 7 + 28)
             activity = _activity(
                 school,
@@ -290,9 +290,11 @@ def seed(ctx: DemoContext) -> None:
         parents_by_school[parent.family.school_id].append(parent)
         parents_by_family[parent.family_id].append(parent)
     children_by_school = defaultdict(list)
-    for child in Child.objects.filter(
-        family__in=ctx.families, group__in=ChildGroup.values[:8]
-    ).select_related("family"):
+    for child in (
+        Child.objects.filter(family__in=ctx.families)
+        .in_groups(ChildGroup.values[:8])
+        .select_related("family")
+    ):
         children_by_school[child.family.school_id].append(child)
 
     attendance = []

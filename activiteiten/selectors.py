@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from familieschool.access import get_for_user, in_user_schools, record_schools_for
-from familieschool.models import Child, Family, Parent, School
+from familieschool.models import Child, Family, Parent, School, child_in_groups_q
 from familieschool.recurrence import occurrences
 
 from .constants import EnrolmentStatus
@@ -264,7 +264,7 @@ def enrolment_lists(activity: Activity, *, group: str = "") -> EnrolmentLists:
         "child__family", "parent__family"
     )
     if group:
-        qs = qs.filter(child__group=group)
+        qs = qs.filter(child_in_groups_q([group], prefix="child__"))
     enrolled, waiting = [], []
     for enrolment in qs.order_by("requested_at", "id"):
         (enrolled if enrolment.status == EnrolmentStatus.ENROLLED else waiting).append(enrolment)
@@ -286,9 +286,9 @@ def enrolment_candidates(activity: Activity, *, group: str = "", term: str = "",
             family__school=activity.school, family__anonymised_at__isnull=True
         ).exclude(pk__in=taken_children.values("child_id"))
         if activity.groups:
-            qs = qs.filter(group__in=activity.groups)
+            qs = qs.in_groups(activity.groups)
         if group:
-            qs = qs.filter(group=group)
+            qs = qs.in_groups([group])
         if term:
             qs = qs.filter(Q(first_name__istartswith=term) | Q(family__code__istartswith=term))
         children = list(qs.select_related("family").order_by("group", "first_name")[:limit])
@@ -423,7 +423,9 @@ def public_month(school: School, language: str, day: date) -> PublicMonth:
 # --- reminders -----------------------------------------------------------------------------
 
 # Parents who may get a reminder: opted in, with an email address, not anonymised.
-WANTS_REMINDERS = Q(reminders_opt_in=True, family__anonymised_at__isnull=True) & ~Q(email="")
+WANTS_REMINDERS = Q(reminders_consent_on__isnull=False, family__anonymised_at__isnull=True) & ~Q(
+    email=""
+)
 
 
 @dataclass

@@ -335,7 +335,7 @@ def enrolment_create(
     if child is not None:
         if not activity.for_children:
             raise ValidationError(_("This activity is not for children."))
-        if activity.groups and child.group not in activity.groups:
+        if activity.groups and child.current_group not in activity.groups:
             raise ValidationError(
                 _("This activity is for %(groups)s only.") % {"groups": activity.groups_display()}
             )

@@ -175,6 +175,7 @@ class ParentInline(admin.StackedInline):
 class ChildInline(admin.TabularInline):
     model = Child
     extra = 0
+    fields = ["first_name", "group", "group_year", "birth_year"]
 
 
 @admin.register(Family)

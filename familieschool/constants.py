@@ -69,6 +69,46 @@ class ChildGroup(models.TextChoices):
     OTHER = "other", _("Other / not at this school")
 
 
+# A child's groep moves up one step each school year along its sequence; "other" stays.
+GROUP_SEQUENCES: tuple[tuple[str, ...], ...] = (
+    (
+        ChildGroup.G1,
+        ChildGroup.G2,
+        ChildGroup.G3,
+        ChildGroup.G4,
+        ChildGroup.G5,
+        ChildGroup.G6,
+        ChildGroup.G7,
+        ChildGroup.G8,
+    ),
+    (ChildGroup.L1, ChildGroup.L2, ChildGroup.L3, ChildGroup.L4, ChildGroup.L5, ChildGroup.L6),
+)
+
+
+class ParentRelation(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    OTHER_CARER = "other_carer", _("Other carer")
+
+
+# Pupils per groep on a school's year figures: import column, field, the child groups it counts.
+PUPILS_PER_GROUP = (
+    ("leerlingen_groep_1_2", "pupils_group_1_2", (ChildGroup.G1, ChildGroup.G2)),
+    ("leerlingen_groep_3", "pupils_group_3", (ChildGroup.G3,)),
+    ("leerlingen_groep_4", "pupils_group_4", (ChildGroup.G4,)),
+    ("leerlingen_groep_5", "pupils_group_5", (ChildGroup.G5,)),
+    ("leerlingen_groep_6", "pupils_group_6", (ChildGroup.G6,)),
+    ("leerlingen_groep_7", "pupils_group_7", (ChildGroup.G7,)),
+    ("leerlingen_groep_8", "pupils_group_8", (ChildGroup.G8,)),
+    ("leerlingen_klas_1", "pupils_year_1", (ChildGroup.L1,)),
+    ("leerlingen_klas_2", "pupils_year_2", (ChildGroup.L2,)),
+    ("leerlingen_klas_3", "pupils_year_3", (ChildGroup.L3,)),
+    ("leerlingen_klas_4", "pupils_year_4", (ChildGroup.L4,)),
+    ("leerlingen_klas_5", "pupils_year_5", (ChildGroup.L5,)),
+    ("leerlingen_klas_6", "pupils_year_6", (ChildGroup.L6,)),
+)
+
+
 class AuditAction(models.TextChoices):
     VIEW = "view", _("Viewed")
     CREATE = "create", _("Created")
@@ -83,6 +123,7 @@ class AuditAction(models.TextChoices):
     OTP_ENROL = "otp_enrol", _("Second factor set up")
     OTP_RECOVERY = "otp_code", _("Recovery code used")
     OTP_RESET = "otp_reset", _("Second factor reset")
+    MERGE = "merge", _("Merged")
 
 
 class Weekday(models.IntegerChoices):

@@ -3,20 +3,24 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .constants import (
+    GROUP_SEQUENCES,
+    PUPILS_PER_GROUP,
     AuditAction,
     ChildGroup,
     HolidayRegion,
     Language,
+    ParentRelation,
     PartnerCategory,
     Recurrence,
     Role,
     SchoolType,
     Weekday,
 )
-from .schoolyear import validate_school_year_label
+from .schoolyear import SchoolYear, validate_school_year_label
 
 
 class SchoolBoard(models.Model):
@@ -71,6 +75,20 @@ class SchoolYearFigures(models.Model):
     )
     pupils = models.PositiveIntegerField(_("pupils"))
     families = models.PositiveIntegerField(_("families"))
+    # Optional pupils per groep (po) or klas (vo); see PUPILS_PER_GROUP.
+    pupils_group_1_2 = models.PositiveIntegerField(_("pupils in groep 1-2"), null=True, blank=True)
+    pupils_group_3 = models.PositiveIntegerField(_("pupils in groep 3"), null=True, blank=True)
+    pupils_group_4 = models.PositiveIntegerField(_("pupils in groep 4"), null=True, blank=True)
+    pupils_group_5 = models.PositiveIntegerField(_("pupils in groep 5"), null=True, blank=True)
+    pupils_group_6 = models.PositiveIntegerField(_("pupils in groep 6"), null=True, blank=True)
+    pupils_group_7 = models.PositiveIntegerField(_("pupils in groep 7"), null=True, blank=True)
+    pupils_group_8 = models.PositiveIntegerField(_("pupils in groep 8"), null=True, blank=True)
+    pupils_year_1 = models.PositiveIntegerField(_("pupils in klas 1"), null=True, blank=True)
+    pupils_year_2 = models.PositiveIntegerField(_("pupils in klas 2"), null=True, blank=True)
+    pupils_year_3 = models.PositiveIntegerField(_("pupils in klas 3"), null=True, blank=True)
+    pupils_year_4 = models.PositiveIntegerField(_("pupils in klas 4"), null=True, blank=True)
+    pupils_year_5 = models.PositiveIntegerField(_("pupils in klas 5"), null=True, blank=True)
+    pupils_year_6 = models.PositiveIntegerField(_("pupils in klas 6"), null=True, blank=True)
 
     class Meta:
         ordering = ["school__name", "school_year"]
@@ -84,6 +102,18 @@ class SchoolYearFigures(models.Model):
 
     def __str__(self):
         return f"{self.school} {self.school_year}"
+
+    def pupils_in_groups(self, groups) -> int | None:
+        """Pupils counted in the per-groep fields covering ``groups``; None if one is unknown."""
+        wanted = set(groups)
+        total = 0
+        for _column, field, counted in PUPILS_PER_GROUP:
+            if wanted.intersection(counted):
+                value = getattr(self, field)
+                if value is None:
+                    return None
+                total += value
+        return total
 
 
 class PartnerOrganisation(models.Model):
@@ -188,13 +218,18 @@ class Parent(models.Model):
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    relation = models.CharField(
+        _("relation to the children"), max_length=12, choices=ParentRelation.choices, blank=True
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=Language.choices, default=Language.DUTCH
     )
-    reminders_opt_in = models.BooleanField(
-        _("wants reminders by email"),
-        default=False,
-        help_text=_("Only with the parent's explicit consent."),
+    # The date is the consent: empty means no reminders (one fact, not a flag and a date).
+    reminders_consent_on = models.DateField(
+        _("consent to email reminders given on"),
+        null=True,
+        blank=True,
+        help_text=_("Only with the parent's explicit consent; empty means no reminders."),
     )
 
     class Meta:
@@ -204,6 +239,10 @@ class Parent(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    @property
+    def reminders_opt_in(self) -> bool:
+        return self.reminders_consent_on is not None
 
     @property
     def display_name(self) -> str:
@@ -216,12 +255,80 @@ class Parent(models.Model):
         return "".join(letters) or "?"
 
 
+def current_school_year_start() -> int:
+    return SchoolYear.current().start_year
+
+
+def group_after(group: str, years: int) -> str:
+    """The groep ``years`` school years after ``group``: "" before groep 1, "other" after 8."""
+    for sequence in GROUP_SEQUENCES:
+        if group in sequence:
+            index = sequence.index(group) + years
+            if index < 0:
+                return ""
+            if index >= len(sequence):
+                return ChildGroup.OTHER
+            return sequence[index]
+    return group
+
+
+class ChildQuerySet(models.QuerySet):
+    def in_groups(self, groups, school_year: SchoolYear | None = None):
+        """Children whose groep in ``school_year`` (default: this one) is one of ``groups``."""
+        return self.filter(child_in_groups_q(groups, school_year))
+
+
+def child_in_groups_q(groups, school_year: SchoolYear | None = None, prefix: str = "") -> Q:
+    """A filter for children whose groep in ``school_year`` is one of ``groups``.
+
+    The stored groep belongs to the stored school year and each later school year adds one
+    step, so the filter is an OR over the (groep, year) pairs that lead to a wanted groep.
+    ``prefix`` reaches a child through a relation, e.g. ``"child__"``.
+    """
+    year = (school_year or SchoolYear.current()).start_year
+    condition = Q(pk__in=[])
+    for group in groups:
+        for sequence in GROUP_SEQUENCES:
+            if group in sequence:
+                target = sequence.index(group)
+                for index, stored in enumerate(sequence[: target + 1]):
+                    condition |= Q(
+                        **{
+                            f"{prefix}group": stored,
+                            f"{prefix}group_year": year - (target - index),
+                        }
+                    )
+        if group == ChildGroup.OTHER:
+            # "Other" stays; a child past the end of her sequence has left: also "other".
+            condition |= Q(**{f"{prefix}group": ChildGroup.OTHER})
+            for sequence in GROUP_SEQUENCES:
+                for index, stored in enumerate(sequence):
+                    condition |= Q(
+                        **{
+                            f"{prefix}group": stored,
+                            f"{prefix}group_year__lte": year - (len(sequence) - index),
+                        }
+                    )
+    return condition
+
+
 class Child(models.Model):
+    """A child of a family. ``group`` is her groep in school year ``group_year``; it moves up
+    by itself every 1 August (``current_group``), so nobody has to promote a whole school."""
+
     family = models.ForeignKey(
         Family, on_delete=models.CASCADE, related_name="children", verbose_name=_("family")
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     group = models.CharField(_("group or year"), max_length=5, choices=ChildGroup.choices)
+    group_year = models.PositiveSmallIntegerField(
+        _("school year of the group"),
+        default=current_school_year_start,
+        help_text=_("The first calendar year of the school year the group was entered for."),
+    )
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         ordering = ["family", "group", "id"]
@@ -229,7 +336,19 @@ class Child(models.Model):
         verbose_name_plural = _("children")
 
     def __str__(self):
-        return self.first_name or f"{self.get_group_display()} ({self.family.code})"
+        return self.first_name or f"{self.get_current_group_display()} ({self.family.code})"
+
+    def group_in(self, school_year: SchoolYear) -> str:
+        """Her groep in ``school_year``: "" before she started, "other" once she has left."""
+        return group_after(self.group, school_year.start_year - self.group_year)
+
+    @property
+    def current_group(self) -> str:
+        return self.group_in(SchoolYear.current())
+
+    def get_current_group_display(self) -> str:
+        group = self.current_group
+        return str(ChildGroup(group).label) if group else ""
 
 
 class AuditLogQuerySet(models.QuerySet):

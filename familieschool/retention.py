@@ -72,7 +72,7 @@ def _core_personal_data(families: QuerySet[Family]) -> Scrub:
                 "last_name": "",
                 "email": "",
                 "phone": "",
-                "reminders_opt_in": False,
+                "reminders_consent_on": None,
             },
         ),
         "children": (Child.objects.filter(family__in=families), {"first_name": ""}),

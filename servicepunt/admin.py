@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from familieschool.admin import FamilyRecordAdmin
 
-from .models import Contact, Referral, ReferralStatusChange, Theme
+from .models import (
+    Contact,
+    ContactSource,
+    Provision,
+    ProvisionKind,
+    Referral,
+    ReferralStatusChange,
+    Theme,
+)
 
 
 @admin.register(Theme)
@@ -18,10 +26,42 @@ class ThemeAdmin(admin.ModelAdmin):
         return ["code"] if obj is not None else []
 
 
+class CodedListAdmin(admin.ModelAdmin):
+    """An editable list whose code imports and reports refer to: once it exists it stays."""
+
+    list_display = ["name", "code", "sort_order", "active"]
+    list_editable = ["sort_order", "active"]
+    list_filter = ["active"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj is not None else []
+
+
+@admin.register(ContactSource)
+class ContactSourceAdmin(CodedListAdmin):
+    pass
+
+
+@admin.register(ProvisionKind)
+class ProvisionKindAdmin(CodedListAdmin):
+    pass
+
+
+@admin.register(Provision)
+class ProvisionAdmin(FamilyRecordAdmin):
+    list_display = ["occurred_on", "family", "kind", "status"]
+    list_filter = ["kind", "status", "family__school"]
+    date_hierarchy = "occurred_on"
+    raw_id_fields = ["family", "child", "contact", "referral"]
+    list_select_related = ["family", "kind"]
+    readonly_fields = ["created_by", "created_at"]
+
+
 @admin.register(Contact)
 class ContactAdmin(FamilyRecordAdmin):
     list_display = ["occurred_at", "school", "family", "channel", "outcome"]
-    list_filter = ["school", "channel", "outcome", "themes"]
+    list_filter = ["school", "channel", "outcome", "source", "answered_by_partner", "themes"]
     date_hierarchy = "occurred_at"
     raw_id_fields = ["family", "parent", "child"]
     filter_horizontal = ["themes"]

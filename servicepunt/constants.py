@@ -118,3 +118,44 @@ IMPORT_COLUMNS = [
     "toestemming",
     "notitie",
 ]
+
+
+class ProvisionStatus(models.TextChoices):
+    REQUESTED = "aangevraagd", _("Applied for")
+    GRANTED = "toegekend", _("Granted")
+    REFUSED = "afgewezen", _("Refused")
+    PROVIDED = "verstrekt", _("Provided")
+
+
+# Stable codes for the seeded lists; names are editable in admin.
+DEFAULT_CONTACT_SOURCES = [
+    ("ouder", "Ouder zelf"),
+    ("leerkracht", "Leerkracht"),
+    ("ib", "Intern begeleider"),
+    ("smw", "Schoolmaatschappelijk werk"),
+    ("sportcoach", "Sportcoach"),
+    ("ouderambassadeur", "Ouderambassadeur"),
+    ("jgz", "JGZ"),
+    ("huisarts", "Huisarts"),
+    ("veiligthuis", "Veilig Thuis"),
+    ("partner", "Partner"),
+    ("anders", "Anders"),
+]
+
+DEFAULT_PROVISION_KINDS = [
+    ("boodschappentas", "Boodschappentas"),
+    ("boodschappenkaart", "Boodschappenkaart"),
+    ("jeugdfonds", "Jeugdfonds Sport & Cultuur"),
+    ("jeugdeducatiefonds", "Jeugdeducatiefonds"),
+    ("leergeld", "Stichting Leergeld"),
+    ("stadspas", "Stadspas/U-pas aanvraag"),
+    ("kleding", "Kleding"),
+    ("laptop", "Laptop of tablet"),
+    ("fiets", "Fiets"),
+    ("bed", "Bed of matras"),
+    ("feestdagenpakket", "Feestdagenpakket"),
+    ("overig", "Overig"),
+]
+
+# The columns of the provisions import.
+PROVISION_IMPORT_COLUMNS = ["datum", "school", "gezin", "voorziening", "status", "notitie"]

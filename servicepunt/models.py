@@ -12,6 +12,7 @@ from .constants import (
     Channel,
     ConsentMethod,
     Outcome,
+    ProvisionStatus,
     ReferralStatus,
 )
 
@@ -32,6 +33,23 @@ class Theme(models.Model):
         ordering = ["sort_order", "name"]
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+
+class ContactSource(models.Model):
+    """Who brought the family ("aangemeld door"): an editable list."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("source of a contact")
+        verbose_name_plural = _("sources of contacts")
 
     def __str__(self):
         return self.name
@@ -76,6 +94,23 @@ class Contact(models.Model):
         _("language used"), max_length=5, choices=Language.choices, blank=True
     )
     interpreter = models.BooleanField(_("with an interpreter"), default=False)
+    source = models.ForeignKey(
+        ContactSource,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("referred to us by"),
+    )
+    answered_by_partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answered_contacts",
+        verbose_name=_("answered by partner"),
+        help_text=_("Set when partner staff answered the question at the inloop."),
+    )
     note = models.CharField(_("short note"), max_length=500, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.ANSWERED
@@ -252,3 +287,101 @@ class PartnerUpdatesSeen(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class ProvisionKind(models.Model):
+    """A kind of material aid or fund application ("voorziening"): an editable list."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("kind of provision")
+        verbose_name_plural = _("kinds of provisions")
+
+    def __str__(self):
+        return self.name
+
+
+class Provision(models.Model):
+    """Material aid handed out or a fund applied for, for a family and maybe one child."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("family")
+    )
+    child = models.ForeignKey(
+        Child,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provisions",
+        verbose_name=_("for child"),
+    )
+    kind = models.ForeignKey(
+        ProvisionKind, on_delete=models.PROTECT, related_name="provisions", verbose_name=_("kind")
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=ProvisionStatus.choices,
+        default=ProvisionStatus.REQUESTED,
+    )
+    occurred_on = models.DateField(_("date"), default=timezone.localdate, db_index=True)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    provided_by = models.CharField(
+        _("by whom"),
+        max_length=100,
+        blank=True,
+        help_text=_("The organisation or fund that provides it, e.g. the food bank."),
+    )
+    note = models.CharField(_("short note"), max_length=300, blank=True)
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provisions",
+        verbose_name=_("registered at contact"),
+    )
+    # A partner sees a provision only through a referral with standing consent.
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="provisions",
+        verbose_name=_("through referral"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("provision")
+        verbose_name_plural = _("provisions")
+
+    def __str__(self):
+        return f"{self.kind} ({self.get_status_display()})"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.child_id and self.child.family_id != self.family_id:
+            errors["child"] = _("This child is not part of the chosen family.")
+        if self.contact_id and self.contact.family_id != self.family_id:
+            errors["contact"] = _("This contact is about another family.")
+        if self.referral_id and self.referral.family_id != self.family_id:
+            errors["referral"] = _("This referral is about another family.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,3 +1,5 @@
+from datetime import date
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -89,6 +91,12 @@ class ParentFactory(DjangoModelFactory):
     # trip over a real name hidden in a word ("Tim" in "VTIMEZONE").
     first_name = factory.Sequence(lambda n: f"Oudervn{n:04d}")
     last_name = factory.Sequence(lambda n: f"Achternm{n:04d}")
+    reminders_consent_on = factory.LazyAttribute(
+        lambda o: date(2024, 9, 2) if o.reminders_opt_in else None
+    )
+
+    class Params:
+        reminders_opt_in = False
 
 
 class ChildFactory(DjangoModelFactory):

@@ -179,7 +179,7 @@ def test_a_parent_who_opted_out_before_the_task_ran_gets_nothing(
     parent = parent_with_enrolled_child(huiswerkklas)
     with django_capture_on_commit_callbacks() as callbacks:
         send_activity_reminders.apply(kwargs={"day": DAY.isoformat()})
-    parent.reminders_opt_in = False
+    parent.reminders_consent_on = None
     parent.save()
     for callback in callbacks:
         callback()

@@ -129,7 +129,7 @@ def test_a_family_last_seen_the_day_before_the_limit_is_anonymised(school_a, par
     family.refresh_from_db()
     assert family.anonymised_at is not None
     assert personal_data(family) == []
-    assert not Parent.objects.filter(family=family, reminders_opt_in=True).exists()
+    assert not Parent.objects.filter(family=family, reminders_consent_on__isnull=False).exists()
     assert not Enrolment.objects.filter(child__family=family, free_of_charge=True).exists()
     assert rows_of(family) == rows_before
     assert counts["families"] == 1

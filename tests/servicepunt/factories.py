@@ -2,9 +2,26 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from servicepunt.constants import DEFAULT_THEMES, Channel, ConsentMethod, Outcome, ReferralStatus
-from servicepunt.models import Contact, Referral, ReferralStatusChange, Theme
-from tests.familieschool.factories import PartnerOrganisationFactory, SchoolFactory
+from servicepunt.constants import (
+    DEFAULT_CONTACT_SOURCES,
+    DEFAULT_PROVISION_KINDS,
+    DEFAULT_THEMES,
+    Channel,
+    ConsentMethod,
+    Outcome,
+    ProvisionStatus,
+    ReferralStatus,
+)
+from servicepunt.models import (
+    Contact,
+    ContactSource,
+    Provision,
+    ProvisionKind,
+    Referral,
+    ReferralStatusChange,
+    Theme,
+)
+from tests.familieschool.factories import FamilyFactory, PartnerOrganisationFactory, SchoolFactory
 
 
 def default_themes() -> dict[str, Theme]:
@@ -15,6 +32,26 @@ def default_themes() -> dict[str, Theme]:
             code=code, defaults={"name": name, "sort_order": order}
         )
     return themes
+
+
+def default_contact_sources() -> dict[str, ContactSource]:
+    """The seeded sources ("aangemeld door") by code; recreated after a flush."""
+    return {
+        code: ContactSource.objects.get_or_create(
+            code=code, defaults={"name": name, "sort_order": order}
+        )[0]
+        for order, (code, name) in enumerate(DEFAULT_CONTACT_SOURCES, start=1)
+    }
+
+
+def default_provision_kinds() -> dict[str, ProvisionKind]:
+    """The seeded kinds of provisions by code; recreated after a flush."""
+    return {
+        code: ProvisionKind.objects.get_or_create(
+            code=code, defaults={"name": name, "sort_order": order}
+        )[0]
+        for order, (code, name) in enumerate(DEFAULT_PROVISION_KINDS, start=1)
+    }
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -71,3 +108,13 @@ class ReferralFactory(DjangoModelFactory):
         """The first row of the status history; ``status_history=False`` leaves it empty."""
         if create and extracted is not False:
             ReferralStatusChange.objects.create(referral=self, status=self.status)
+
+
+class ProvisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Provision
+
+    family = factory.SubFactory(FamilyFactory)
+    kind = factory.LazyFunction(lambda: default_provision_kinds()["boodschappenkaart"])
+    status = ProvisionStatus.PROVIDED
+    occurred_on = factory.LazyFunction(timezone.localdate)
