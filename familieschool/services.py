@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from .access import role_of
 from .constants import AuditAction
 from .models import AuditLog, Child, Family, Parent, School
+from .schoolyear import SchoolYear
 
 __all__ = [
     "audit_log_entry",
@@ -15,8 +16,14 @@ __all__ = [
     "audit_log_record_export",
     "family_erase",
     "family_create",
+    "family_update",
+    "family_merge",
     "parent_create",
+    "parent_update",
+    "parent_delete",
     "child_create",
+    "child_update",
+    "child_delete",
 ]
 
 
@@ -97,18 +104,151 @@ def family_create(
 
 
 @transaction.atomic
-def parent_create(*, family: Family, **fields) -> Parent:
+def family_update(
+    *, family: Family, user, code: str, languages: str = "", interpreter_needed: bool = False
+) -> Family:
+    """Change a family's code, languages and whether an interpreter is needed."""
+    family.code = code.strip()
+    family.languages = languages
+    family.interpreter_needed = interpreter_needed
+    family.full_clean()
+    family.save()
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=family)
+    return family
+
+
+@transaction.atomic
+def parent_create(*, family: Family, user=None, **fields) -> Parent:
     """Add a parent or guardian to a family."""
     parent = Parent(family=family, **fields)
     parent.full_clean()
     parent.save()
+    if user is not None:
+        audit_log_record(user=user, action=AuditAction.CREATE, obj=parent, family=family)
     return parent
 
 
 @transaction.atomic
-def child_create(*, family: Family, group: str, first_name: str = "") -> Child:
-    """Add a child to a family."""
-    child = Child(family=family, group=group, first_name=first_name)
+def parent_update(*, parent: Parent, user, **fields) -> Parent:
+    """Change a parent's name, relation, contact details, language or reminder consent."""
+    for name, value in fields.items():
+        setattr(parent, name, value)
+    parent.full_clean()
+    parent.save()
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=parent, family=parent.family)
+    return parent
+
+
+def _registrations(obj) -> int:
+    """How many rows of other apps point at ``obj`` (contacts, attendance, enrolments...)."""
+    total = 0
+    for relation in obj._meta.related_objects:
+        if relation.one_to_many and not relation.hidden:
+            total += relation.related_model._base_manager.filter(
+                **{relation.field.name: obj}
+            ).count()
+    return total
+
+
+@transaction.atomic
+def parent_delete(*, parent: Parent, user) -> None:
+    """Remove a parent entered by mistake; one with registrations stays (nothing is lost)."""
+    if _registrations(parent):
+        raise ValidationError(
+            _(
+                "This parent has contacts, appointments or attendance registered and cannot "
+                "be removed. Merge duplicate families instead."
+            )
+        )
+    audit_log_record(user=user, action=AuditAction.DELETE, obj=parent, family=parent.family)
+    parent.delete()
+
+
+@transaction.atomic
+def child_create(
+    *,
+    family: Family,
+    group: str,
+    first_name: str = "",
+    birth_year: int | None = None,
+    user=None,
+) -> Child:
+    """Add a child to a family; ``group`` is her groep in the current school year."""
+    child = Child(
+        family=family,
+        group=group,
+        group_year=SchoolYear.current().start_year,
+        first_name=first_name,
+        birth_year=birth_year,
+    )
     child.full_clean()
     child.save()
+    if user is not None:
+        audit_log_record(user=user, action=AuditAction.CREATE, obj=child, family=family)
     return child
+
+
+@transaction.atomic
+def child_update(
+    *, child: Child, user, first_name: str, group: str, birth_year: int | None = None
+) -> Child:
+    """Change a child; a different ``group`` is her groep in the current school year."""
+    child.first_name = first_name
+    child.birth_year = birth_year
+    if group != child.current_group:
+        child.group = group
+        child.group_year = SchoolYear.current().start_year
+    child.full_clean()
+    child.save()
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=child, family=child.family)
+    return child
+
+
+@transaction.atomic
+def child_delete(*, child: Child, user) -> None:
+    """Remove a child entered by mistake; one with registrations stays (nothing is lost)."""
+    if _registrations(child):
+        raise ValidationError(
+            _(
+                "This child has contacts, enrolments or attendance registered and cannot be "
+                "removed. Merge duplicate families instead."
+            )
+        )
+    audit_log_record(user=user, action=AuditAction.DELETE, obj=child, family=child.family)
+    child.delete()
+
+
+@transaction.atomic
+def family_merge(*, source: Family, target: Family, user) -> Family:
+    """Merge ``source`` into ``target`` (two records of one family) and remove ``source``.
+
+    Every row that points at the source family moves to the target, whichever app it belongs
+    to (contacts, referrals, appointments, provisions, parents and children with their
+    attendance and enrolments), so nothing registered is lost and every count stays the same.
+    """
+    if source.pk == target.pk:
+        raise ValidationError({"other": _("Choose another family than this one.")})
+    if source.school_id != target.school_id:
+        raise ValidationError({"other": _("Only families of the same school can be merged.")})
+    if source.anonymised_at or target.anonymised_at:
+        raise ValidationError({"other": _("An anonymised family cannot be merged.")})
+    source, target = (
+        Family.objects.select_for_update().get(pk=source.pk),
+        Family.objects.select_for_update().get(pk=target.pk),
+    )
+    for relation in Family._meta.related_objects:
+        if relation.one_to_many:
+            relation.related_model._base_manager.filter(**{relation.field.name: source}).update(
+                **{relation.field.name: target}
+            )
+    languages = [part.strip() for part in target.languages.split(",") if part.strip()]
+    for part in source.languages.split(","):
+        if part.strip() and part.strip().lower() not in {lang.lower() for lang in languages}:
+            languages.append(part.strip())
+    target.languages = ", ".join(languages)[: Family._meta.get_field("languages").max_length]
+    target.interpreter_needed = target.interpreter_needed or source.interpreter_needed
+    target.save(update_fields=["languages", "interpreter_needed"])
+    # The merge row names the removed record, so its earlier audit rows can still be traced.
+    audit_log_record(user=user, action=AuditAction.MERGE, obj=source, family=target)
+    source.delete()
+    return target

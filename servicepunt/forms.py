@@ -16,10 +16,11 @@ from .constants import (
     Channel,
     ConsentMethod,
     Outcome,
+    ProvisionStatus,
     ReferralStatus,
 )
-from .models import Contact, Referral, Theme
-from .selectors import suggested_partners, themes_active
+from .models import Contact, Provision, Referral, Theme
+from .selectors import provision_kinds_active, suggested_partners, themes_active
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # A tablet's clock may run a little ahead of the server's.
@@ -414,3 +415,111 @@ class ImportUploadForm(forms.Form):
         if not name.endswith((".csv", ".xlsx", ".txt")):
             raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
         return upload
+
+
+# --- family records ----------------------------------------------------------------------
+
+
+class FamilyForm(forms.ModelForm):
+    class Meta:
+        model = Family
+        fields = ["code", "languages", "interpreter_needed"]
+
+
+class ParentForm(forms.ModelForm):
+    class Meta:
+        model = Parent
+        fields = [
+            "first_name",
+            "last_name",
+            "relation",
+            "phone",
+            "email",
+            "preferred_language",
+            "reminders_consent_on",
+        ]
+        widgets = {"reminders_consent_on": DateInput()}
+
+    def clean_reminders_consent_on(self):
+        value = self.cleaned_data["reminders_consent_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of consent cannot be in the future."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reminders_consent_on") and not cleaned.get("email"):
+            self.add_error("email", _("Reminders go by email: enter the email address."))
+        return cleaned
+
+
+class ChildForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100, required=False)
+    group = forms.ChoiceField(label=_("Group this school year"), choices=ChildGroup.choices)
+    birth_year = forms.IntegerField(
+        label=_("Year of birth"), required=False, min_value=1990, max_value=2100
+    )
+
+    def clean_birth_year(self):
+        value = self.cleaned_data["birth_year"]
+        if value and value > timezone.localdate().year:
+            raise forms.ValidationError(_("The year of birth cannot be in the future."))
+        return value
+
+
+class FamilyMergeForm(forms.Form):
+    other = forms.CharField(
+        label=_("Code of the other record of this family"),
+        max_length=30,
+        help_text=_(
+            "Everything registered for that record moves to this family; that record is "
+            "then removed."
+        ),
+    )
+
+    def __init__(self, *args, family: Family, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        self.user = user
+
+    def clean_other(self):
+        code = self.cleaned_data["other"].strip()
+        other = (
+            families_for(self.user)
+            .filter(school=self.family.school, code__iexact=code, anonymised_at__isnull=True)
+            .exclude(pk=self.family.pk)
+            .first()
+        )
+        if other is None:
+            raise forms.ValidationError(
+                _("No other family with this code at %(school)s.")
+                % {"school": self.family.school.name}
+            )
+        return other
+
+
+class ProvisionForm(forms.ModelForm):
+    class Meta:
+        model = Provision
+        fields = ["kind", "status", "child", "occurred_on", "provided_by", "note", "referral"]
+        widgets = {"occurred_on": DateInput()}
+        help_texts = {
+            "referral": _("The partner of this referral sees the provision; no one else does.")
+        }
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].queryset = provision_kinds_active()
+        self.fields["child"].queryset = Child.objects.filter(family=family)
+        self.fields["referral"].queryset = Referral.objects.filter(
+            family=family, consent_withdrawn_at__isnull=True
+        ).select_related("partner")
+        if not self.instance.pk:
+            self.initial.setdefault("occurred_on", timezone.localdate())
+            self.initial.setdefault("status", ProvisionStatus.PROVIDED)
+
+    def clean_occurred_on(self):
+        value = self.cleaned_data["occurred_on"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date cannot be in the future."))
+        return value

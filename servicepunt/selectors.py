@@ -14,10 +14,25 @@ from familieschool.models import Child, Family, Parent, PartnerOrganisation, Sch
 from familieschool.selectors import family_search
 
 from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
-from .models import Contact, PartnerUpdatesSeen, Referral, ReferralStatusChange, Theme
+from .models import (
+    Contact,
+    ContactSource,
+    PartnerUpdatesSeen,
+    Provision,
+    ProvisionKind,
+    Referral,
+    ReferralStatusChange,
+    Theme,
+)
 
 __all__ = [
     "themes_active",
+    "provision_kinds_active",
+    "contact_sources_active",
+    "parent_get",
+    "child_get",
+    "provision_get",
+    "provisions_for_partner",
     "contacts_for_user",
     "contacts_of_today",
     "day_start",
@@ -45,6 +60,48 @@ PARTNER_UPDATES_DEFAULT = timedelta(days=14)
 def themes_active() -> QuerySet[Theme]:
     """The themes a coordinator can choose, in their configured order."""
     return Theme.objects.filter(active=True).order_by("sort_order", "name")
+
+
+def provision_kinds_active() -> QuerySet[ProvisionKind]:
+    """The kinds of provisions a coordinator can choose, in their configured order."""
+    return ProvisionKind.objects.filter(active=True).order_by("sort_order", "name")
+
+
+def contact_sources_active() -> QuerySet[ContactSource]:
+    """Who may have brought a family ("aangemeld door"), in the configured order."""
+    return ContactSource.objects.filter(active=True).order_by("sort_order", "name")
+
+
+def parent_get(*, user, pk: int) -> Parent:
+    """One parent of a family of the user's schools; else a 404."""
+    return get_for_user(
+        Parent.objects.filter(family__in=families_for(user)).select_related("family__school"),
+        pk=pk,
+    )
+
+
+def child_get(*, user, pk: int) -> Child:
+    """One child of a family of the user's schools; else a 404."""
+    return get_for_user(
+        Child.objects.filter(family__in=families_for(user)).select_related("family__school"),
+        pk=pk,
+    )
+
+
+def provision_get(*, user, pk: int) -> Provision:
+    """One provision of a family of the user's schools; else a 404."""
+    return get_for_user(
+        Provision.objects.filter(family__in=families_for(user)).select_related(
+            "family__school", "kind", "child"
+        ),
+        pk=pk,
+    )
+
+
+def provisions_for_partner(user) -> QuerySet[Provision]:
+    """Provisions a partner may see: those handled through her organisation's referral with
+    standing consent; never any other."""
+    return Provision.objects.filter(referral__in=referrals_for_partner(user)).select_related("kind")
 
 
 def contacts_for_user(user) -> QuerySet[Contact]:

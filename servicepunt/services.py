@@ -13,8 +13,16 @@ from familieschool.models import Child, Family, Parent, PartnerOrganisation, Sch
 from familieschool.outbox import enqueue
 from familieschool.services import audit_log_record, child_create, family_create, parent_create
 
-from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ReferralStatus
-from .models import Contact, PartnerUpdatesSeen, Referral, ReferralStatusChange, Theme
+from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ProvisionStatus, ReferralStatus
+from .models import (
+    Contact,
+    PartnerUpdatesSeen,
+    Provision,
+    ProvisionKind,
+    Referral,
+    ReferralStatusChange,
+    Theme,
+)
 
 __all__ = [
     "partner_updates_mark_seen",
@@ -24,6 +32,8 @@ __all__ = [
     "referral_set_status",
     "referral_withdraw_consent",
     "allowed_next_statuses",
+    "provision_create",
+    "provision_update",
 ]
 
 
@@ -264,3 +274,54 @@ def partner_updates_mark_seen(*, user, at: datetime | None = None) -> PartnerUpd
         user=user, defaults={"seen_at": at or timezone.now()}
     )
     return seen
+
+
+# --- provisions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def provision_create(
+    *,
+    family: Family,
+    user,
+    kind: ProvisionKind,
+    status: str = ProvisionStatus.PROVIDED,
+    occurred_on: date | None = None,
+    child: Child | None = None,
+    provided_by: str = "",
+    note: str = "",
+    contact: Contact | None = None,
+    referral: Referral | None = None,
+) -> Provision:
+    """Register material aid or a fund application for a family (and maybe one child)."""
+    provision = Provision(
+        family=family,
+        kind=kind,
+        status=status,
+        occurred_on=occurred_on or timezone.localdate(),
+        child=child,
+        provided_by=provided_by,
+        note=note,
+        contact=contact,
+        referral=referral,
+        created_by=user,
+    )
+    provision.full_clean()
+    provision.save()
+    audit_log_record(user=user, action=AuditAction.CREATE, obj=provision, family=family)
+    return provision
+
+
+@transaction.atomic
+def provision_update(*, provision: Provision, user, **fields) -> Provision:
+    """Change a provision; a new status is dated today."""
+    # Read the stored status: a bound ModelForm has already changed the instance.
+    old_status = Provision.objects.values_list("status", flat=True).get(pk=provision.pk)
+    for name, value in fields.items():
+        setattr(provision, name, value)
+    if provision.status != old_status:
+        provision.status_changed_on = timezone.localdate()
+    provision.full_clean()
+    provision.save()
+    audit_log_record(user=user, action=AuditAction.CHANGE, obj=provision, family=provision.family)
+    return provision

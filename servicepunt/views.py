@@ -13,10 +13,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from familieschool import services as core_services
 from familieschool.access import COORDINATOR, PARTNER, record_schools_for, role_required
 from familieschool.constants import AuditAction
 from familieschool.exports import csv_bytes
 from familieschool.forms import add_service_errors
+from familieschool.models import Parent
 from familieschool.selectors import family_code_suggest
 from familieschool.services import audit_log_record
 from familieschool.tabular import ImportFailed
@@ -27,13 +29,19 @@ from .constants import IMPORT_COLUMNS, Outcome
 from .filters import ContactFilter
 from .forms import (
     DATETIME_LOCAL,
+    ChildForm,
     ContactForm,
+    FamilyForm,
+    FamilyMergeForm,
     ImportUploadForm,
+    ParentForm,
+    ProvisionForm,
     ReferralForm,
     ReferralStatusForm,
     WalkInForm,
 )
 from .imports import contacts_import
+from .models import Provision
 
 PAGE_SIZE = 25
 SCHOOL_SESSION_KEY = "servicepunt_school"
@@ -210,8 +218,215 @@ def family_detail(request, pk):
     return render(
         request,
         "servicepunt/family_detail.html",
-        {"family": family, "timeline": family_timeline(family)},
+        {
+            "family": family,
+            "timeline": family_timeline(family),
+            "child_form": ChildForm(auto_id="child_%s"),
+            "provision_form": ProvisionForm(family=family, auto_id="provision_%s"),
+        },
     )
+
+
+def _family_page(family):
+    return redirect("servicepunt:family-detail", pk=family.pk)
+
+
+def _record_form(request, form, *, family, title, **context):
+    return render(
+        request,
+        "servicepunt/record_form.html",
+        {"form": form, "family": family, "title": title, **context},
+    )
+
+
+@role_required(COORDINATOR)
+def family_update(request, pk):
+    """Change a family's code, languages and interpreter."""
+    family = selectors.family_get(user=request.user, pk=pk)
+    form = FamilyForm(request.POST or None, instance=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            core_services.family_update(family=family, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="code")
+        else:
+            messages.success(request, _("The family has been changed."))
+            return _family_page(family)
+    if request.method == "GET":
+        audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
+    return _record_form(request, form, family=family, title=_("Edit family"))
+
+
+@role_required(COORDINATOR)
+def family_merge(request, pk):
+    """Merge another record of the same family into this one."""
+    family = selectors.family_get(user=request.user, pk=pk)
+    form = FamilyMergeForm(request.POST or None, family=family, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        other = form.cleaned_data["other"]
+        code = other.code
+        try:
+            core_services.family_merge(source=other, target=family, user=request.user)
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="other")
+        else:
+            messages.success(
+                request,
+                _("Family %(other)s has been merged into %(family)s.")
+                % {"other": code, "family": family.code},
+            )
+            return _family_page(family)
+    return _record_form(
+        request,
+        form,
+        family=family,
+        title=_("Merge two records of this family"),
+        submit=_("Merge"),
+    )
+
+
+@role_required(COORDINATOR)
+def parent_create(request, pk):
+    family = selectors.family_get(user=request.user, pk=pk)
+    form = ParentForm(request.POST or None, instance=Parent(family=family))
+    if request.method == "POST" and form.is_valid():
+        try:
+            core_services.parent_create(family=family, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The parent has been added."))
+            return _family_page(family)
+    return _record_form(request, form, family=family, title=_("Add a parent"))
+
+
+@role_required(COORDINATOR)
+def parent_update(request, pk):
+    parent = selectors.parent_get(user=request.user, pk=pk)
+    form = ParentForm(request.POST or None, instance=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            core_services.parent_update(parent=parent, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The parent has been changed."))
+            return _family_page(parent.family)
+    if request.method == "GET":
+        audit_log_record(
+            user=request.user, action=AuditAction.VIEW, obj=parent, family=parent.family
+        )
+    return _record_form(
+        request,
+        form,
+        family=parent.family,
+        title=_("Edit parent"),
+        delete_url=reverse("servicepunt:parent-delete", args=[parent.pk]),
+    )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def parent_delete(request, pk):
+    parent = selectors.parent_get(user=request.user, pk=pk)
+    try:
+        core_services.parent_delete(parent=parent, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The parent has been removed."))
+    return _family_page(parent.family)
+
+
+@role_required(COORDINATOR)
+def child_create(request, pk):
+    family = selectors.family_get(user=request.user, pk=pk)
+    form = ChildForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            core_services.child_create(family=family, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The child has been added."))
+            return _family_page(family)
+    return _record_form(request, form, family=family, title=_("Add a child"))
+
+
+@role_required(COORDINATOR)
+def child_update(request, pk):
+    child = selectors.child_get(user=request.user, pk=pk)
+    initial = {
+        "first_name": child.first_name,
+        "group": child.current_group,
+        "birth_year": child.birth_year,
+    }
+    form = ChildForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            core_services.child_update(child=child, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The child has been changed."))
+            return _family_page(child.family)
+    if request.method == "GET":
+        audit_log_record(user=request.user, action=AuditAction.VIEW, obj=child, family=child.family)
+    return _record_form(
+        request,
+        form,
+        family=child.family,
+        title=_("Edit child"),
+        delete_url=reverse("servicepunt:child-delete", args=[child.pk]),
+    )
+
+
+@role_required(COORDINATOR)
+@require_POST
+def child_delete(request, pk):
+    child = selectors.child_get(user=request.user, pk=pk)
+    try:
+        core_services.child_delete(child=child, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The child has been removed."))
+    return _family_page(child.family)
+
+
+@role_required(COORDINATOR)
+def provision_create(request, pk):
+    """Register material aid or a fund application from the family page."""
+    family = selectors.family_get(user=request.user, pk=pk)
+    form = ProvisionForm(request.POST or None, instance=Provision(family=family), family=family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provision_create(family=family, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The provision has been registered."))
+            return _family_page(family)
+    return _record_form(request, form, family=family, title=_("Register a provision"))
+
+
+@role_required(COORDINATOR)
+def provision_update(request, pk):
+    provision = selectors.provision_get(user=request.user, pk=pk)
+    form = ProvisionForm(request.POST or None, instance=provision, family=provision.family)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.provision_update(provision=provision, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The provision has been changed."))
+            return _family_page(provision.family)
+    if request.method == "GET":
+        audit_log_record(
+            user=request.user, action=AuditAction.VIEW, obj=provision, family=provision.family
+        )
+    return _record_form(request, form, family=provision.family, title=_("Edit provision"))
 
 
 # --- referrals (coordinator) -----------------------------------------------------------
@@ -367,8 +582,11 @@ def partner_referral_detail(request, pk):
         user=request.user, action=AuditAction.VIEW, obj=referral, family=referral.family
     )
     form = ReferralStatusForm(referral=referral)
+    provisions = selectors.provisions_for_partner(request.user).filter(referral=referral)
     return render(
-        request, "servicepunt/partner_referral_detail.html", {"referral": referral, "form": form}
+        request,
+        "servicepunt/partner_referral_detail.html",
+        {"referral": referral, "form": form, "provisions": provisions},
     )
 
 

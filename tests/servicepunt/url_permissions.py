@@ -14,6 +14,28 @@ def _referral(w):
     return ReferralFactory(contact=contact, partner=w.objects.partner)
 
 
+def _parent(w):
+    from tests.familieschool.factories import ParentFactory
+
+    return ParentFactory(family=w.objects.family)
+
+
+def _child(w):
+    from tests.familieschool.factories import ChildFactory
+
+    return ChildFactory(family=w.objects.family)
+
+
+def _provision(w):
+    from tests.servicepunt.factories import ProvisionFactory
+
+    return ProvisionFactory(family=w.objects.family)
+
+
+def _family_pk(w):
+    return {"pk": w.objects.family.pk}
+
+
 ROWS = [
     Row("servicepunt:walkin", only(C)),
     Row(
@@ -70,4 +92,24 @@ ROWS = [
     Row("servicepunt:import", only(C)),
     Row("servicepunt:import-confirm", only(C, ok=302), method="post"),
     Row("servicepunt:import-template", only(C)),
+    Row("servicepunt:family-update", only(C), kwargs=_family_pk),
+    Row("servicepunt:family-merge", only(C), kwargs=_family_pk),
+    Row("servicepunt:parent-create", only(C), kwargs=_family_pk),
+    Row("servicepunt:child-create", only(C), kwargs=_family_pk),
+    Row("servicepunt:provision-create", only(C), kwargs=_family_pk),
+    Row("servicepunt:parent-update", only(C), kwargs=lambda w: {"pk": _parent(w).pk}),
+    Row(
+        "servicepunt:parent-delete",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": _parent(w).pk},
+        method="post",
+    ),
+    Row("servicepunt:child-update", only(C), kwargs=lambda w: {"pk": _child(w).pk}),
+    Row(
+        "servicepunt:child-delete",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": _child(w).pk},
+        method="post",
+    ),
+    Row("servicepunt:provision-update", only(C), kwargs=lambda w: {"pk": _provision(w).pk}),
 ]
