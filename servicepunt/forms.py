@@ -20,7 +20,12 @@ from .constants import (
     ReferralStatus,
 )
 from .models import Contact, Provision, Referral, Theme
-from .selectors import provision_kinds_active, suggested_partners, themes_active
+from .selectors import (
+    contact_sources_active,
+    provision_kinds_active,
+    suggested_partners,
+    themes_active,
+)
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 # A tablet's clock may run a little ahead of the server's.
@@ -117,13 +122,42 @@ class WalkInForm(forms.Form):
         widget=forms.RadioSelect,
     )
     follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
+    # Optional one-tap extras: never needed for the anonymous three-click path.
+    source = forms.ModelChoiceField(
+        label=_("Referred to us by"),
+        queryset=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    provision_kind = forms.ModelChoiceField(
+        label=_("Provision"),
+        queryset=None,
+        required=False,
+        empty_label=_("(none)"),
+        help_text=_("Material aid handed out or a fund applied for, for this family."),
+    )
+    provision_status = forms.ChoiceField(
+        label=_("Status of the provision"),
+        choices=ProvisionStatus.choices,
+        initial=ProvisionStatus.PROVIDED,
+        required=False,
+    )
 
-    def __init__(self, *args, user, schools, **kwargs):
+    def __init__(self, *args, user, schools, partner_mode: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.schools = list(schools)
+        self.partner_mode = partner_mode
         self.fields["school"].queryset = self.schools_queryset(schools)
         self.fields["themes"].queryset = themes_active()
+        self.fields["source"].queryset = contact_sources_active()
+        self.fields["provision_kind"].queryset = provision_kinds_active()
+        if partner_mode:
+            # Partner staff log the question only; a family's record stays with the school.
+            self.fields["who"].choices = [(self.ANONYMOUS, _("Anonymous"))]
+            self.fields["outcome"].choices = [
+                choice for choice in Outcome.choices if choice[0] != Outcome.REFERRED
+            ]
         self.family_obj: Family | None = None
         self.parent_obj: Parent | None = None
         self.child_obj: Child | None = None
@@ -205,6 +239,11 @@ class WalkInForm(forms.Form):
                 self.add_error("new_child_group", _("Choose the child's group."))
         if data.get("outcome") == Outcome.FOLLOW_UP and not data.get("follow_up_on"):
             self.add_error("follow_up_on", _("Choose the date of the follow-up."))
+        if data.get("provision_kind") and who not in (self.KNOWN, self.NEW):
+            self.add_error(
+                "provision_kind",
+                _("A provision is registered for a family: choose a known or a new family."),
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -227,6 +266,9 @@ class WalkInForm(forms.Form):
             "note": data["note"],
             "outcome": data["outcome"],
             "follow_up_on": data["follow_up_on"],
+            "source": data["source"],
+            "provision_kind": data["provision_kind"],
+            "provision_status": data["provision_status"] or ProvisionStatus.PROVIDED,
         }
 
 
@@ -243,6 +285,7 @@ class ContactForm(forms.ModelForm):
             "child",
             "language",
             "interpreter",
+            "source",
             "note",
             "outcome",
             "follow_up_on",

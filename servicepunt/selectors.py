@@ -36,6 +36,8 @@ __all__ = [
     "contacts_for_user",
     "contacts_of_today",
     "day_start",
+    "partner_walkin_schools",
+    "partner_contacts_of_today",
     "contact_get",
     "family_get",
     "family_lookup",
@@ -108,7 +110,7 @@ def contacts_for_user(user) -> QuerySet[Contact]:
     """Contacts of the user's schools, with what a list shows."""
     return (
         in_user_schools(Contact.objects.all(), user)
-        .select_related("school", "family", "parent", "child")
+        .select_related("school", "family", "parent", "child", "answered_by_partner", "source")
         .prefetch_related("themes")
     )
 
@@ -129,6 +131,36 @@ def contacts_of_today(*, user, today: date | None = None) -> QuerySet[Contact]:
             occurred_at__gte=day_start(today),
             occurred_at__lt=day_start(today + timedelta(days=1)),
         )
+        .order_by("-occurred_at", "-id")
+    )
+
+
+def partner_walkin_schools(user) -> QuerySet[School]:
+    """Schools where the partner's organisation holds a spreekuur now: there her staff may
+    log questions at the inloop."""
+    organisation = organisation_for(user)
+    if organisation is None:
+        return School.objects.none()
+    today = timezone.localdate()
+    # Through the reverse name of partners.Spreekuur: the servicepunt does not import partners.
+    return School.objects.filter(
+        Q(spreekuren__valid_until__isnull=True) | Q(spreekuren__valid_until__gte=today),
+        spreekuren__partner=organisation,
+        spreekuren__valid_from__lte=today,
+    ).distinct()
+
+
+def partner_contacts_of_today(*, user, today: date | None = None) -> QuerySet[Contact]:
+    """The contacts this partner staff member logged herself today; nothing else."""
+    today = today or timezone.localdate()
+    return (
+        Contact.objects.filter(
+            created_by=user,
+            occurred_at__gte=day_start(today),
+            occurred_at__lt=day_start(today + timedelta(days=1)),
+        )
+        .select_related("school")
+        .prefetch_related("themes")
         .order_by("-occurred_at", "-id")
     )
 

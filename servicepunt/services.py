@@ -16,6 +16,7 @@ from familieschool.services import audit_log_record, child_create, family_create
 from .constants import REFERRAL_TRANSITIONS, Channel, Outcome, ProvisionStatus, ReferralStatus
 from .models import (
     Contact,
+    ContactSource,
     PartnerUpdatesSeen,
     Provision,
     ProvisionKind,
@@ -68,8 +69,13 @@ def contact_create(
     note: str = "",
     outcome: str = Outcome.ANSWERED,
     follow_up_on: date | None = None,
+    source: ContactSource | None = None,
+    answered_by_partner: PartnerOrganisation | None = None,
+    provision_kind: ProvisionKind | None = None,
+    provision_status: str = ProvisionStatus.PROVIDED,
 ) -> Contact:
-    """Register a question; a new family (code, a parent, a child) is created on the way."""
+    """Register a question; a new family (code, a parent, a child) is created on the way,
+    and a provision of ``provision_kind`` for the family when one is given."""
     themes = _require_themes(themes)
     if new_family_code:
         if family is not None:
@@ -96,12 +102,28 @@ def contact_create(
         note=note.strip(),
         outcome=outcome,
         follow_up_on=follow_up_on if outcome == Outcome.FOLLOW_UP else None,
+        source=source,
+        answered_by_partner=answered_by_partner,
         created_by=user,
     )
     contact.full_clean()
     contact.save()
     contact.themes.set(themes)
     audit_log_record(user=user, action=AuditAction.CREATE, obj=contact, family=family)
+    if provision_kind is not None:
+        if family is None:
+            raise ValidationError(
+                {"provision_kind": _("A provision is registered for a family, not anonymously.")}
+            )
+        provision_create(
+            family=family,
+            user=user,
+            kind=provision_kind,
+            status=provision_status,
+            occurred_on=timezone.localtime(contact.occurred_at).date(),
+            child=child,
+            contact=contact,
+        )
     return contact
 
 
@@ -112,6 +134,7 @@ CONTACT_EDITABLE = (
     "child",
     "language",
     "interpreter",
+    "source",
     "note",
     "outcome",
     "follow_up_on",

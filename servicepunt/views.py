@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from familieschool import services as core_services
-from familieschool.access import COORDINATOR, PARTNER, record_schools_for, role_required
+from familieschool.access import (
+    COORDINATOR,
+    PARTNER,
+    organisation_for,
+    record_schools_for,
+    role_required,
+)
 from familieschool.constants import AuditAction
 from familieschool.exports import csv_bytes
 from familieschool.forms import add_service_errors
@@ -77,17 +83,25 @@ def _page(request, queryset):
 # --- walk-in ---------------------------------------------------------------------------
 
 
-@role_required(COORDINATOR)
+@role_required(COORDINATOR, PARTNER)
 def walkin(request):
-    """The coordinator's start page: register a question in a few key presses."""
-    schools = list(record_schools_for(request.user).order_by("name"))
+    """Register a question in a few key presses: a coordinator's start page, and for partner
+    staff the screen to log what they answered at the inloop of a school they serve."""
+    partner = organisation_for(request.user)
+    if partner is not None:
+        schools = list(selectors.partner_walkin_schools(request.user).order_by("name"))
+    else:
+        schools = list(record_schools_for(request.user).order_by("name"))
     if not schools:
-        return render(request, "servicepunt/walkin.html", {"schools": []})
+        return render(request, "servicepunt/walkin.html", {"schools": [], "partner": partner})
+    form_kwargs = {"user": request.user, "schools": schools, "partner_mode": partner is not None}
     if request.method == "POST":
-        form = WalkInForm(request.POST, user=request.user, schools=schools)
+        form = WalkInForm(request.POST, **form_kwargs)
         if form.is_valid():
             try:
-                contact = services.contact_create(user=request.user, **form.service_kwargs())
+                contact = services.contact_create(
+                    user=request.user, answered_by_partner=partner, **form.service_kwargs()
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -104,17 +118,21 @@ def walkin(request):
             "occurred_at": timezone.localtime().strftime(DATETIME_LOCAL),
         }
         family_id = request.GET.get("family", "")
-        if family_id.isdigit():
+        if family_id.isdigit() and partner is None:
             initial.update(who=WalkInForm.KNOWN, family=int(family_id))
-        form = WalkInForm(initial=initial, user=request.user, schools=schools)
+        form = WalkInForm(initial=initial, **form_kwargs)
         if form.family_obj is not None:
             form.initial["family_term"] = form.family_obj.code
             form.initial["school"] = form.family_obj.school_id
     # One suggested code per school; the page swaps it when she picks another school.
-    code_suggestions = {school.pk: family_code_suggest(school=school) for school in schools}
-    if not form.is_bound:
-        form.initial["new_family_code"] = code_suggestions[form.initial["school"]]
-    today = list(selectors.contacts_of_today(user=request.user))
+    code_suggestions = {}
+    if partner is None:
+        code_suggestions = {school.pk: family_code_suggest(school=school) for school in schools}
+        if not form.is_bound:
+            form.initial["new_family_code"] = code_suggestions[form.initial["school"]]
+        today = list(selectors.contacts_of_today(user=request.user))
+    else:
+        today = list(selectors.partner_contacts_of_today(user=request.user))
     return render(
         request,
         "servicepunt/walkin.html",
@@ -123,6 +141,7 @@ def walkin(request):
             "schools": schools,
             "today_contacts": today,
             "code_suggestions": code_suggestions,
+            "partner": partner,
         },
     )
 

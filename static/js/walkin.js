@@ -37,7 +37,7 @@
   function showPanels() {
     var who = checkedValue("who");
     form.querySelectorAll("[data-who-panel]").forEach(function (panel) {
-      panel.hidden = panel.dataset.whoPanel !== who;
+      panel.hidden = panel.dataset.whoPanel.split(" ").indexOf(who) === -1;
     });
     var followUp = form.querySelector("[data-follow-up]");
     if (followUp) followUp.hidden = checkedValue("outcome") !== "follow_up";

@@ -37,7 +37,8 @@ def _family_pk(w):
 
 
 ROWS = [
-    Row("servicepunt:walkin", only(C)),
+    # Partner staff log questions at the inloop of schools where they hold a spreekuur.
+    Row("servicepunt:walkin", only(C, P)),
     Row(
         "servicepunt:family-search",
         only(C),
