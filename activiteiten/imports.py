@@ -1,8 +1,10 @@
 """Import of attendance from a spreadsheet: all rows or nothing, and twice changes nothing.
 
-Columns: datum, school, activiteit, gezin, ouder, kind, aantal_anoniem. A row names one person
-(a parent or a child of the family ``gezin``) or holds only a headcount (``aantal_anoniem``).
-Unknown activities and sessions are created. Named attendance is unique per session and person,
+Columns: datum, school, activiteit, gezin, ouder, kind, groep, aantal_anoniem. A row names one
+person (a parent or a child of the family ``gezin``) or holds only a headcount
+(``aantal_anoniem``). Unknown activities and sessions are created, and so are unknown families,
+parents and children, as the contact import does (a new child gets ``groep`` of the school year
+of the row's date, or "other"). Named attendance is unique per session and person,
 so a second import finds it. A headcount is added to its session once per file row: the row's
 content and its number among identical rows are hashed into an ``ImportedHeadcount`` key.
 """
@@ -17,15 +19,16 @@ from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from familieschool.constants import Recurrence
-from familieschool.models import Family, School
+from familieschool.constants import ChildGroup, Recurrence
+from familieschool.models import Child, Family, Parent, School
+from familieschool.schoolyear import SchoolYear
 from familieschool.tabular import ImportFailed, ImportSummary, RowError, parse_date, read_table
 
 from .models import Activity, ActivityType, Attendance, ImportedHeadcount, Session
 from .services import MAX_HEADCOUNT
 
 REQUIRED = ["datum", "school", "activiteit"]
-OPTIONAL = ["gezin", "ouder", "kind", "aantal_anoniem"]
+OPTIONAL = ["gezin", "ouder", "kind", "groep", "aantal_anoniem"]
 # An activity the import creates gets a type from its title, else "overig".
 TYPE_HINTS = [
     ("koffie", "koffieochtend"),
@@ -55,6 +58,9 @@ class AttendanceImportSummary(ImportSummary):
     attendance_known: int = 0
     headcount_added: int = 0
     headcounts_known: int = 0
+    families_created: int = 0
+    parents_created: int = 0
+    children_created: int = 0
 
 
 @dataclass
@@ -67,6 +73,12 @@ class _Row:
     child_id: int | None = None
     headcount: int = 0
     key: str = ""
+    # Who the import creates when the portal does not know them yet.
+    family: Family | None = None
+    family_code: str = ""
+    new_parent: str = ""
+    new_child: str = ""
+    child_group: str = ChildGroup.OTHER
 
 
 def _norm(value: str) -> str:
@@ -81,30 +93,42 @@ def _type_for(title: str, types: dict[str, ActivityType]) -> ActivityType:
     return types["overig"]
 
 
-def _match_person(row: _Row, family: Family, parent_name: str, child_name: str, error) -> None:
-    """Find the one parent or child of ``family`` the row names, or report why not."""
-    if bool(parent_name) == bool(child_name):
-        error("ouder", _("Fill in either ouder or kind (one person per row)."))
-        return
+def _match_person(
+    row: _Row, family: Family | None, parent_name: str, child_name: str, error
+) -> None:
+    """Find the one parent or child of ``family`` the row names; one it lacks is created."""
     if parent_name:
         wanted = _norm(parent_name)
-        parents = list(family.parents.all())
+        parents = list(family.parents.all()) if family else []
         found = [p for p in parents if _norm(f"{p.first_name} {p.last_name}") == wanted]
         found = found or [p for p in parents if _norm(p.first_name) == wanted]
         if len(found) == 1:
             row.parent_id = found[0].pk
         elif not found:
-            error("ouder", _("No parent with this name in the family."))
+            row.new_parent = " ".join(parent_name.split())
         else:
             error("ouder", _("More than one parent in the family has this name."))
         return
-    found = [c for c in family.children.all() if _norm(c.first_name) == _norm(child_name)]
+    children = list(family.children.all()) if family else []
+    found = [c for c in children if _norm(c.first_name) == _norm(child_name)]
     if len(found) == 1:
         row.child_id = found[0].pk
     elif not found:
-        error("kind", _("No child with this name in the family."))
+        row.new_child = " ".join(child_name.split())
     else:
         error("kind", _("More than one child in the family has this name."))
+
+
+def _group(text: str) -> str | None:
+    """A groep as the sheet writes it: 1 to 8, klas 1 to 6, or a code such as g5; else None."""
+    text = _norm(text).replace("groep", "").strip()
+    if not text:
+        return ChildGroup.OTHER
+    if text.isdigit() and 1 <= int(text) <= 8:
+        return f"g{int(text)}"
+    if text.startswith("klas") and text[4:].strip().isdigit() and 1 <= int(text[4:]) <= 6:
+        return f"l{int(text[4:])}"
+    return text if text in ChildGroup.values else None
 
 
 def _parse(table, today: date) -> tuple[list[_Row], list[RowError]]:
@@ -169,17 +193,66 @@ def _parse(table, today: date) -> tuple[list[_Row], list[RowError]]:
                 row.headcount = int(headcount_text)
         elif not code:
             error("gezin", _("Fill in the family code, or only aantal_anoniem."))
+        elif len(code) > Family._meta.get_field("code").max_length:
+            error("gezin", _("The family code is too long (at most 30 characters)."))
+        elif bool(parent_name) == bool(child_name):
+            error("ouder", _("Fill in either ouder or kind (one person per row)."))
+        elif len(parent_name or child_name) > 100:
+            error("ouder" if parent_name else "kind", _("The name is too long."))
         elif school is not None:
             family = families.get((school.pk, code.casefold()))
-            if family is None or family.anonymised_at is not None:
-                error("gezin", _("No family with this code at this school."))
+            if family is not None and family.anonymised_at is not None:
+                error("gezin", _("This family has been anonymised; nobody can be added to it."))
             else:
+                row.family, row.family_code = family, code
                 _match_person(row, family, parent_name, child_name, error)
+            group = _group(cells.get("groep", ""))
+            if group is None:
+                error("groep", _("Use a groep from 1 to 8 or klas 1 to 6."))
+            else:
+                row.child_group = group
         if row_errors:
             errors += row_errors
         else:
             rows.append(row)
     return rows, errors
+
+
+def _create_missing_people(rows: list[_Row], summary: AttendanceImportSummary) -> None:
+    """Create the families, parents and children the rows name that the portal lacks."""
+    families: dict[tuple[int, str], Family] = {}
+    parents: dict[tuple[int, str], Parent] = {}
+    children: dict[tuple[int, str], Child] = {}
+    for row in rows:
+        if row.headcount:
+            continue
+        if row.family is None:
+            key = (row.school.pk, row.family_code.casefold())
+            if key not in families:
+                families[key] = Family.objects.create(school=row.school, code=row.family_code)
+            row.family = families[key]
+        if row.new_parent:
+            key = (row.family.pk, _norm(row.new_parent))
+            if key not in parents:
+                first, _space, last = row.new_parent.partition(" ")
+                parents[key] = Parent.objects.create(
+                    family=row.family, first_name=first, last_name=last
+                )
+            row.parent_id = parents[key].pk
+        if row.new_child:
+            key = (row.family.pk, _norm(row.new_child))
+            if key not in children:
+                # The groep in the sheet is the one of the school year of the row's date.
+                children[key] = Child.objects.create(
+                    family=row.family,
+                    first_name=row.new_child,
+                    group=row.child_group,
+                    group_year=SchoolYear.of(row.day).start_year,
+                )
+            row.child_id = children[key].pk
+    summary.families_created = len(families)
+    summary.parents_created = len(parents)
+    summary.children_created = len(children)
 
 
 def _headcount_keys(rows: list[_Row]) -> None:
@@ -204,6 +277,7 @@ def attendance_import(
         raise ImportFailed(errors)
     _headcount_keys(rows)
     summary = AttendanceImportSummary(rows=len(rows), dry_run=dry_run)
+    _create_missing_people(rows, summary)
 
     types = {activity_type.code: activity_type for activity_type in ActivityType.objects.all()}
     school_ids = {row.school.pk for row in rows}

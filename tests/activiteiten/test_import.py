@@ -158,9 +158,8 @@ def test_it_reads_xlsx(tmp_path, people):
         ("2999-01-01,De Schakel,Koffieochtend,A001,Fatima,,", "datum", "in de toekomst"),
         ("2024-10-08,Onbekende School,Koffieochtend,A001,Fatima,,", "school", "geen school"),
         ("2024-10-08,De Schakel,,A001,Fatima,,", "activiteit", "Vul de activiteit in"),
-        ("2024-10-08,De Schakel,Koffieochtend,Z999,Fatima,,", "gezin", "Geen gezin"),
-        ("2024-10-08,De Schakel,Koffieochtend,A001,Karim,,", "ouder", "Geen ouder"),
-        ("2024-10-08,De Schakel,Koffieochtend,A001,,Noah,", "kind", "Geen kind"),
+        ("2024-10-08,De Schakel,Koffieochtend," + "Z" * 31 + ",Fatima,,", "gezin", "te lang"),
+        ("2024-10-08,De Schakel,Koffieochtend,Z999,," + "N" * 101 + ",", "kind", "te lang"),
         ("2024-10-08,De Schakel,Koffieochtend,A001,Fatima,Yasmina,", "ouder", "niet allebei"),
         ("2024-10-08,De Schakel,Koffieochtend,A001,,,", "ouder", "niet allebei"),
         ("2024-10-08,De Schakel,Koffieochtend,,Fatima,,", "gezin", "Vul de gezinscode in"),
@@ -235,4 +234,79 @@ def test_an_anonymised_family_cannot_be_imported(tmp_path, people):
         tmp_path, HEADER + "2024-10-08,De Schakel,Koffieochtend,OUD1,Fatima,,\n"
     )
 
-    assert "Geen gezin met deze code op deze school." in errors
+    assert "geanonimiseerd" in errors
+    assert not FamilyFactory._meta.model.objects.filter(code="OUD1", parents__isnull=False).exists()
+
+
+# --- unknown families, parents and children are created, as the contact import does -------
+
+NEW_PEOPLE = (
+    "datum,school,activiteit,gezin,ouder,kind,groep,aantal_anoniem\n"
+    + "2024-10-08,De Schakel,Koffieochtend,Z999,Karim Bakkali,,,\n"
+    + "2024-10-08,De Schakel,Koffieochtend,z999,,Noah,5,\n"
+    + "2024-10-15,De Schakel,Koffieochtend,Z999,karim bakkali,,,\n"
+    + "2024-10-08,De Schakel,Koffieochtend,A001,Leila,,,\n"
+    + "2024-10-08,De Schakel,Koffieochtend,A001,,Yasmina,,\n"
+)
+
+
+def test_unknown_families_parents_and_children_are_created(tmp_path, people):
+    from familieschool.models import Child, Family, Parent
+
+    out, _err = _run(tmp_path, NEW_PEOPLE)
+
+    family = Family.objects.get(school=people["koffie"].school, code="Z999")
+    karim = Parent.objects.get(family=family)
+    assert (karim.first_name, karim.last_name) == ("Karim", "Bakkali")
+    noah = Child.objects.get(family=family)
+    # Groep 5 in 2024/2025 is groep 6 a year later: the groep belongs to the row's school year.
+    assert (noah.first_name, noah.group, noah.group_year) == ("Noah", "g5", 2024)
+    assert Parent.objects.filter(family=people["parent"].family, first_name="Leila").exists()
+    assert Child.objects.filter(first_name="Yasmina").count() == 1
+    assert Attendance.objects.filter(parent=karim).count() == 2
+    assert Attendance.objects.filter(child=noah).count() == 1
+    assert "Nieuwe gezinnen: 1, ouders: 2, kinderen: 1" in out
+
+
+def test_a_dry_run_says_how_many_would_be_created_and_creates_none(tmp_path, people):
+    from familieschool.models import Child, Family, Parent
+
+    counts = (Family.objects.count(), Parent.objects.count(), Child.objects.count())
+
+    out, _err = _run(tmp_path, NEW_PEOPLE, "--dry-run")
+
+    assert "Nieuwe gezinnen: 1, ouders: 2, kinderen: 1" in out
+    assert (Family.objects.count(), Parent.objects.count(), Child.objects.count()) == counts
+    assert not Attendance.objects.exists()
+
+
+def test_importing_new_people_twice_creates_them_once(tmp_path, people):
+    from familieschool.models import Child, Family, Parent
+
+    _run(tmp_path, NEW_PEOPLE)
+    counts = (
+        Family.objects.count(),
+        Parent.objects.count(),
+        Child.objects.count(),
+        Attendance.objects.count(),
+    )
+    out, _err = _run(tmp_path, NEW_PEOPLE)
+
+    assert (
+        Family.objects.count(),
+        Parent.objects.count(),
+        Child.objects.count(),
+        Attendance.objects.count(),
+    ) == counts
+    assert "Nieuwe gezinnen: 0, ouders: 0, kinderen: 0" in out
+
+
+def test_a_bad_row_after_new_people_creates_nobody(tmp_path, people):
+    from familieschool.models import Family
+
+    text = NEW_PEOPLE + "2024-10-08,De Schakel,Koffieochtend,Z998,,Sara,groep 9,\n"
+
+    _summary, errors = _fails(tmp_path, text)
+
+    assert "groep" in errors and "7" in errors
+    assert not Family.objects.filter(code__in=["Z999", "Z998"]).exists()

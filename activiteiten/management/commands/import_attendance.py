@@ -12,7 +12,8 @@ from familieschool.tabular import ImportFailed, command_error, read_upload
 class Command(BaseCommand):
     help = (
         "Import attendance from a CSV or XLSX file with the columns datum, school, activiteit, "
-        "gezin, ouder, kind, aantal_anoniem. All rows or nothing; importing twice adds nothing."
+        "gezin, ouder, kind, groep, aantal_anoniem. Unknown families, parents and children are "
+        "created. All rows or nothing; importing twice adds nothing."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +35,12 @@ class Command(BaseCommand):
             self.stdout.write(_("New activity: %(name)s") % {"name": name})
         lines = [
             _("Rows: %(count)s") % {"count": summary.rows},
+            _("New families: %(families)s, parents: %(parents)s, children: %(children)s")
+            % {
+                "families": summary.families_created,
+                "parents": summary.parents_created,
+                "children": summary.children_created,
+            },
             _("New sessions: %(count)s") % {"count": summary.sessions_created},
             _("New attendance: %(count)s (already known: %(known)s)")
             % {"count": summary.attendance_created, "known": summary.attendance_known},
