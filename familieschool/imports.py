@@ -1,7 +1,10 @@
 """Import of schools, boards and the figures of a school year from a spreadsheet.
 
-Columns: naam, type, bestuur, gemeente, wijk, schooljaar, leerlingen, gezinnen. All rows or none;
-a school is found by its name, so importing again updates it instead of adding a second one.
+Columns: naam, type, bestuur, gemeente, wijk, schooljaar, leerlingen, gezinnen, and optionally
+the pupils per groep or klas (leerlingen_groep_1_2, leerlingen_groep_3 ... leerlingen_groep_8,
+leerlingen_klas_1 ... leerlingen_klas_6). All rows or none; a school is found by its name, so
+importing again updates it instead of adding a second one. A per-groep column the file has sets
+that figure (an empty cell clears it); one the file lacks leaves it as it was.
 """
 
 from dataclasses import dataclass
@@ -11,7 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .constants import SchoolType
+from .constants import PUPILS_PER_GROUP, SchoolType
 from .models import School, SchoolBoard, SchoolYearFigures
 from .schoolyear import SchoolYear
 from .tabular import ImportFailed, ImportSummary, RowError, excerpt, read_table
@@ -36,6 +39,7 @@ SCHOOL_COLUMNS = [
     "leerlingen",
     "gezinnen",
 ]
+PUPIL_GROUP_COLUMNS = {column: field for column, field, _groups in PUPILS_PER_GROUP}
 
 
 # A school has fewer pupils and families than this; a bigger number is a typing error.
@@ -51,7 +55,8 @@ TEXT_LIMITS = {
 @transaction.atomic
 def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> SchoolImportSummary:
     """Create or update schools, boards and year figures from a sheet; all rows or none."""
-    table = read_table(data, filename, required=SCHOOL_COLUMNS)
+    table = read_table(data, filename, required=SCHOOL_COLUMNS, optional=list(PUPIL_GROUP_COLUMNS))
+    group_columns = [column for column in PUPIL_GROUP_COLUMNS if column in table.header]
     errors: list[RowError] = []
     parsed = []
     seen: dict[tuple[str, str], int] = {}
@@ -109,6 +114,33 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
                 )
             else:
                 counts[column] = int(value)
+        per_group = {}
+        for column in group_columns:
+            value = row.get(column, "")
+            if value and (not (value.isascii() and value.isdigit()) or int(value) > MAX_COUNT):
+                row_errors.append(
+                    RowError(
+                        number,
+                        column,
+                        _(
+                            "Enter a whole number of 0 or more, or leave it empty; "
+                            "found “%(value)s”."
+                        )
+                        % {"value": excerpt(value)},
+                    )
+                )
+            else:
+                per_group[PUPIL_GROUP_COLUMNS[column]] = int(value) if value else None
+        given = sum(value for value in per_group.values() if value)
+        if "leerlingen" in counts and given > counts["leerlingen"]:
+            row_errors.append(
+                RowError(
+                    number,
+                    group_columns[0],
+                    _("The pupils per groep add up to %(sum)s, more than leerlingen (%(total)s).")
+                    % {"sum": given, "total": counts["leerlingen"]},
+                )
+            )
         if name and year:
             key = (name.lower(), year.label)
             if key in seen:
@@ -124,12 +156,12 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
         if row_errors:
             errors += row_errors
             continue
-        parsed.append((number, row, school_type, year, counts))
+        parsed.append((number, row, school_type, year, counts, per_group))
     if errors:
         raise ImportFailed(errors)
 
     result = SchoolImportSummary(rows=len(parsed), dry_run=dry_run)
-    for number, row, school_type, year, counts in parsed:
+    for number, row, school_type, year, counts, per_group in parsed:
         board, _created = SchoolBoard.objects.get_or_create(name=row["bestuur"])
         school = School.objects.filter(name__iexact=row["naam"]).first()
         if school is None:
@@ -153,7 +185,7 @@ def schools_import(*, data: bytes, filename: str, dry_run: bool = False) -> Scho
         SchoolYearFigures.objects.update_or_create(
             school=school,
             school_year=year.label,
-            defaults={"pupils": counts["leerlingen"], "families": counts["gezinnen"]},
+            defaults={"pupils": counts["leerlingen"], "families": counts["gezinnen"], **per_group},
         )
         result.figures += 1
     if dry_run:

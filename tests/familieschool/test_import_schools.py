@@ -130,3 +130,64 @@ def test_numbers_and_names_the_database_cannot_hold_are_refused_by_row(row, colu
         schools_import(data=(HEADER + row + "\n").encode(), filename="s.csv")
     assert [(error.row, error.column) for error in failed.value.errors] == [(2, column)]
     assert School.objects.count() == 0
+
+
+PER_GROUP = (
+    "naam,type,bestuur,gemeente,wijk,schooljaar,leerlingen,gezinnen,"
+    "leerlingen_groep_1_2,leerlingen_groep_3,leerlingen_groep_8,leerlingen_klas_1\n"
+    "De Schakel,po,SOOO,Utrecht,Overvecht,2024/2025,252,163,60,30,28,\n"
+)
+
+
+@pytest.mark.django_db
+def test_pupils_per_groep_are_optional_columns():
+    schools_import(data=PER_GROUP.encode(), filename="scholen.csv")
+
+    figures = SchoolYearFigures.objects.get(school__name="De Schakel")
+    assert (figures.pupils_group_1_2, figures.pupils_group_3, figures.pupils_group_8) == (
+        60,
+        30,
+        28,
+    )
+    assert figures.pupils_group_5 is None and figures.pupils_year_1 is None
+    assert figures.pupils_in_groups(["g1", "g2", "g3"]) == 90
+
+
+@pytest.mark.django_db
+def test_a_file_without_a_groep_column_leaves_that_figure_as_it_was():
+    schools_import(data=PER_GROUP.encode(), filename="scholen.csv")
+
+    schools_import(data=GOOD.replace("252,163", "255,163").encode(), filename="scholen.csv")
+
+    figures = SchoolYearFigures.objects.get(school__name="De Schakel")
+    assert (figures.pupils, figures.pupils_group_3) == (255, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ("60,dertig,28,", "Rij 2, kolom leerlingen_groep_3: Vul een heel getal"),
+        ("200,30,28,", "Rij 2, kolom leerlingen_groep_1_2: De leerlingen per groep tellen op"),
+    ],
+)
+def test_bad_pupils_per_groep_import_nothing(cells, message):
+    bad = PER_GROUP.replace("60,30,28,", cells)
+
+    errors = _errors(bad)
+
+    assert any(error.startswith(message) for error in errors), errors
+    assert not SchoolYearFigures.objects.exists()
+
+
+def test_the_administrator_edits_pupils_per_groep(adam_client, school_a):
+    from django.urls import reverse
+
+    SchoolYearFigures.objects.create(
+        school=school_a, school_year="2024/2025", pupils=252, families=163
+    )
+
+    html = adam_client.get(reverse("admin:familieschool_school_change", args=[school_a.pk]))
+
+    assert "pupils_group_1_2" in html.content.decode()
+    assert "leerlingen groep 1-2" in html.content.decode().lower()
