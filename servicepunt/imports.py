@@ -1,4 +1,4 @@
-"""The contact import: check every row first, then write everything in one transaction.
+"""The contact and provision imports: check every row first, then write in one transaction.
 
 The upload page and ``import_contacts`` both call ``contacts_import``. A row's ``import_key``
 is the sha256 of its normalised content plus how many identical rows came before it in the
@@ -33,12 +33,14 @@ from familieschool.tabular import (
 from .constants import (
     IMPORT_OPTIONAL_COLUMNS,
     IMPORT_REQUIRED_COLUMNS,
+    PROVISION_IMPORT_COLUMNS,
     Channel,
     ConsentMethod,
     Outcome,
+    ProvisionStatus,
     ReferralStatus,
 )
-from .models import Contact, Referral, ReferralStatusChange, Theme
+from .models import Contact, Provision, ProvisionKind, Referral, ReferralStatusChange, Theme
 
 CHUNK = 500
 NOTE_MAX = Contact._meta.get_field("note").max_length
@@ -62,7 +64,12 @@ class PlannedRow:
     import_key: str
 
 
-__all__ = ["ContactImportSummary", "contacts_import"]
+__all__ = [
+    "ContactImportSummary",
+    "contacts_import",
+    "ProvisionImportSummary",
+    "provisions_import",
+]
 
 
 @dataclass
@@ -446,3 +453,177 @@ def _clean(obj, number: int, column: str) -> None:
     except ValidationError as exc:
         messages = "; ".join(exc.messages)
         raise ImportFailed([RowError(number, column, messages)]) from exc
+
+
+# --- provisions ------------------------------------------------------------------------------
+# Columns: datum, school, gezin, voorziening, status, notitie. An unknown family code creates
+# the family, as the contact import does. The import key works as for contacts.
+
+
+@dataclass
+class ProvisionImportSummary(ImportSummary):
+    created: int = 0
+    skipped: int = 0
+    families_created: int = 0
+
+
+@dataclass
+class _ProvisionRow:
+    number: int
+    day: date
+    school: School
+    family_code: str
+    kind: ProvisionKind
+    status: str
+    note: str
+    import_key: str
+
+
+def _plan_provisions(table) -> tuple[list[_ProvisionRow], list[RowError]]:
+    schools = {}
+    for school in School.objects.all():
+        schools[_fold(school.name)] = school
+        schools[_fold(school.slug)] = school
+    kinds = {}
+    for kind in ProvisionKind.objects.all():
+        kinds[_fold(kind.name)] = kind
+        kinds[_fold(kind.code)] = kind
+    statuses = {_fold(value): value for value in ProvisionStatus.values}
+    statuses.update({_fold(str(label)): value for value, label in ProvisionStatus.choices})
+    note_max = Provision._meta.get_field("note").max_length
+    today = timezone.localdate()
+    seen: Counter = Counter()
+    planned, errors = [], []
+    for number, row in table.rows:
+        row_errors = []
+
+        def bad(column, message, _errors=row_errors, _number=number):
+            _errors.append(RowError(_number, column, message))
+
+        try:
+            day = parse_date(row.get("datum", ""))
+        except ValueError:
+            day = None
+            bad("datum", _("Not a valid date; use YYYY-MM-DD or DD-MM-YYYY."))
+        if day and day > today:
+            bad("datum", _("The date lies in the future."))
+        school = schools.get(_fold(row.get("school", "")))
+        if school is None:
+            bad("school", _("No school with this name is known."))
+        code = row.get("gezin", "").strip()
+        if not code:
+            bad("gezin", _("Fill in the family code: a provision is for a family."))
+        elif len(code) > CODE_MAX:
+            bad("gezin", _("The family code is too long (at most 30 characters)."))
+        kind = kinds.get(_fold(row.get("voorziening", "")))
+        if kind is None:
+            bad(
+                "voorziening",
+                _(
+                    "Unknown provision “%(value)s”; use a name from the list, "
+                    "e.g. Boodschappenkaart."
+                )
+                % {"value": excerpt(row.get("voorziening", ""))},
+            )
+        status = statuses.get(_fold(row.get("status", "")))
+        if status is None:
+            bad(
+                "status",
+                _("Use aangevraagd, toegekend, afgewezen or verstrekt; found “%(value)s”.")
+                % {"value": excerpt(row.get("status", ""))},
+            )
+        note = " ".join(row.get("notitie", "").split())
+        if len(note) > note_max:
+            bad(
+                "notitie",
+                _("The note is too long (at most %(max)s characters).") % {"max": note_max},
+            )
+        if row_errors:
+            errors += row_errors
+            continue
+        normalised = [day.isoformat(), school.pk, _fold(code), kind.pk, status, note]
+        seen[tuple(normalised)] += 1
+        planned.append(
+            _ProvisionRow(
+                number,
+                day,
+                school,
+                code,
+                kind,
+                status,
+                note,
+                _key(normalised, seen[tuple(normalised)]),
+            )
+        )
+    return planned, errors
+
+
+@transaction.atomic
+def provisions_import(
+    *, data: bytes, filename: str, user=None, dry_run: bool = False
+) -> ProvisionImportSummary:
+    """Import provisions; raises ImportFailed with every bad row and imports nothing."""
+    table = read_table(data, filename, PROVISION_IMPORT_COLUMNS[:5], PROVISION_IMPORT_COLUMNS[5:])
+    planned, errors = _plan_provisions(table)
+    families = {
+        (family.school_id, _fold(family.code)): family
+        for family in Family.objects.filter(school__in={row.school for row in planned})
+    }
+    for row in planned:
+        family = families.get((row.school.pk, _fold(row.family_code)))
+        if family is not None and family.anonymised_at is not None:
+            errors.append(RowError(row.number, "gezin", _("This family has been anonymised.")))
+    if errors:
+        raise ImportFailed(errors)
+    existing = _existing_provision_keys([row.import_key for row in planned])
+    new_rows = [row for row in planned if row.import_key not in existing]
+    summary = ProvisionImportSummary(
+        rows=len(planned), dry_run=dry_run, skipped=len(planned) - len(new_rows)
+    )
+    audit = []
+    provisions = []
+    for row in new_rows:
+        key = (row.school.pk, _fold(row.family_code))
+        if key not in families:
+            families[key] = Family.objects.create(school=row.school, code=row.family_code)
+            summary.families_created += 1
+            if user is not None:
+                audit.append(
+                    audit_log_entry(
+                        user=user,
+                        action=AuditAction.CREATE,
+                        obj=families[key],
+                        family=families[key],
+                    )
+                )
+        provisions.append(
+            Provision(
+                family=families[key],
+                kind=row.kind,
+                status=row.status,
+                occurred_on=row.day,
+                note=row.note,
+                created_by=user,
+                import_key=row.import_key,
+            )
+        )
+    Provision.objects.bulk_create(provisions)
+    summary.created = len(provisions)
+    if user is not None:
+        audit += [
+            audit_log_entry(user=user, action=AuditAction.CREATE, obj=p, family=p.family)
+            for p in provisions
+        ]
+        audit_log_record_many(entries=audit)
+    if dry_run:
+        transaction.set_rollback(True)
+    return summary
+
+
+def _existing_provision_keys(keys: list[str]) -> set[str]:
+    found = set()
+    for chunk in _chunks(keys):
+        found.update(
+            Provision.objects.filter(import_key__in=chunk).values_list("import_key", flat=True)
+        )
+    return found
