@@ -60,11 +60,33 @@ GELDZAKEN = {
     "description_ar": "نصائح حول الإعانات وبطاقة المدينة والبريد، مع Werkwinkel.",
     "description_tr": "Yardımlar, şehir kartı ve postalarınız hakkında ipuçları, Werkwinkel ile.",
 }
-MODULES = [
-    # title, groups, weekday, start, end, funding source
-    ("WOW academie", ["g1", "g2", "g3", "g4"], 2, time(12, 30), time(14, 0), "Verrijkte Schooldag"),
-    ("Durf te dromen", ["g5", "g6", "g7", "g8"], 3, time(15, 0), time(16, 30), "Brede Talent"),
-]
+LOWER, UPPER = ["g1", "g2", "g3", "g4"], ["g5", "g6", "g7", "g8"]
+# Seed 001: the WOW academie is Joannes XXIII's, Durf te dromen is De Schakel's; the other
+# schools run modules of their own, so every school reaches 60-65% of its children.
+OWN_MODULES = {"WOW academie": "Joannes XXIII", "Durf te dromen": "De Schakel"}
+GENERIC_LOWER, GENERIC_UPPER = "Verlengde schooldag onderbouw", "Verlengde schooldag bovenbouw"
+
+
+def modules_of(school_name: str) -> list[tuple]:
+    """The two extended school day modules of a school: title, groups, weekday, start, end,
+    funding source."""
+    lower = "WOW academie" if OWN_MODULES["WOW academie"] == school_name else GENERIC_LOWER
+    upper = "Durf te dromen" if OWN_MODULES["Durf te dromen"] == school_name else GENERIC_UPPER
+    return [
+        (lower, LOWER, 2, time(12, 30), time(14, 0), "Verrijkte Schooldag"),
+        (upper, UPPER, 3, time(15, 0), time(16, 30), "Brede Talent"),
+    ]
+
+
+def _fix_module_schools(schools) -> None:
+    """Earlier demo data ran both named modules at every school; rename the misplaced ones."""
+    for title, owner in OWN_MODULES.items():
+        generic = GENERIC_LOWER if title == "WOW academie" else GENERIC_UPPER
+        Activity.objects.filter(school__in=schools, title=title).exclude(school__name=owner).update(
+            title=generic, organiser=Organiser.SCHOOL, organiser_partner=None
+        )
+
+
 TOPICS = [
     "Kennismaken",
     "Opvoeden in twee culturen",
@@ -168,7 +190,7 @@ def _modules(ctx, school, children, rng, user, skip) -> list[Attendance]:
         shuffled = rng.sample(children, len(children))
         taking_part = shuffled[: round(share * len(children))]
         waiting_pool = shuffled[len(taking_part) :]
-        for title, groups, weekday, start, end, funding in MODULES:
+        for title, groups, weekday, start, end, funding in modules_of(school.name):
             in_groups = [child for child in taking_part if child.current_group in groups]
             waiting = [child for child in waiting_pool if child.current_group in groups][:4]
             first = year.start + timedelta(days=(weekday - year.start.weekday()) % 7 + 28)
@@ -279,6 +301,7 @@ def _active_roles(ctx, school_families, rng) -> None:
 @transaction.atomic
 def seed(ctx: DemoContext) -> None:
     """Activities, sessions with attendance, enrolments and active parents at the demo schools."""
+    _fix_module_schools(ctx.schools)
     if Activity.objects.filter(school__in=ctx.schools, type__code="koffieochtend").exists():
         return
     rng = random.Random(f"activiteiten-{ctx.school_year.label}")

@@ -11,7 +11,15 @@ from datetime import date
 from django.db import transaction
 from django.utils.text import slugify
 
-from .constants import ChildGroup, HolidayRegion, Language, PartnerCategory, Role, SchoolType
+from .constants import (
+    ChildGroup,
+    HolidayRegion,
+    Language,
+    ParentRelation,
+    PartnerCategory,
+    Role,
+    SchoolType,
+)
 from .models import (
     Child,
     Family,
@@ -25,14 +33,19 @@ from .models import (
 from .schoolyear import SchoolYear
 from .selectors import family_code_prefix
 
-BOARD = "Stichting Openbaar en Katholiek Onderwijs Overvecht"
-# Seed 001: pupils / families per school.
+# The two OBO schools are public schools of one board; De Schakel and Joannes XXIII belong to
+# another (seed 001).
+PUBLIC_BOARD = "Stichting Openbaar Onderwijs Overvecht"
+OTHER_BOARD = "Stichting Katholiek en Christelijk Onderwijs Overvecht"
+# Seed 001: pupils / families per school, what it calls its servicepunt, its board.
 SCHOOLS = [
-    ("De Schakel", 252, 163, "Familieservicepunt"),
-    ("Joannes XXIII", 173, 136, "Ouderservicepunt"),
-    ("OBO De Klopvaart", 146, 97, "Schakelloket"),
-    ("OBO Spoorzicht", 179, 107, "Familieloket"),
+    ("De Schakel", 252, 163, "Schakelloket", OTHER_BOARD),
+    ("Joannes XXIII", 173, 136, "Ouderservicepunt", OTHER_BOARD),
+    ("OBO De Klopvaart", 146, 97, "Familieservicepunt", PUBLIC_BOARD),
+    ("OBO Spoorzicht", 179, 107, "Familieloket", PUBLIC_BOARD),
 ]
+# Share of a primary school's pupils per groep column (groep 1-2 are two years).
+GROUP_SHARES = {"pupils_group_1_2": 0.25, **{f"pupils_group_{n}": 0.125 for n in range(3, 9)}}
 PARTNERS = [
     ("Buurtteam Jeugd & Gezin", PartnerCategory.PARENTING_LIVELIHOOD, "Sanne de Vries"),
     ("Werkwinkel", PartnerCategory.PARENTING_LIVELIHOOD, "Ahmed Bouzid"),
@@ -118,6 +131,18 @@ class DemoContext:
     rng: random.Random = field(default_factory=lambda: random.Random(2024))
 
 
+def _name_relations(families: list[Family]) -> None:
+    """Parents of earlier demo data had no relation: the first is the mother, then the father."""
+    unnamed = list(Parent.objects.filter(family__in=families, relation="").order_by("family", "id"))
+    seen = set()
+    for parent in unnamed:
+        parent.relation = (
+            ParentRelation.FATHER if parent.family_id in seen else ParentRelation.MOTHER
+        )
+        seen.add(parent.family_id)
+    Parent.objects.bulk_update(unnamed, ["relation"])
+
+
 def _school_year_and_today() -> tuple[SchoolYear, date]:
     from django.utils import timezone
 
@@ -130,28 +155,43 @@ def seed_core(families_per_school: int = 80) -> DemoContext:
     """Board, schools with their figures, partners, families and the demo users."""
     school_year, today = _school_year_and_today()
     rng = random.Random(2024)
-    board, _ = SchoolBoard.objects.get_or_create(name=BOARD)
+    boards = {
+        name: SchoolBoard.objects.get_or_create(name=name)[0]
+        for name in (PUBLIC_BOARD, OTHER_BOARD)
+    }
     schools = []
-    for name, pupils, family_count, servicepunt_name in SCHOOLS:
+    for name, pupils, family_count, servicepunt_name, board_name in SCHOOLS:
         school, _ = School.objects.get_or_create(
             name=name,
             defaults={
                 "slug": slugify(name),
                 "type": SchoolType.PO,
-                "board": board,
+                "board": boards[board_name],
                 "municipality": "Utrecht",
                 "district": "Overvecht",
                 "servicepunt_name": servicepunt_name,
                 "holiday_region": HolidayRegion.MIDDLE,
             },
         )
-        for year in (school_year.previous(), school_year):
-            SchoolYearFigures.objects.get_or_create(
+        # Earlier demo data had one board for all four and the Schakelloket at De Klopvaart.
+        if (school.board_id, school.servicepunt_name) != (boards[board_name].pk, servicepunt_name):
+            school.board = boards[board_name]
+            school.servicepunt_name = servicepunt_name
+            school.save(update_fields=["board", "servicepunt_name"])
+        for offset, year in enumerate((school_year.previous(), school_year)):
+            # Last year had a few pupils fewer, so the comparison shows a change.
+            year_pupils = pupils - 6 * (1 - offset)
+            figures, _ = SchoolYearFigures.objects.get_or_create(
                 school=school,
                 school_year=year.label,
-                defaults={"pupils": pupils, "families": family_count},
+                defaults={"pupils": year_pupils, "families": family_count - 3 * (1 - offset)},
             )
+            if figures.pupils_group_3 is None:
+                for field_name, share in GROUP_SHARES.items():
+                    setattr(figures, field_name, int(figures.pupils * share))
+                figures.save()
         schools.append(school)
+    board = boards[PUBLIC_BOARD]
     partners = {}
     for name, category, contact in PARTNERS:
         partners[name], _ = PartnerOrganisation.objects.get_or_create(
@@ -171,21 +211,29 @@ def seed_core(families_per_school: int = 80) -> DemoContext:
                     rng.random() < 0.3
                 )
                 family.save()
-                for _ in range(rng.choice((1, 1, 2))):
+                for relation in (ParentRelation.MOTHER, ParentRelation.FATHER)[
+                    : rng.choice((1, 1, 2))
+                ]:
                     Parent.objects.create(
                         family=family,
                         first_name=rng.choice(FIRST_NAMES),
                         last_name=rng.choice(LAST_NAMES),
+                        relation=relation,
                         phone=f"06{rng.randrange(10**7, 10**8)}",
                         preferred_language=language,
                     )
                 for _ in range(rng.choice((1, 2, 2, 3))):
+                    group = rng.choice(ChildGroup.values[:8])
                     Child.objects.create(
                         family=family,
                         first_name=rng.choice(FIRST_NAMES),
-                        group=rng.choice(ChildGroup.values[:8]),
+                        group=group,
+                        group_year=school_year.start_year,
+                        # A child in groep 1 turns 4 or 5 that school year.
+                        birth_year=school_year.start_year - 4 - ChildGroup.values.index(group),
                     )
             families.append(family)
+    _name_relations(families)
 
     users = {}
     for username, role, first_name, last_name in DEMO_USERS:

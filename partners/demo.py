@@ -31,9 +31,9 @@ WEEKLY, BIWEEKLY, MONTHLY = Recurrence.WEEKLY, Recurrence.BIWEEKLY, Recurrence.M
 
 # (partner, school index, weekday, start, end, recurrence, nth, room, slot minutes)
 SPREEKUREN = [
-    ("Werkwinkel", 0, MON, time(9, 0), time(11, 0), WEEKLY, None, "Ouderkamer", 20),
+    ("Werkwinkel", 0, MON, time(9, 0), time(11, 0), WEEKLY, None, "Schakelloket", 20),
     ("Werkwinkel", 1, WED, time(13, 0), time(15, 0), WEEKLY, None, "Lokaal 12", 30),
-    ("Werkwinkel", 2, THU, time(8, 30), time(10, 0), WEEKLY, None, "Schakelloket", 15),
+    ("Werkwinkel", 2, THU, time(8, 30), time(10, 0), WEEKLY, None, "Ouderkamer", 15),
     ("Buurtteam Jeugd & Gezin", 0, TUE, time(8, 30), time(10, 0), WEEKLY, None, "Ouderkamer", None),
     ("Buurtteam Jeugd & Gezin", 3, THU, time(8, 30), time(10, 0), WEEKLY, None, "Familieloket", 30),
     ("Stichting Al Amal", 1, FRI, time(9, 0), time(11, 0), BIWEEKLY, None, "Ouderkamer", 30),
@@ -70,6 +70,10 @@ def holidays_of(start_year: int) -> list[tuple[str, date, date]]:
 @transaction.atomic
 def seed(ctx: DemoContext) -> None:
     """Spreekuren, school holidays, a cancelled date and this week's appointments."""
+    # The Schakelloket is De Schakel's (seed 001); earlier demo data put it at De Klopvaart.
+    Spreekuur.objects.filter(school__in=ctx.schools, room="Schakelloket").exclude(
+        school__name="De Schakel"
+    ).update(room="Ouderkamer")
     if Spreekuur.objects.filter(partner__in=ctx.partners.values()).exists():
         return
     for name, start, end in holidays_of(ctx.school_year.start_year):

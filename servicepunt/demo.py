@@ -15,8 +15,16 @@ from familieschool.constants import Language, Role
 from familieschool.demo import DemoContext
 from familieschool.models import Family
 
-from .constants import Channel, ConsentMethod, Outcome, ReferralStatus
-from .models import Contact, Referral, ReferralStatusChange, Theme
+from .constants import Channel, ConsentMethod, Outcome, ProvisionStatus, ReferralStatus
+from .models import (
+    Contact,
+    ContactSource,
+    Provision,
+    ProvisionKind,
+    Referral,
+    ReferralStatusChange,
+    Theme,
+)
 
 # Which partners a theme suggests; the administrator can change this in admin.
 SUGGESTIONS = {
@@ -89,6 +97,7 @@ def _theme_mix(rng: random.Random, themes: dict) -> list[Theme]:
 
 def seed(ctx: DemoContext) -> None:
     if Contact.objects.filter(school__in=ctx.schools).exists():
+        _seed_extras(ctx)
         return
     rng = random.Random(1001)
     themes = {theme.code: theme for theme in Theme.objects.filter(active=True)}
@@ -164,6 +173,7 @@ def seed(ctx: DemoContext) -> None:
         ]
     )
     _seed_referrals(ctx, rng, planned, coordinator, now)
+    _seed_extras(ctx)
 
 
 def _seed_referrals(ctx, rng, planned, coordinator, now) -> None:
@@ -233,3 +243,116 @@ def _seed_referrals(ctx, rng, planned, coordinator, now) -> None:
             for status, at in history
         ]
     )
+
+
+# Seed 001: families that got a boodschappentas (Spoorzicht 23, Klopvaart 45) or a
+# boodschappenkaart (Joannes 60); De Schakel applies to funds for its children.
+MATERIAL_AID = {
+    "OBO Spoorzicht": ("boodschappentas", 23),
+    "OBO De Klopvaart": ("boodschappentas", 45),
+    "Joannes XXIII": ("boodschappenkaart", 60),
+}
+FUNDS = ["jeugdfonds", "jeugdeducatiefonds", "leergeld", "stadspas", "laptop", "kleding"]
+
+
+def _seed_extras(ctx: DemoContext) -> None:
+    """Who brought the families, provisions, and a partner's own inloop entries; each step
+    runs once, also on demo data made before these existed."""
+    rng = random.Random(1313)
+    contacts = Contact.objects.filter(school__in=ctx.schools)
+    sources = list(ContactSource.objects.filter(active=True).order_by("sort_order"))
+    if sources and not contacts.filter(source__isnull=False).exists():
+        weights = [6 if source.code in ("ouder", "leerkracht") else 1 for source in sources]
+        chosen = list(contacts.filter(family__isnull=False).order_by("id"))
+        for contact in chosen:
+            contact.source = rng.choices(sources, weights)[0] if rng.random() < 0.6 else None
+        Contact.objects.bulk_update(chosen, ["source"], batch_size=500)
+    if not Provision.objects.filter(family__school__in=ctx.schools).exists():
+        _seed_provisions(ctx, rng)
+    _seed_partner_inloop(ctx, rng)
+
+
+def _seed_provisions(ctx: DemoContext, rng: random.Random) -> None:
+    kinds = {kind.code: kind for kind in ProvisionKind.objects.all()}
+    coordinator = ctx.users.get(Role.COORDINATOR)
+    provisions = []
+    for school in ctx.schools:
+        families = list(
+            Family.objects.filter(school=school, contacts__isnull=False)
+            .distinct()
+            .order_by("code")
+            .prefetch_related("children")
+        )
+        if not families:
+            continue
+        aid = MATERIAL_AID.get(school.name)
+        if aid and aid[0] in kinds:
+            for family in rng.sample(families, min(aid[1], len(families))):
+                provisions.append(
+                    Provision(
+                        family=family,
+                        kind=kinds[aid[0]],
+                        status=ProvisionStatus.PROVIDED,
+                        occurred_on=ctx.today - timedelta(days=rng.randint(1, 200)),
+                        provided_by="Voedselbank" if aid[0] == "boodschappentas" else "",
+                        created_by=coordinator,
+                    )
+                )
+        for family in rng.sample(families, min(12, len(families))):
+            children = list(family.children.all())
+            kind = kinds.get(rng.choice(FUNDS))
+            if kind is None:
+                continue
+            status = rng.choice(list(ProvisionStatus.values))
+            provisions.append(
+                Provision(
+                    family=family,
+                    child=rng.choice(children) if children and rng.random() < 0.7 else None,
+                    kind=kind,
+                    status=status,
+                    occurred_on=ctx.today - timedelta(days=rng.randint(1, 300)),
+                    status_changed_on=None
+                    if status == ProvisionStatus.REQUESTED
+                    else ctx.today - timedelta(days=rng.randint(0, 20)),
+                    created_by=coordinator,
+                )
+            )
+    # Some fund applications go through the Werkwinkel with consent, so its staff see them.
+    werkwinkel = ctx.partners.get("Werkwinkel")
+    referrals = {
+        referral.family_id: referral
+        for referral in Referral.objects.filter(
+            partner=werkwinkel, consent_withdrawn_at__isnull=True, family__isnull=False
+        ).order_by("id")
+    }
+    for provision in provisions:
+        if provision.kind.code in FUNDS and provision.family_id in referrals:
+            provision.referral = referrals[provision.family_id]
+    Provision.objects.bulk_create(provisions)
+
+
+def _seed_partner_inloop(ctx: DemoContext, rng: random.Random) -> None:
+    """The Werkwinkel's demo user answered questions at the inloop herself, some of them today."""
+    partner_user = ctx.users.get(Role.PARTNER)
+    werkwinkel = ctx.partners.get("Werkwinkel")
+    if partner_user is None or werkwinkel is None or not ctx.schools:
+        return
+    today_at = timezone.make_aware(datetime.combine(ctx.today, time(9, 15)))
+    if Contact.objects.filter(created_by=partner_user, occurred_at__date=ctx.today).exists():
+        return
+    themes = list(Theme.objects.filter(code__in=["werk", "geldzaken", "formulieren"]))
+    if not themes:
+        return
+    moments = [today_at, today_at + timedelta(minutes=25)]
+    if not Contact.objects.filter(answered_by_partner=werkwinkel).exists():
+        moments += [today_at - timedelta(days=days) for days in (7, 14, 21, 35, 49)]
+    for at in moments:
+        contact = Contact.objects.create(
+            school=ctx.schools[0],
+            occurred_at=min(at, timezone.now()),
+            channel=Channel.WALK_IN,
+            answered_by_partner=werkwinkel,
+            created_by=partner_user,
+            note="",
+        )
+        contact.themes.set([rng.choice(themes)])

@@ -52,3 +52,17 @@ def test_the_demo_matches_seed_001_and_seeding_twice_changes_nothing(db):
 
     after = (Session.objects.count(), Attendance.objects.count(), Enrolment.objects.count())
     assert after == before
+
+
+def test_each_named_module_runs_at_its_own_school(db):
+    from activiteiten.models import Activity
+
+    ctx = seed_core(families_per_school=40)
+
+    seed(ctx)
+
+    schools = lambda title: set(  # noqa: E731
+        Activity.objects.filter(title=title).values_list("school__name", flat=True)
+    )
+    assert schools("WOW academie") == {"Joannes XXIII"}
+    assert schools("Durf te dromen") == {"De Schakel"}

@@ -34,3 +34,43 @@ def test_the_demo_reaches_fifty_parents_per_school_per_year_and_runs_once(themes
     assert werkwinkel.filter(status__in=OPEN_REFERRAL_STATUSES).exists()
     assert len(set(Referral.objects.values_list("status", flat=True))) >= 5
     assert all(r.status_changes.exists() for r in werkwinkel[:20])
+
+
+def test_the_demo_shows_fathers_aid_sources_and_a_partners_own_inloop(themes):
+    from django.utils import timezone
+
+    from familieschool.constants import ParentRelation, Role
+    from familieschool.models import Parent, School, SchoolYearFigures
+    from servicepunt.models import Provision
+
+    ctx = seed_core()
+    demo.seed(ctx)
+    provisions = Provision.objects.count()
+
+    demo.seed(ctx)
+
+    assert Provision.objects.count() == provisions
+    assert Parent.objects.filter(relation=ParentRelation.FATHER).exists()
+    assert not Parent.objects.filter(relation="").exists()
+    for school, kind, count in (
+        ("OBO Spoorzicht", "boodschappentas", 23),
+        ("OBO De Klopvaart", "boodschappentas", 45),
+        ("Joannes XXIII", "boodschappenkaart", 60),
+    ):
+        assert (
+            Provision.objects.filter(family__school__name=school, kind__code=kind).count()
+            == count
+        )
+    assert Provision.objects.filter(referral__partner__name="Werkwinkel").exists()
+    assert Contact.objects.filter(source__code="leerkracht").exists()
+    partner = ctx.users[Role.PARTNER]
+    today = Contact.objects.filter(created_by=partner, occurred_at__date=timezone.localdate())
+    assert today.count() == 2
+    assert all(c.answered_by_partner.name == "Werkwinkel" and c.is_anonymous for c in today)
+    boards = dict(School.objects.values_list("name", "board__name"))
+    assert boards["De Schakel"] == boards["Joannes XXIII"] != boards["OBO De Klopvaart"]
+    assert boards["OBO De Klopvaart"] == boards["OBO Spoorzicht"]
+    assert School.objects.get(servicepunt_name="Schakelloket").name == "De Schakel"
+    years = SchoolYearFigures.objects.filter(school__name="De Schakel")
+    assert years.count() == 2
+    assert all(figures.pupils_in_groups(["g1", "g2", "g3"]) for figures in years)

@@ -1,0 +1,58 @@
+"""The family page in a real Chromium: add a child and record a boodschappenkaart, counted."""
+
+import pytest
+
+from familieschool.models import Child
+from servicepunt.models import Provision
+from tests.browser import TABLET
+from tests.servicepunt.factories import default_provision_kinds
+from tests.servicepunt.test_browser import Interactions
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+MAX_INTERACTIONS = 6
+
+
+class FormInteractions(Interactions):
+    """Typing into a field and choosing an option count as one interaction each."""
+
+    def fill(self, selector: str, text: str) -> None:
+        self.log.append(f"fill {selector}")
+        self.page.fill(selector, text)
+
+    def select(self, selector: str, label: str) -> None:
+        self.log.append(f"select {selector}")
+        self.page.select_option(selector, label=label)
+
+
+def test_a_child_and_a_boodschappenkaart_from_the_family_page_in_at_most_six(
+    open_page, alice, family_a, parent_a
+):
+    default_provision_kinds()
+    page = open_page(alice, **TABLET)
+    page.goto(f"/servicepunt/gezinnen/{family_a.pk}/")
+    user = FormInteractions(page)
+
+    user.fill("#child_first_name", "Noor")
+    user.select("#child_group", "Groep 3")
+    with page.expect_navigation():
+        user.click("text=Kind toevoegen")
+    user.select("#provision_kind", "Boodschappenkaart")
+    with page.expect_navigation():
+        user.click("button:has-text('Vastleggen')")
+
+    print(f"\nInteractions: {user.count} ({', '.join(user.log)})")
+    assert user.count <= MAX_INTERACTIONS
+    child = Child.objects.get(family=family_a)
+    assert (child.first_name, child.current_group) == ("Noor", "g3")
+    provision = Provision.objects.get(family=family_a)
+    assert (provision.kind.code, provision.status, provision.created_by) == (
+        "boodschappenkaart",
+        "verstrekt",
+        alice,
+    )
+    assert page.locator("#children").inner_text().startswith("Noor")
+    assert page.locator("[data-kind=provision]").inner_text().count("Boodschappenkaart") == 1
