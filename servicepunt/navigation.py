@@ -9,5 +9,9 @@ MENU = {
         (_("Referrals"), "servicepunt:referral-list"),
         (_("Import"), "servicepunt:import"),
     ],
-    PARTNER: [(_("Referrals"), "servicepunt:partner-referral-list")],
+    PARTNER: [
+        (_("Referrals"), "servicepunt:partner-referral-list"),
+        # Questions partner staff answer at the inloop of a school where they hold a spreekuur.
+        (_("Walk-in"), "servicepunt:walkin"),
+    ],
 }

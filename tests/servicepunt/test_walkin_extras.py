@@ -86,6 +86,8 @@ def test_partner_staff_log_a_question_where_they_hold_a_spreekuur(
     pam, pam_client, school_a, partner_p, themes, werkwinkel_at_school_a
 ):
     assert pam_client.get(WALKIN).status_code == 200
+    menu = pam_client.get(reverse("servicepunt:partner-referral-list")).content.decode()
+    assert f'href="{WALKIN}"' in menu
 
     response = pam_client.post(WALKIN, walkin_data(school_a, themes["werk"]))
 
