@@ -210,7 +210,7 @@ def test_a_marked_family_leaves_no_trace_outside_the_database(
 
     # The reminder and digest jobs, through Celery (eager in the tests).
     parent.email = f"{MARKER.lower()}@example.org"
-    parent.reminders_opt_in = True
+    parent.reminders_consent_on = today
     parent.save()
     with django_capture_on_commit_callbacks(execute=True):
         send_activity_reminders.delay(day=(today + timedelta(days=7)).isoformat())
