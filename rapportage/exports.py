@@ -69,9 +69,11 @@ def reach_export(
     fmt: str = "csv",
     scope=None,
     kept: bool = False,
+    period=None,
 ) -> ReachExport:
     """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen;
-    with ``kept``, from the kept count instead of counting now)."""
+    with ``kept``, from the kept count instead of counting now). With ``period`` (a
+    ``rapportage.reach.Period``) the figures of that period instead, counted now."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     report = reach_report(
@@ -81,10 +83,11 @@ def reach_export(
         previous=fmt == "xlsx",
         scope=scope,
         kept=kept,
+        period=period,
     )
     with translation.override("nl"):
         content = _csv(report) if fmt == "csv" else _xlsx(report)
-    stem = f"bereik_{report.school_year.label.replace('/', '-')}"
+    stem = f"bereik_{report.label.replace('/', '-')}"
     if report.is_frozen:
         stem += "_vastgelegd"
     export = ReachExport(
@@ -96,7 +99,7 @@ def reach_export(
     )
     logger.info(
         "reach export %s %s: %d schools, %d rows, %d hidden, min_cell %d, frozen %s",
-        report.school_year.label,
+        report.label,
         fmt,
         sum(row.level == LEVEL_SCHOOL for row in report.rows if row.indicator == CONTACTS),
         export.rows,
@@ -114,7 +117,7 @@ def _csv(report: ReachReport) -> bytes:
     ]
     if report.is_frozen:
         frozen_on = timezone.localtime(report.frozen_at).date().isoformat()
-        rows.append([report.school_year.label, TOTAL, FROZEN_INDICATOR, frozen_on, 1])
+        rows.append([report.label, TOTAL, FROZEN_INDICATOR, frozen_on, 1])
     return csv_bytes(rows, header=CSV_HEADER)
 
 
@@ -221,13 +224,14 @@ def _notes(report: ReachReport) -> list[str]:
                 )
             }
         )
-    notes.append(
-        _(
-            "Change: against school year %(year)s (in percentage points for percentages). "
-            "Empty categories mean: all categories together."
+    if report.previous_label:
+        notes.append(
+            _(
+                "Change: against school year %(year)s (in percentage points for percentages). "
+                "Empty categories mean: all categories together."
+            )
+            % {"year": report.previous_label}
         )
-        % {"year": report.school_year.previous().label}
-    )
     return notes
 
 
@@ -235,8 +239,8 @@ def _xlsx(report: ReachReport) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    year = report.school_year.label
-    previous_year = report.school_year.previous().label
+    year = report.label
+    previous_year = report.previous_label or ""
     styles = _Styles()
     indicator_labels = {indicator.code: str(indicator.label) for indicator in INDICATORS}
     workbook = Workbook()

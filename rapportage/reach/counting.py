@@ -51,6 +51,26 @@ class Period:
     def of(cls, school_year: SchoolYear) -> Period:
         return cls(school_year.start, school_year.end)
 
+    @classmethod
+    def calendar_year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @property
+    def label(self) -> str:
+        """The ``schooljaar`` column of the period: its school year's label, the calendar year
+        ("2024"), or its first and last day ("2024-01-01/2024-06-30")."""
+        school_year = SchoolYear.of(self.first)
+        if (self.first, self.last) == (school_year.start, school_year.end):
+            return school_year.label
+        if self == Period.calendar_year(self.first.year):
+            return str(self.first.year)
+        return f"{self.first.isoformat()}/{self.last.isoformat()}"
+
+    @property
+    def school_year(self) -> SchoolYear:
+        """The school year whose pupils and families are the period's: that of its first day."""
+        return SchoolYear.of(self.first)
+
     def bounds(self) -> tuple[datetime, datetime]:
         """The first moment of the period and the first moment after it, in local time."""
         zone = ZoneInfo(settings.TIME_ZONE)
@@ -467,11 +487,21 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     return categories, dict(values)
 
 
-def live_figures(school_year: SchoolYear, schools=None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 20 queries."""
+def live_figures(school_year: SchoolYear, schools=None, period: Period | None = None) -> Figures:
+    """Count the figures of ``schools`` (all when None) in the live records: 20 queries.
+
+    With ``period`` the figures are those of that period (pupils and families of
+    ``school_year``, the period's ``school_year``); without, of the school year."""
     infos = school_infos(school_year, school_queryset(schools))
-    categories, values = count_values(Period.of(school_year), [info.id for info in infos])
-    return Figures(school_year=school_year, schools=infos, categories=categories, values=values)
+    counted = period or Period.of(school_year)
+    categories, values = count_values(counted, [info.id for info in infos])
+    return Figures(
+        school_year=school_year,
+        schools=infos,
+        categories=categories,
+        values=values,
+        period_label=counted.label if period else None,
+    )
 
 
 def base_keys(figures: Figures):

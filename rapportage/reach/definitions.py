@@ -275,6 +275,13 @@ class Figures:
     frozen_at: datetime | None = None
     # When kept figures were counted (``kept``); None for figures counted just now.
     counted_at: datetime | None = None
+    # The ``schooljaar`` column for a period that is not a school year ("2024", or
+    # "2024-01-01/2024-06-30"); None: the school year's label.
+    period_label: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.period_label or self.school_year.label
 
 
 @dataclass(frozen=True)

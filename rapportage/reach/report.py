@@ -24,9 +24,21 @@ class ReachReport:
     previous_frozen_at: datetime | None = None
     # When the (not frozen) figures were counted, for kept figures; None: counted just now.
     counted_at: datetime | None = None
+    # The period's label when it is not the school year (a calendar year, a from-to period).
+    period_label: str | None = None
 
     def __post_init__(self):
         self._previous = {row.key: row for row in self.previous_rows}
+
+    @property
+    def label(self) -> str:
+        """The ``schooljaar`` column: the school year, or the other period asked for."""
+        return self.period_label or self.school_year.label
+
+    @property
+    def previous_label(self) -> str | None:
+        """The year the changes are against; None for a period other than a school year."""
+        return None if self.period_label else self.school_year.previous().label
 
     @property
     def is_frozen(self) -> bool:
@@ -102,6 +114,7 @@ def reach_report(
     previous: bool = True,
     scope=None,
     kept: bool = False,
+    period: Period | None = None,
 ) -> ReachReport:
     """The year's rows (and last year's, for the changes), from the snapshot when frozen.
 
@@ -109,9 +122,17 @@ def reach_report(
     then hidden as in the report of the whole scope (see ``build_rows``). With ``kept`` the
     figures that are not frozen come from the kept count (see ``kept``), as of its
     ``counted_at``; without, they are counted now.
+
+    With ``period`` (a calendar year or any from-to period; ``school_year`` is then ignored)
+    the figures are counted now for that period, without last year's: pupils and families are
+    those of the school year of the period's first day (see docs/indicators.md).
     """
     from ..models import ReachSnapshot
 
+    if period is not None and period != Period.of(period.school_year):
+        return _period_report(period, schools, min_cell, scope)
+    if period is not None:
+        school_year = period.school_year
     year = _coerce_year(school_year)
     years = [year, year.previous()] if previous else [year]
     snapshots = {
@@ -132,6 +153,20 @@ def reach_report(
         previous_rows=build_rows(before, min_cell, only) if before else [],
         previous_frozen_at=before.frozen_at if before else None,
         counted_at=current.counted_at,
+    )
+
+
+def _period_report(period: Period, schools, min_cell: int, scope) -> ReachReport:
+    only = None
+    if scope is not None and min_cell > 1:
+        only = set(school_queryset(schools).values_list("pk", flat=True))
+        schools = scope
+    figures = live_figures(period.school_year, schools, period=period)
+    return ReachReport(
+        school_year=period.school_year,
+        rows=build_rows(figures, min_cell, only),
+        min_cell=min_cell,
+        period_label=figures.period_label,
     )
 
 

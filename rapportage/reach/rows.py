@@ -67,7 +67,7 @@ def _build_rows(figures: Figures, min_cell: int) -> list[ReachRow]:
             figures.schools, [entity.name for entity in entities], keys, categories
         )
         hidden = suppression.suppress(cells, relations, min_cell)
-    label = figures.school_year.label
+    label = figures.label
     rows = []
     for entity in entities:
         for indicator in INDICATORS:

@@ -227,11 +227,6 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
 # --- the oracle ------------------------------------------------------------------------------
 
 
-def _in_year(label: str, day: date) -> bool:
-    start = int(label[:4])
-    return date(start, 8, 1) <= day <= date(start + 1, 7, 31)
-
-
 def _family_of(person: str) -> str:
     return next(
         code
@@ -251,8 +246,21 @@ def _pct(numerator: int, denominator: int | None):
     return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-def expected_figures(label: str) -> dict:
-    """{(school letter, indicator, category): value} for the schools A, B and C."""
+def expected_figures(label: str, first: date | None = None, last: date | None = None) -> dict:
+    """{(school letter, indicator, category): value} for the schools A, B and C, in the school
+    year ``label`` or, with ``first`` and ``last``, in that period (pupils and families of
+    ``label``, the school year of ``first``)."""
+    start = int(label[:4])
+    first = first or date(start, 8, 1)
+    last = last or date(start + 1, 7, 31)
+    touched = {
+        f"{y}/{y + 1}"
+        for y in range(first.year - (first.month < 8), last.year - (last.month < 8) + 1)
+    }
+
+    def _in_year(_label: str, day: date) -> bool:
+        return first <= day <= last
+
     counts = defaultdict(int)
     families, parents, servicepunt = defaultdict(set), defaultdict(set), defaultdict(set)
     partner_names = {"P": "Werkwinkel", "O": "Buurtteam Jeugd & Gezin"}
@@ -331,12 +339,12 @@ def expected_figures(label: str) -> dict:
         if (
             status == "enrolled"
             and ACTIVITIES[key][1] == "verlengde_schooldag"
-            and requested.date() <= date(int(label[:4]) + 1, 7, 31)
+            and requested.astimezone(ZONE).date() <= last
         ):
             extended_day[_school_of(child)].add(child)
     active = defaultdict(set)
     for parent, year in ACTIVE_ROLES:
-        if year == label:
+        if year in touched:
             active[_school_of(parent)].add(_family_of(parent))
     for letter in "ABC":
         counts[(letter, "gezinnen_bereikt", "")] = len(families[letter])

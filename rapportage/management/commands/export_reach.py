@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -6,17 +7,30 @@ from django.core.management.base import BaseCommand, CommandError
 from familieschool.models import School, SchoolBoard
 from familieschool.schoolyear import SchoolYear
 from rapportage.exports import FORMATS, reach_export
+from rapportage.reach import Period
 
 
 class Command(BaseCommand):
     help = (
-        "Export the reach figures of one school year as CSV or XLSX, the same file as the "
-        "dashboard's download. Small counts are hidden as on the project leader's dashboard "
-        "(--min-cell, default MIN_CELL_COUNT); --min-cell 0 gives exact figures."
+        "Export the reach figures of one school year (--schooljaar), a calendar year "
+        "(--kalenderjaar) or any period (--van and --tot) as CSV or XLSX, the same file as the "
+        "dashboard's download. A calendar year or period is counted now, without last year's "
+        "column; its pupils and families are those of the school year of its first day, and its "
+        "label is the schooljaar column (2024, or 2024-01-01/2024-06-30). Small counts are "
+        "hidden as on the project leader's dashboard (--min-cell, default MIN_CELL_COUNT); "
+        "--min-cell 0 gives exact figures. The indicators are defined in docs/indicators.md."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--schooljaar", required=True, help="The school year, e.g. 2024/2025.")
+        which = parser.add_mutually_exclusive_group(required=True)
+        which.add_argument("--schooljaar", help="The school year, e.g. 2024/2025.")
+        which.add_argument(
+            "--kalenderjaar", type=int, metavar="YEAR", help="A calendar year, e.g. 2024."
+        )
+        which.add_argument(
+            "--van", metavar="YYYY-MM-DD", help="First day of a period (with --tot), included."
+        )
+        parser.add_argument("--tot", metavar="YYYY-MM-DD", help="Last day of the period, included.")
         parser.add_argument(
             "--school", action="append", default=[], metavar="NAME", help="Only this school."
         )
@@ -31,10 +45,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, schooljaar, school, bestuur, format, output, min_cell, **options):
-        try:
-            year = SchoolYear.parse(schooljaar)
-        except ValueError:
-            raise CommandError(f"Not a school year: {schooljaar!r} (use e.g. 2024/2025).") from None
+        period = _period(options["kalenderjaar"], options["van"], options["tot"])
+        if schooljaar is not None:
+            if options["tot"]:
+                raise CommandError("--tot goes with --van, not with --schooljaar.")
+            try:
+                period = Period.of(SchoolYear.parse(schooljaar))
+            except ValueError:
+                raise CommandError(
+                    f"Not a school year: {schooljaar!r} (use e.g. 2024/2025)."
+                ) from None
         min_cell = settings.MIN_CELL_COUNT if min_cell is None else min_cell
         if min_cell < 0:
             raise CommandError("--min-cell must be 0 or more.")
@@ -50,7 +70,36 @@ class Command(BaseCommand):
                 where = f" at board {bestuur!r}" if bestuur else ""
                 raise CommandError(f"No school called {', '.join(map(repr, missing))}{where}.")
             schools = schools.filter(name__in=school)
-        result = reach_export(school_year=year, schools=schools, min_cell=min_cell, fmt=format)
+        result = reach_export(
+            school_year=period.school_year,
+            period=period,
+            schools=schools,
+            min_cell=min_cell,
+            fmt=format,
+        )
         Path(output).write_bytes(result.content)
         frozen = " (frozen figures)" if result.frozen else ""
-        self.stdout.write(f"{result.rows} figures of {year.label}{frozen} written to {output}.")
+        self.stdout.write(f"{result.rows} figures of {period.label}{frozen} written to {output}.")
+
+
+def _day(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{option}: not a date: {value!r} (use e.g. 2024-01-31).") from None
+
+
+def _period(calendar_year: int | None, first: str | None, last: str | None) -> Period | None:
+    """The period of --kalenderjaar or --van/--tot; None for --schooljaar."""
+    if calendar_year is not None:
+        if not 2000 <= calendar_year <= 2100:
+            raise CommandError(f"--kalenderjaar: not a year: {calendar_year}.")
+        return Period.calendar_year(calendar_year)
+    if first is None:
+        return None
+    if last is None:
+        raise CommandError("--van needs --tot (the last day of the period).")
+    period = Period(_day(first, "--van"), _day(last, "--tot"))
+    if period.last < period.first:
+        raise CommandError("--tot must not be before --van.")
+    return period
