@@ -122,9 +122,9 @@ def _book_this_week(ctx: DemoContext, spreekuren: list[Spreekuur], monday: date)
         families_by_school.setdefault(family.school_id, []).append(family)
     referrals = {
         (referral.partner_id, referral.school_id): referral
-        for referral in Referral.objects.filter(
-            status=ReferralStatus.REGISTERED, consent_withdrawn_at__isnull=True
-        ).order_by("created_at")
+        for referral in Referral.objects.filter(status=ReferralStatus.REGISTERED).order_by(
+            "created_at"
+        )
     }
     found = spreekuur_occurrences(
         spreekuren, monday, monday + timedelta(days=13), include_cancelled=False

@@ -28,7 +28,7 @@ from familieschool.access import (
 from familieschool.models import Parent, PartnerOrganisation, School
 from familieschool.recurrence import occurrences, public_holidays
 from servicepunt.constants import OPEN_REFERRAL_STATUSES, ReferralStatus
-from servicepunt.models import Referral
+from servicepunt.models import Referral, partner_parent_label
 from servicepunt.selectors import referrals_for_partner
 
 from .constants import (
@@ -420,7 +420,6 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
         in_user_schools(Referral.objects.all(), user)
         .filter(
             status__in=(ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED),
-            consent_withdrawn_at__isnull=True,
         )
         .filter(Q(walk_in_on__isnull=True) | Q(walk_in_on__lt=today))
         .filter(Exists(held_here))
@@ -432,35 +431,25 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
 # --- the partner's week ------------------------------------------------------------------
 
 
-def _parent_label(parent: Parent | None, *, first_name: bool) -> str:
-    # The first name only where the parent agreed to be contacted, as on the referral list
-    # (servicepunt/_partner_parent_name.html); otherwise initials.
+def _parent_label(parent: Parent | None, *, details_shared: bool) -> str:
     if parent is None:
         return _("Parent (no name recorded)")
-    if first_name and parent.first_name:
-        return parent.first_name
-    return parent.initials
-
-
-def _consent_stands(referral: Referral | None, organisation) -> bool:
-    return (
-        referral is not None
-        and referral.partner_id == organisation.pk
-        and referral.consent_withdrawn_at is None
-        and referral.status != ReferralStatus.WITHDRAWN
-    )
+    return partner_parent_label(parent, details_shared=details_shared)
 
 
 def partner_appointment_row(appointment: Appointment, organisation) -> PartnerAppointmentRow:
     """An appointment reduced to what the partner may see (see ``PartnerAppointmentRow``)."""
-    consent = _consent_stands(appointment.referral, organisation)
+    referral = appointment.referral
+    consent = (
+        referral is not None and referral.partner_id == organisation.pk and referral.consent_stands
+    )
     share = consent and appointment.referral.share_contact_details and appointment.parent
     return PartnerAppointmentRow(
         id=appointment.pk,
         start_time=appointment.start_time,
         status=appointment.status,
         status_display=appointment.get_status_display(),
-        label=_parent_label(appointment.parent, first_name=bool(share)),
+        label=_parent_label(appointment.parent, details_shared=bool(share)),
         theme=_appointment_theme(appointment) if consent else "",
         phone=appointment.parent.phone if share else "",
         email=appointment.parent.email if share else "",
@@ -481,7 +470,7 @@ def partner_referral_row(referral: Referral) -> PartnerReferralRow:
     share = referral.share_contact_details and referral.parent is not None
     return PartnerReferralRow(
         id=referral.pk,
-        label=_parent_label(referral.parent, first_name=share),
+        label=_parent_label(referral.parent, details_shared=share),
         themes=[str(theme) for theme in referral.themes.all()],
         status_display=referral.get_status_display(),
         referred_on=timezone.localdate(referral.created_at),

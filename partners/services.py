@@ -89,7 +89,7 @@ def appointment_book(
             raise ValidationError(
                 {"slot": _("Choose a consultation hour of the referred partner at this school.")}
             )
-        if referral.consent_withdrawn_at is not None:
+        if not referral.consent_stands:
             raise ValidationError(_("The parent withdrew consent for this referral."))
         if not referral.is_bookable:
             raise ValidationError(

@@ -88,5 +88,5 @@ class ReferralAdmin(FamilyRecordAdmin):
     raw_id_fields = ["contact", "family", "parent"]
     filter_horizontal = ["themes"]
     list_select_related = ["school", "partner"]
-    readonly_fields = ["status_changed_at", "consent_withdrawn_at", "created_by", "created_at"]
+    readonly_fields = ["status_changed_at", "created_by", "created_at"]
     inlines = [ReferralStatusChangeInline]

@@ -208,7 +208,6 @@ def _seed_referrals(ctx, rng, planned, coordinator, now) -> None:
             consent_method=rng.choice([ConsentMethod.VERBAL] * 3 + [ConsentMethod.WRITTEN]),
             consent_date=contact.occurred_at.date(),
             share_contact_details=rng.random() < 0.7,
-            consent_withdrawn_at=times[-1] if status == ReferralStatus.WITHDRAWN else None,
             warm_handover=rng.random() < 0.5,
             status=status,
             status_changed_at=times[-1],
@@ -321,9 +320,9 @@ def _seed_provisions(ctx: DemoContext, rng: random.Random) -> None:
     werkwinkel = ctx.partners.get("Werkwinkel")
     referrals = {
         referral.family_id: referral
-        for referral in Referral.objects.filter(
-            partner=werkwinkel, consent_withdrawn_at__isnull=True, family__isnull=False
-        ).order_by("id")
+        for referral in Referral.objects.consent_standing()
+        .filter(partner=werkwinkel, family__isnull=False)
+        .order_by("id")
     }
     for provision in provisions:
         if provision.kind.code in FUNDS and provision.family_id in referrals:

@@ -554,9 +554,9 @@ class ProvisionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["kind"].queryset = provision_kinds_active()
         self.fields["child"].queryset = Child.objects.filter(family=family)
-        self.fields["referral"].queryset = Referral.objects.filter(
-            family=family, consent_withdrawn_at__isnull=True
-        ).select_related("partner")
+        self.fields["referral"].queryset = (
+            Referral.objects.consent_standing().filter(family=family).select_related("partner")
+        )
         if not self.instance.pk:
             self.initial.setdefault("occurred_on", timezone.localdate())
             self.initial.setdefault("status", ProvisionStatus.PROVIDED)

@@ -155,8 +155,25 @@ class Contact(models.Model):
             raise ValidationError(errors)
 
 
+def partner_parent_label(parent: Parent, *, details_shared: bool) -> str:
+    """A parent as a partner sees them: first name where details are shared, else initials."""
+    if details_shared and parent.first_name:
+        return parent.first_name
+    return parent.initials
+
+
+class ReferralQuerySet(models.QuerySet):
+    def consent_standing(self):
+        """Referrals whose consent the parent has not withdrawn."""
+        return self.exclude(status=ReferralStatus.WITHDRAWN)
+
+
 class Referral(models.Model):
-    """A warm handover to a partner, only with the parent's recorded consent."""
+    """A warm handover to a partner, only with the parent's recorded consent.
+
+    Withdrawn consent is the status "ingetrokken"; it is final, so the moment the status
+    changed is the moment of withdrawal.
+    """
 
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("contact")
@@ -197,7 +214,6 @@ class Referral(models.Model):
         default=False,
         help_text=_("The parent agreed that the partner sees how to reach them."),
     )
-    consent_withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True)
     warm_handover = models.BooleanField(_("warm handover"), default=False)
     status = models.CharField(
         _("status"),
@@ -224,6 +240,8 @@ class Referral(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = ReferralQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("referral")
@@ -241,7 +259,22 @@ class Referral(models.Model):
     @property
     def is_bookable(self) -> bool:
         """Consent stands and the referral is open: the parent can get an appointment."""
-        return self.consent_withdrawn_at is None and self.status in BOOKABLE_REFERRAL_STATUSES
+        return self.consent_stands and self.status in BOOKABLE_REFERRAL_STATUSES
+
+    @property
+    def consent_stands(self) -> bool:
+        return self.status != ReferralStatus.WITHDRAWN
+
+    @property
+    def consent_withdrawn_at(self):
+        return None if self.consent_stands else self.status_changed_at
+
+    @property
+    def partner_parent_label(self) -> str:
+        """The parent as the partner sees them on this referral ("" without a parent)."""
+        if self.parent is None:
+            return ""
+        return partner_parent_label(self.parent, details_shared=self.share_contact_details)
 
 
 class ReferralStatusChange(models.Model):

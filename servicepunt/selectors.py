@@ -13,7 +13,7 @@ from familieschool.constants import Role
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 from familieschool.selectors import family_search
 
-from .constants import OPEN_REFERRAL_STATUSES, ReferralStatus
+from .constants import OPEN_REFERRAL_STATUSES
 from .models import (
     Contact,
     ContactSource,
@@ -247,9 +247,7 @@ def referrals_for_partner(user) -> QuerySet[Referral]:
     organisation = organisation_for(user)
     if organisation is None:
         return Referral.objects.none()
-    return Referral.objects.filter(partner=organisation, consent_withdrawn_at__isnull=True).exclude(
-        status=ReferralStatus.WITHDRAWN
-    )
+    return Referral.objects.consent_standing().filter(partner=organisation)
 
 
 def partner_referrals(user) -> QuerySet[Referral]:

@@ -233,8 +233,6 @@ def referral_create(
 
 def allowed_next_statuses(referral: Referral) -> tuple[str, ...]:
     """The statuses a referral may move to from its current status."""
-    if referral.consent_withdrawn_at is not None:
-        return ()
     return REFERRAL_TRANSITIONS.get(referral.status, ())
 
 
@@ -279,9 +277,8 @@ def referral_set_status(
 def referral_withdraw_consent(*, referral: Referral, user) -> Referral:
     """The parent withdrew consent: the referral is withdrawn and leaves the partner's sight."""
     current = _locked(referral)
-    if current.consent_withdrawn_at is not None:
+    if not current.consent_stands:
         raise ValidationError(_("The consent for this referral was already withdrawn."))
-    current.consent_withdrawn_at = timezone.now()
     _record_status(current, ReferralStatus.WITHDRAWN, user)
     current.full_clean(exclude=NOT_REVALIDATED)
     current.save()

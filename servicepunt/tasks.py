@@ -21,7 +21,6 @@ from familieschool.notifications import (
 )
 from familieschool.retention import RetentionRule
 
-from .constants import ReferralStatus
 from .models import Contact, Referral
 from .selectors import follow_up_counts, partner_update_counts
 
@@ -122,9 +121,9 @@ def _referral_recipients(referral: Referral) -> list[tuple[str, str]]:
 def notify_referral_created(referral_id: int) -> int:
     """Tell the partner's staff that a referral awaits them (no name, no theme); once each."""
     referral = (
-        Referral.objects.select_related("school", "partner")
-        .filter(pk=referral_id, consent_withdrawn_at__isnull=True)
-        .exclude(status=ReferralStatus.WITHDRAWN)
+        Referral.objects.consent_standing()
+        .select_related("school", "partner")
+        .filter(pk=referral_id)
         .first()
     )
     if referral is None:

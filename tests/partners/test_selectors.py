@@ -236,7 +236,7 @@ def test_a_referred_parent_shows_the_first_name_and_contact_details_only_if_shar
 
 def test_a_withdrawn_consent_hides_the_name_again(week_of_pam, pam, referral_a, family_a, parent_a):
     referral_a.share_contact_details = True
-    referral_a.consent_withdrawn_at = timezone.now()
+    referral_a.status = ReferralStatus.WITHDRAWN
     referral_a.save()
     AppointmentFactory(
         spreekuur=week_of_pam[0], date=MONDAY, parent=parent_a, family=family_a, referral=referral_a

@@ -17,7 +17,7 @@ from familieschool.schoolyear import SchoolYear
 from partners.models import Appointment
 from rapportage.reach import reach_rows
 from rapportage.reach.definitions import FAMILIES_REACHED, FAMILIES_SERVICEPUNT
-from servicepunt.constants import ProvisionStatus
+from servicepunt.constants import ProvisionStatus, ReferralStatus
 from servicepunt.models import Contact, Provision, Referral
 from tests.activiteiten.factories import AttendanceFactory, EnrolmentFactory, SessionFactory
 from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
@@ -281,7 +281,7 @@ def test_a_partner_sees_a_provision_only_through_her_referral_with_consent(
 
     assert "Jeugdfonds Sport &amp; Cultuur" in html
     assert "Fiets" not in html and "Kleding" not in html
-    own.consent_withdrawn_at = timezone.now()
+    own.status = ReferralStatus.WITHDRAWN
     own.save()
     response = pam_client.get(reverse("servicepunt:partner-referral-detail", args=[own.pk]))
     assert response.status_code == 404

@@ -36,7 +36,6 @@ def test_a_partner_sees_only_referrals_to_its_own_organisation(
         contact=ContactFactory(school=school_a),
         partner=partner_p,
         status=ReferralStatus.WITHDRAWN,
-        consent_withdrawn_at=timezone.now(),
     )
 
     assert set(selectors.partner_referrals(pam)) == {at_a, at_b}
