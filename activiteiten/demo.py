@@ -9,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from familieschool.calendar import closed_days
 from familieschool.constants import ChildGroup, Recurrence, Role
 from familieschool.demo import DemoContext
 from familieschool.models import Child, Parent
-from familieschool.recurrence import occurrences, public_holidays
+from familieschool.recurrence import occurrences
 
 from .constants import ActiveRole, EnrolmentStatus, Organiser, TargetGroup
 from .models import (
@@ -114,9 +115,8 @@ ACTIVE_FAMILY_SHARE = (0.15, 0.20)
 def _closed(school, start: date, end: date) -> set[date]:
     """Holidays to skip, also for last year (the partners' demo stores this year's only)."""
     from partners.demo import holidays_of
-    from partners.selectors import closed_days
 
-    days = set(closed_days(school, start, end)) | public_holidays(start, end)
+    days = closed_days(school, start, end)
     for year in range(start.year - 1, end.year + 1):
         for _name, first, last in holidays_of(year):
             day = first

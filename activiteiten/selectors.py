@@ -1,7 +1,7 @@
 """Reads of the activities app, always scoped by the access policy."""
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from familieschool.access import get_for_user, in_user_schools, record_schools_for
+from familieschool.calendar import closed_days, closed_days_by_school
 from familieschool.models import Child, Family, Parent, School, child_in_groups_q
 from familieschool.recurrence import occurrences
 
@@ -19,8 +20,6 @@ __all__ = [
     "activities_for",
     "activity_calendar",
     "attendance_sheet",
-    "closed_days",
-    "closed_days_by_school",
     "enrolment_candidates",
     "enrolment_lists",
     "active_roles",
@@ -35,21 +34,6 @@ __all__ = [
 # How far back the "came before" list of the attendance page looks: the regulars of this term.
 REGULARS_WINDOW = timedelta(days=120)
 REGULARS_MAX = 60
-
-
-# --- calendar ------------------------------------------------------------------------------
-
-
-def closed_days_by_school(schools: Iterable[School], start: date, end: date) -> dict[int, set]:
-    """Days each school is closed (public and school holidays) between two dates."""
-    from partners.selectors import closed_days as school_closed_days
-
-    return {school.pk: set(school_closed_days(school, start, end)) for school in schools}
-
-
-def closed_days(school: School, start: date, end: date) -> set[date]:
-    """Days ``school`` is closed between two dates."""
-    return closed_days_by_school([school], start, end)[school.pk]
 
 
 # --- activities ----------------------------------------------------------------------------
@@ -348,7 +332,9 @@ class PublicActivity:
 
 
 @dataclass
-class PublicSpreekuur:
+class PublicSpreekuurSeries:
+    """One partner's spreekuur at the school with its dates in a month (for the public page)."""
+
     partner: str
     dates: list[date]
     start: time
@@ -361,7 +347,7 @@ class PublicMonth:
     school: School
     month: date
     activities: list[PublicActivity]
-    spreekuren: list[PublicSpreekuur]
+    spreekuren: list[PublicSpreekuurSeries]
 
 
 def month_bounds(day: date) -> tuple[date, date]:
@@ -413,7 +399,7 @@ def public_month(school: School, language: str, day: date) -> PublicMonth:
     for row in public_spreekuren(school, start, end):
         grouped[(row.partner, row.start, row.end, row.room)].append(row.date)
     spreekuren = [
-        PublicSpreekuur(partner, sorted(dates), start_at, end_at, room)
+        PublicSpreekuurSeries(partner, sorted(dates), start_at, end_at, room)
         for (partner, start_at, end_at, room), dates in grouped.items()
     ]
     spreekuren.sort(key=lambda row: (row.dates[0], row.start, row.partner))

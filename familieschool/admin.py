@@ -17,6 +17,7 @@ from .models import (
     PartnerOrganisation,
     School,
     SchoolBoard,
+    SchoolHoliday,
     SchoolYearFigures,
     SentLog,
     User,
@@ -239,3 +240,11 @@ class SentLogAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SchoolHoliday)
+class SchoolHolidayAdmin(admin.ModelAdmin):
+    list_display = ["name", "region", "start", "end"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    date_hierarchy = "start"

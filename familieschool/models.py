@@ -116,6 +116,28 @@ class SchoolYearFigures(models.Model):
         return total
 
 
+class SchoolHoliday(models.Model):
+    """A school holiday period of a region, entered by an administrator (see ``calendar``)."""
+
+    region = models.CharField(_("region"), max_length=6, choices=HolidayRegion.choices)
+    name = models.CharField(_("name"), max_length=100)
+    start = models.DateField(_("first day"))
+    end = models.DateField(_("last day"))
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("school holiday")
+        verbose_name_plural = _("school holidays")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_region_display()})"
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("The last day must not be before the first day.")})
+
+
 class PartnerOrganisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     category = models.CharField(_("category"), max_length=40, choices=PartnerCategory.choices)

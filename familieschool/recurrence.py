@@ -1,13 +1,11 @@
 """Occurrences of a recurring schedule: one pure function, shared by spreekuren and activities.
 
-No database access here: callers pass the days to skip (holidays, cancellations).
+No database access here: callers pass the days to skip (``familieschool.calendar``, cancellations).
 """
 
 from collections.abc import Collection
 from datetime import date, timedelta
 from typing import Protocol
-
-import holidays as holiday_calendars
 
 from .constants import Recurrence
 
@@ -66,9 +64,3 @@ def occurrences(
             day += timedelta(days=step)
     skipped = set(skip)
     return [day for day in days if day not in skipped]
-
-
-def public_holidays(start: date, end: date) -> set[date]:
-    """Dutch public holidays between two dates, from the ``holidays`` package."""
-    calendar = holiday_calendars.country_holidays("NL", years=range(start.year, end.year + 1))
-    return {day for day in calendar if start <= day <= end}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from familieschool.constants import Role
 from familieschool.models import User
 
-from .models import SchoolHoliday, Spreekuur, SpreekuurCancellation
+from .models import Spreekuur, SpreekuurCancellation
 
 
 class SpreekuurCancellationInline(admin.TabularInline):
@@ -97,11 +97,3 @@ class SpreekuurAdmin(admin.ModelAdmin):
         ),
         (_("Appointments"), {"fields": ["slot_minutes"]}),
     ]
-
-
-@admin.register(SchoolHoliday)
-class SchoolHolidayAdmin(admin.ModelAdmin):
-    list_display = ["name", "region", "start", "end"]
-    list_filter = ["region"]
-    search_fields = ["name"]
-    date_hierarchy = "start"

@@ -11,12 +11,13 @@ from django.db import transaction
 
 from familieschool.constants import HolidayRegion, Recurrence, Role, Weekday
 from familieschool.demo import DemoContext
+from familieschool.models import SchoolHoliday
 from servicepunt.constants import ReferralStatus
 from servicepunt.models import Referral
 from servicepunt.services import referral_set_status
 
 from .constants import AppointmentStatus
-from .models import Appointment, SchoolHoliday, Spreekuur, SpreekuurCancellation
+from .models import Appointment, Spreekuur, SpreekuurCancellation
 from .selectors import slot_times, spreekuur_occurrences
 from .weeks import monday_of
 

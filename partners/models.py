@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from familieschool.constants import HolidayRegion
 from familieschool.models import (
     Family,
     Parent,
@@ -72,28 +70,6 @@ class SpreekuurCancellation(models.Model):
 
     def __str__(self):
         return f"{self.spreekuur} {self.date}"
-
-
-class SchoolHoliday(models.Model):
-    """A school holiday period of a region, entered by an administrator."""
-
-    region = models.CharField(_("region"), max_length=6, choices=HolidayRegion.choices)
-    name = models.CharField(_("name"), max_length=100)
-    start = models.DateField(_("first day"))
-    end = models.DateField(_("last day"))
-
-    class Meta:
-        ordering = ["start"]
-        verbose_name = _("school holiday")
-        verbose_name_plural = _("school holidays")
-
-    def __str__(self):
-        return f"{self.name} ({self.get_region_display()})"
-
-    def clean(self):
-        super().clean()
-        if self.start and self.end and self.end < self.start:
-            raise ValidationError({"end": _("The last day must not be before the first day.")})
 
 
 class Appointment(models.Model):

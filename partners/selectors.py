@@ -1,7 +1,7 @@
 """Reads of spreekuren, their occurrences and appointments, scoped by the access policy.
 
 Occurrences are computed, not stored: ``familieschool.recurrence.occurrences`` gives the dates,
-the school holidays of the school's region and the public holidays are skipped, and a cancelled
+the days ``familieschool.calendar`` says the school is closed are skipped, and a cancelled
 date is kept but marked, so that lists can show it. Every function here runs a fixed number of
 queries, however many schools, spreekuren or appointments there are.
 """
@@ -25,8 +25,9 @@ from familieschool.access import (
     record_schools_for,
     role_of,
 )
+from familieschool.calendar import closed_days, closed_days_by_school
 from familieschool.models import Parent, PartnerOrganisation, School
-from familieschool.recurrence import occurrences, public_holidays
+from familieschool.recurrence import occurrences
 from servicepunt.constants import OPEN_REFERRAL_STATUSES, ReferralStatus
 from servicepunt.models import Referral, partner_parent_label
 from servicepunt.selectors import referrals_for_partner
@@ -37,7 +38,7 @@ from .constants import (
     WEEK_REFERRALS_PER_SCHOOL,
     AppointmentStatus,
 )
-from .models import Appointment, SchoolHoliday, Spreekuur, SpreekuurCancellation
+from .models import Appointment, Spreekuur, SpreekuurCancellation
 from .weeks import local_datetime
 
 __all__ = [
@@ -53,7 +54,7 @@ __all__ = [
     "spreekuren_for",
     "appointments_for",
     "active_spreekuren",
-    "closed_days",
+    "spreekuur_closed_days",
     "spreekuur_occurrences",
     "slot_times",
     "bookable_slots",
@@ -205,38 +206,10 @@ def active_spreekuren(qs: QuerySet[Spreekuur], start: date, end: date) -> QueryS
 # --- occurrences -------------------------------------------------------------------------
 
 
-def _holiday_days(regions: Iterable[str], start: date, end: date) -> dict[str, set[date]]:
-    """The school holiday days per region between two dates (one query)."""
-    days: dict[str, set[date]] = defaultdict(set)
-    regions = set(regions)
-    if not regions:
-        return days
-    periods = SchoolHoliday.objects.filter(region__in=regions, start__lte=end, end__gte=start)
-    for period in periods:
-        day = max(period.start, start)
-        while day <= min(period.end, end):
-            days[period.region].add(day)
-            day += timedelta(days=1)
-    return days
-
-
-def closed_days(
-    school: School, start: date, end: date, *, spreekuur: Spreekuur | None = None
-) -> set[date]:
-    """Days without spreekuur at ``school``: its region's holidays and the public holidays.
-
-    With ``spreekuur`` its cancelled dates are included as well (a cancellation belongs to one
-    spreekuur, not to the whole school).
-    """
-    days = (
-        public_holidays(start, end)
-        | _holiday_days([school.holiday_region], start, end)[school.holiday_region]
-    )
-    if spreekuur is not None:
-        days |= set(
-            spreekuur.cancellations.filter(date__range=(start, end)).values_list("date", flat=True)
-        )
-    return days
+def spreekuur_closed_days(spreekuur: Spreekuur, start: date, end: date) -> set[date]:
+    """Days without this spreekuur: its school's closed days and its own cancelled dates."""
+    cancelled = spreekuur.cancellations.filter(date__range=(start, end))
+    return closed_days(spreekuur.school, start, end) | set(cancelled.values_list("date", flat=True))
 
 
 def spreekuur_occurrences(
@@ -250,8 +223,7 @@ def spreekuur_occurrences(
     spreekuren = list(spreekuren)
     if not spreekuren:
         return []
-    holidays = _holiday_days({s.school.holiday_region for s in spreekuren}, start, end)
-    public = public_holidays(start, end)
+    closed = closed_days_by_school({s.school for s in spreekuren}, start, end)
     cancellations = {
         (c.spreekuur_id, c.date): c
         for c in SpreekuurCancellation.objects.filter(
@@ -260,8 +232,7 @@ def spreekuur_occurrences(
     }
     result = []
     for spreekuur in spreekuren:
-        skip = public | holidays[spreekuur.school.holiday_region]
-        for day in occurrences(spreekuur, start, end, skip=skip):
+        for day in occurrences(spreekuur, start, end, skip=closed[spreekuur.school_id]):
             cancellation = cancellations.get((spreekuur.pk, day))
             if cancellation is not None and not include_cancelled:
                 continue

@@ -8,8 +8,8 @@ from activiteiten import selectors
 from activiteiten.constants import EnrolmentStatus
 from activiteiten.timeline import activity_entries
 from familieschool.constants import HolidayRegion
+from familieschool.models import SchoolHoliday
 from familieschool.timeline import family_timeline
-from partners.models import SchoolHoliday
 from tests.activiteiten.factories import (
     ActivityFactory,
     AttendanceFactory,

@@ -4,8 +4,9 @@ import factory
 from factory.django import DjangoModelFactory
 
 from familieschool.constants import HolidayRegion, Recurrence, Weekday
+from familieschool.models import SchoolHoliday
 from partners.constants import AppointmentStatus
-from partners.models import Appointment, SchoolHoliday, Spreekuur, SpreekuurCancellation
+from partners.models import Appointment, Spreekuur, SpreekuurCancellation
 from tests.familieschool.factories import PartnerOrganisationFactory, SchoolFactory
 
 

@@ -3,7 +3,8 @@ from datetime import date
 from django.urls import reverse
 
 from familieschool.constants import Weekday
-from partners.models import SchoolHoliday, Spreekuur
+from familieschool.models import SchoolHoliday
+from partners.models import Spreekuur
 from tests.partners.factories import SpreekuurCancellationFactory
 
 
@@ -73,7 +74,7 @@ def test_staff_of_another_organisation_cannot_hold_the_spreekuur(
 
 
 def test_the_administrator_enters_school_holidays(adam_client):
-    url = reverse("admin:partners_schoolholiday_add")
+    url = reverse("admin:familieschool_schoolholiday_add")
     response = adam_client.post(
         url,
         {"region": "midden", "name": "Kerstvakantie", "start": "2027-01-03", "end": "2026-12-19"},
@@ -84,4 +85,6 @@ def test_the_administrator_enters_school_holidays(adam_client):
         {"region": "midden", "name": "Kerstvakantie", "start": "2026-12-19", "end": "2027-01-03"},
     )
     assert SchoolHoliday.objects.get().end == date(2027, 1, 3)
-    assert adam_client.get(reverse("admin:partners_schoolholiday_changelist")).status_code == 200
+    assert (
+        adam_client.get(reverse("admin:familieschool_schoolholiday_changelist")).status_code == 200
+    )

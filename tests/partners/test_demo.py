@@ -2,8 +2,9 @@ from datetime import timedelta
 
 from familieschool.constants import Role
 from familieschool.demo import seed_core
+from familieschool.models import SchoolHoliday
 from partners import demo
-from partners.models import Appointment, SchoolHoliday, Spreekuur, SpreekuurCancellation
+from partners.models import Appointment, Spreekuur, SpreekuurCancellation
 from partners.selectors import partner_week
 from partners.weeks import monday_of
 

@@ -3,8 +3,9 @@
 from datetime import UTC, date, time, timedelta
 from types import SimpleNamespace
 
+from familieschool.calendar import public_holidays
 from familieschool.constants import Recurrence, Weekday
-from familieschool.recurrence import occurrences, public_holidays
+from familieschool.recurrence import occurrences
 from partners.weeks import local_datetime
 
 MON, WED, THU, FRI, SUN = (

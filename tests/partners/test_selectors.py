@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from familieschool.calendar import closed_days
 from familieschool.constants import HolidayRegion, Recurrence, Weekday
 from partners import selectors as partner_selectors
 from partners.constants import AppointmentStatus
@@ -16,7 +17,6 @@ from partners.selectors import (
     bookable_partners,
     bookable_slots,
     calendar_occurrences,
-    closed_days,
     occurrences_on,
     partner_week,
     public_spreekuren,
@@ -24,6 +24,7 @@ from partners.selectors import (
     school_week,
     slot_times,
     spreekuren_for,
+    spreekuur_closed_days,
     spreekuur_occurrences,
 )
 from servicepunt.constants import ReferralStatus
@@ -67,7 +68,7 @@ def test_closed_days_are_the_regions_holidays_and_the_public_holidays(school_a):
 def test_closed_days_of_a_spreekuur_include_its_cancelled_dates(werkwinkel_a, school_a):
     SpreekuurCancellationFactory(spreekuur=werkwinkel_a, date=MONDAY)
     assert MONDAY not in closed_days(school_a, MONDAY, SUNDAY)
-    assert MONDAY in closed_days(school_a, MONDAY, SUNDAY, spreekuur=werkwinkel_a)
+    assert MONDAY in spreekuur_closed_days(werkwinkel_a, MONDAY, SUNDAY)
 
 
 def test_occurrences_skip_holidays_and_mark_cancelled_dates(werkwinkel_a):

@@ -58,8 +58,7 @@ def test_the_demo_shows_fathers_aid_sources_and_a_partners_own_inloop(themes):
         ("Joannes XXIII", "boodschappenkaart", 60),
     ):
         assert (
-            Provision.objects.filter(family__school__name=school, kind__code=kind).count()
-            == count
+            Provision.objects.filter(family__school__name=school, kind__code=kind).count() == count
         )
     assert Provision.objects.filter(referral__partner__name="Werkwinkel").exists()
     assert Contact.objects.filter(source__code="leerkracht").exists()

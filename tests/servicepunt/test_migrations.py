@@ -18,7 +18,8 @@ def _migrate(target):
     return executor.loader.project_state([target]).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after this test must leave the migrations' rows for the next.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_withdrawal_recorded_only_as_a_timestamp_becomes_the_status_and_back():
     apps = _migrate(BEFORE)
     try:
