@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ActiviteitenConfig(AppConfig):
     name = "activiteiten"
     verbose_name = _("Activities")
-
-    def ready(self):
-        from familieschool.timeline import register
-
-        from .timeline import activity_entries
-
-        register(activity_entries)

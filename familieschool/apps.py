@@ -8,4 +8,6 @@ class FamilieschoolConfig(AppConfig):
 
     def ready(self):
         # Connect the receivers: sign-in audit rows, and the session clocks started at login.
-        from . import login, middleware  # noqa: F401
+        from . import login, middleware, registry  # noqa: F401
+
+        registry.autodiscover()

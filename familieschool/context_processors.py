@@ -1,23 +1,17 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import ADMINISTRATOR, role_of
+from .registry import menus
 
 CORE_MENU = {ADMINISTRATOR: [(_("Administration"), "admin:index"), (_("Audit log"), "audit-log")]}
 
 
 def _menus():
-    """Each app lists its pages per role in ``<app>/navigation.py`` as ``MENU``."""
+    """Each app registers its pages per role in its ``plugins.py``; the core's come last."""
     merged: dict = {}
-    for config in apps.get_app_configs():
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError:
-            continue
-        for role, items in module.MENU.items():
+    for menu in menus:
+        for role, items in menu.items():
             merged.setdefault(role, []).extend(items)
     for role, items in CORE_MENU.items():
         merged.setdefault(role, []).extend(items)

@@ -1,7 +1,8 @@
 """Demo data for `python manage.py seed_demo`: the four Overvecht schools of seed 001.
 
 The core creates the board, schools, partners, families and one user per role; then each app
-that has a ``demo.py`` with ``seed(ctx)`` adds its own records. Every step is idempotent.
+whose ``plugins.py`` registers a ``seed(ctx)`` in ``registry.demo_seeders`` adds its own
+records. Every step is idempotent.
 """
 
 import random

@@ -3,9 +3,9 @@
 A family is *due* when nothing was registered for it on or after the cutoff date (today minus
 ``RETENTION_MONTHS`` months, default 24) and the family itself was created before it. The core
 never imports an app: each app says what counts as a registration and which personal data it
-holds in a ``RETENTION`` rule in its ``tasks.py`` (servicepunt: contacts and referrals;
-partners: appointments; activiteiten: attendance of a parent or child, enrolments and sign-ups,
-active parent roles).
+holds in a ``RETENTION`` rule in its ``tasks.py``, registered from its ``plugins.py``
+(servicepunt: contacts and referrals; partners: appointments; activiteiten: attendance of a
+parent or child, enrolments and sign-ups, active parent roles).
 
 Anonymising keeps every row, so the yearly figures stay the same: contacts, appointments,
 attendance, enrolments and referrals stay linked to the same family, parent and child. What
@@ -24,15 +24,14 @@ from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from importlib import import_module
 
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from .models import AuditLog, Child, Family, OutboxMessage, Parent, SentLog
+from .registry import retention_rules
 
 __all__ = [
     "RetentionRule",
@@ -85,22 +84,8 @@ CORE = RetentionRule(
 
 
 def rules() -> list[RetentionRule]:
-    """The core's rule and the ``RETENTION`` rule of every app's ``tasks`` module."""
-    found = [CORE]
-    for config in apps.get_app_configs():
-        name = f"{config.name}.tasks"
-        if config.name == "familieschool":
-            continue
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        rule = getattr(module, "RETENTION", None)
-        if rule is not None:
-            found.append(rule)
-    return found
+    """The core's rule and the rule each app registered from its ``plugins.py``."""
+    return [CORE, *retention_rules]
 
 
 def months_before(day: date, months: int) -> date:

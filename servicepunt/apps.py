@@ -5,10 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ServicepuntConfig(AppConfig):
     name = "servicepunt"
     verbose_name = _("Servicepunt")
-
-    def ready(self):
-        from familieschool.timeline import register
-
-        from .timeline import family_entries
-
-        register(family_entries)

@@ -1,11 +1,9 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from familieschool.demo import DEMO_PASSWORD, DEMO_USERS, seed_core
+from familieschool.registry import demo_seeders
 
 
 class Command(BaseCommand):
@@ -14,13 +12,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         ctx = seed_core()
-        for config in apps.get_app_configs():
-            try:
-                module = import_module(f"{config.name}.demo")
-            except ModuleNotFoundError:
-                continue
-            if module.__name__ != "familieschool.demo" and hasattr(module, "seed"):
-                module.seed(ctx)
+        for seed in demo_seeders:
+            seed(ctx)
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         if settings.DEBUG:
             self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")

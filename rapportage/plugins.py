@@ -1,7 +1,13 @@
+"""What rapportage plugs into the core; ``familieschool.registry`` imports this at start-up."""
+
 from django.utils.translation import gettext_lazy as _
 
+from familieschool import registry
 from familieschool.access import ADMINISTRATOR, COORDINATOR, PROJECT_LEADER
 
+from . import demo
+
+# The pages of this app in the navigation, per role.
 MENU = {
     PROJECT_LEADER: [
         (_("Reach figures"), "rapportage:dashboard"),
@@ -10,3 +16,6 @@ MENU = {
     COORDINATOR: [(_("Reach figures"), "rapportage:dashboard")],
     ADMINISTRATOR: [(_("Frozen figures"), "rapportage:snapshots")],
 }
+
+registry.menus.register(MENU)
+registry.demo_seeders.register(demo.seed)
