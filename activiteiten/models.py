@@ -11,6 +11,7 @@ from familieschool.models import (
     PartnerOrganisation,
     RecurringSchedule,
     School,
+    ScopedQuerySet,
 )
 from familieschool.schoolyear import validate_school_year_label
 
@@ -96,6 +97,8 @@ class Activity(RecurringSchedule):
     signup_required = models.BooleanField(_("sign-up needed"), default=False)
     public = models.BooleanField(_("show on the public school page"), default=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["school__name", "title"]
         verbose_name = _("activity")
@@ -153,6 +156,8 @@ class Session(models.Model):
     anonymous_count = models.PositiveSmallIntegerField(_("not registered (headcount)"), default=0)
     cancelled = models.BooleanField(_("cancelled"), default=False)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date"]
         verbose_name = _("session")
@@ -188,6 +193,8 @@ class Attendance(models.Model):
         verbose_name=_("child"),
     )
     first_time = models.BooleanField(_("first time"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -251,6 +258,8 @@ class Enrolment(models.Model):
         verbose_name=_("enrolled by"),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["requested_at", "id"]
         verbose_name = _("enrolment")
@@ -286,6 +295,8 @@ class ActiveParentRole(models.Model):
         _("school year"), max_length=9, validators=[validate_school_year_label]
     )
     role = models.CharField(_("role"), max_length=20, choices=ActiveRole.choices)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["school_year", "role"]
@@ -323,6 +334,8 @@ class ImportedHeadcount(models.Model):
     row_key = models.CharField(_("row key"), max_length=64)
     count = models.PositiveSmallIntegerField(_("count"))
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("imported headcount")

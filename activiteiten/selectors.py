@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from familieschool.access import get_for_user, in_user_schools, record_schools_for
+from familieschool.access import get_for_user, record_schools_for
 from familieschool.calendar import closed_days, closed_days_by_school
 from familieschool.models import Child, Family, Parent, School, child_in_groups_q
 from familieschool.recurrence import occurrences
@@ -17,6 +17,10 @@ from .constants import EnrolmentStatus
 from .models import ActiveParentRole, Activity, Attendance, Enrolment, Session
 
 __all__ = [
+    "activity_get",
+    "session_get",
+    "enrolment_get",
+    "active_role_get",
     "activities_for",
     "activity_calendar",
     "attendance_sheet",
@@ -41,9 +45,33 @@ REGULARS_MAX = 60
 
 def activities_for(user) -> QuerySet[Activity]:
     """Activities of the user's own schools, with what their lists show."""
-    return in_user_schools(Activity.objects.all(), user).select_related(
+    return Activity.objects.visible_to(user).select_related(
         "school", "type", "funding_source", "organiser_partner"
     )
+
+
+def activity_get(*, user, pk: int) -> Activity:
+    """One activity of the user's schools; anything else is a 404."""
+    return get_for_user(activities_for(user), pk=pk)
+
+
+def session_get(*, user, pk: int) -> Session:
+    """One session of an activity at the user's schools; anything else is a 404."""
+    return get_for_user(Session.objects.visible_to(user).select_related("activity"), pk=pk)
+
+
+def enrolment_get(*, user, pk: int) -> Enrolment:
+    """One enrolment in an activity at the user's schools; anything else is a 404."""
+    enrolments = Enrolment.objects.visible_to(user).select_related(
+        "activity", "child__family", "parent__family"
+    )
+    return get_for_user(enrolments, pk=pk)
+
+
+def active_role_get(*, user, pk: int) -> ActiveParentRole:
+    """One active parent role at the user's schools; anything else is a 404."""
+    roles = ActiveParentRole.objects.visible_to(user).select_related("parent__family__school")
+    return get_for_user(roles, pk=pk)
 
 
 def session_counts(queryset: QuerySet[Session]) -> QuerySet[Session]:

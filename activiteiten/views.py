@@ -10,18 +10,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from familieschool.access import (
-    COORDINATOR,
-    get_for_user,
-    in_user_schools,
-    public,
-    record_schools_for,
-    role_required,
-)
+from familieschool.access import COORDINATOR, public, record_schools_for, role_required
 from familieschool.constants import AuditAction, ChildGroup
 from familieschool.forms import add_service_errors
-from familieschool.models import Child, Parent, School
+from familieschool.models import School
 from familieschool.schoolyear import SchoolYear
+from familieschool.selectors import child_get, parent_get
 from familieschool.services import audit_log_record
 
 from . import selectors, services
@@ -37,7 +31,6 @@ from .forms import (
     SessionForm,
     SessionUpdateForm,
 )
-from .models import ActiveParentRole, Enrolment, Session
 from .pictograms import PUBLIC_LANGUAGES, qr_svg
 
 # The calendar of an activity shows what lies this far ahead.
@@ -45,7 +38,7 @@ LOOK_AHEAD = timedelta(weeks=4)
 
 
 def _activity(request, pk):
-    return get_for_user(selectors.activities_for(request.user), pk=pk)
+    return selectors.activity_get(user=request.user, pk=pk)
 
 
 def _posted(request):
@@ -172,10 +165,7 @@ def session_create(request, pk):
 @role_required(COORDINATOR)
 def session_update(request, pk):
     """Change a session's topic or partner, or cancel it."""
-    sessions = in_user_schools(
-        Session.objects.select_related("activity"), request.user, "activity__school"
-    )
-    session = get_for_user(sessions, pk=pk)
+    session = selectors.session_get(user=request.user, pk=pk)
     form = SessionUpdateForm(_posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
         services.session_update(session=session, **form.cleaned_data)
@@ -277,15 +267,9 @@ def enrolment_list(request, pk):
     if request.method == "POST" and not searching and form.is_valid():
         child = parent = None
         if form.cleaned_data["child"]:
-            children = in_user_schools(
-                Child.objects.select_related("family"), request.user, "family__school"
-            )
-            child = get_for_user(children, pk=form.cleaned_data["child"])
+            child = child_get(user=request.user, pk=form.cleaned_data["child"])
         else:
-            parents = in_user_schools(
-                Parent.objects.select_related("family"), request.user, "family__school"
-            )
-            parent = get_for_user(parents, pk=form.cleaned_data["parent"])
+            parent = parent_get(user=request.user, pk=form.cleaned_data["parent"])
         try:
             enrolment = services.enrolment_create(
                 activity=activity,
@@ -327,12 +311,7 @@ def _group_choices(activity):
 
 
 def _enrolment(request, pk):
-    enrolments = in_user_schools(
-        Enrolment.objects.select_related("activity", "child__family", "parent__family"),
-        request.user,
-        "activity__school",
-    )
-    return get_for_user(enrolments, pk=pk)
+    return selectors.enrolment_get(user=request.user, pk=pk)
 
 
 @role_required(COORDINATOR)
@@ -429,12 +408,7 @@ def role_list(request, school):
 @role_required(COORDINATOR)
 def role_delete(request, pk):
     """Remove an active parent role."""
-    roles = in_user_schools(
-        ActiveParentRole.objects.select_related("parent__family__school"),
-        request.user,
-        "parent__family__school",
-    )
-    active_role = get_for_user(roles, pk=pk)
+    active_role = selectors.active_role_get(user=request.user, pk=pk)
     school, year = active_role.parent.family.school, active_role.school_year
     services.active_role_remove(active_role=active_role, user=request.user)
     messages.success(request, _("The role has been removed."))

@@ -23,6 +23,16 @@ from .constants import (
 from .schoolyear import SchoolYear, validate_school_year_label
 
 
+class ScopedQuerySet(models.QuerySet):
+    """The queryset of a school-owned model: ``visible_to(user)`` applies the access policy."""
+
+    def visible_to(self, user):
+        """The rows ``user`` may see (``familieschool.access.SCOPE_PATHS``)."""
+        from .access import visible_to  # the policy imports these models
+
+        return visible_to(self, user)
+
+
 class SchoolBoard(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
 
@@ -220,6 +230,8 @@ class Family(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["school__name", "code"]
         verbose_name = _("family")
@@ -253,6 +265,8 @@ class Parent(models.Model):
         blank=True,
         help_text=_("Only with the parent's explicit consent; empty means no reminders."),
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["family", "id"]
@@ -351,6 +365,8 @@ class Child(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
 
     objects = ChildQuerySet.as_manager()
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["family", "group", "id"]

@@ -7,17 +7,35 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .access import families_for
+from .access import families_for, get_for_user, privacy_families_for
 from .models import AuditLog, Child, Family, Parent, School
 
 __all__ = [
     "DataSection",
     "audit_log_list",
+    "child_get",
     "family_code_prefix",
     "family_code_suggest",
     "family_data",
+    "family_privacy_get",
     "family_search",
+    "parent_get",
 ]
+
+
+def child_get(*, user, pk: int) -> Child:
+    """One child of a family at the user's schools; anything else is a 404."""
+    return get_for_user(Child.objects.visible_to(user).select_related("family"), pk=pk)
+
+
+def family_privacy_get(*, user, pk: int) -> Family:
+    """A family whose data an administrator shows, hands over or erases; else a 404."""
+    return get_for_user(privacy_families_for(user).select_related("school"), pk=pk)
+
+
+def parent_get(*, user, pk: int) -> Parent:
+    """One parent of a family at the user's schools; anything else is a 404."""
+    return get_for_user(Parent.objects.visible_to(user).select_related("family"), pk=pk)
 
 
 def family_search(*, user, term: str, school=None, limit: int = 10) -> QuerySet[Family]:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -31,7 +31,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import AuditLog, Family
-from .selectors import audit_log_list, family_data
+from .selectors import audit_log_list, family_data, family_privacy_get
 from .services import audit_log_record, audit_log_record_export, family_erase
 
 
@@ -253,7 +253,7 @@ def _audit_log_download(request, entries, fmt: str) -> HttpResponse:
 @never_cache
 def family_privacy(request, pk: int):
     """Everything the portal holds about one family, readable and printable (AVG art. 15)."""
-    family = get_object_or_404(Family.objects.select_related("school"), pk=pk)
+    family = family_privacy_get(user=request.user, pk=pk)
     audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
     return _family_privacy_page(request, family, FamilyEraseForm())
 
@@ -278,7 +278,7 @@ def _family_privacy_page(request, family, erase_form, status=200):
 @never_cache
 def family_privacy_json(request, pk: int):
     """The same data as a machine-readable JSON file (AVG art. 15 and 20)."""
-    family = get_object_or_404(Family.objects.select_related("school"), pk=pk)
+    family = family_privacy_get(user=request.user, pk=pk)
     sections = family_data(family)
     payload = {
         "portaal": "Familieschool",
@@ -303,7 +303,7 @@ def family_privacy_json(request, pk: int):
 @role_required(ADMINISTRATOR)
 def family_erase_view(request, pk: int):
     """Erase the family's personal data on its request (AVG art. 17); figures stay."""
-    family = get_object_or_404(Family.objects.select_related("school"), pk=pk)
+    family = family_privacy_get(user=request.user, pk=pk)
     form = FamilyEraseForm(request.POST)
     if form.is_valid():
         try:

@@ -9,6 +9,7 @@ from familieschool.models import (
     PartnerOrganisation,
     RecurringSchedule,
     School,
+    ScopedQuerySet,
 )
 from servicepunt.models import Contact, Referral, Theme
 
@@ -41,6 +42,8 @@ class Spreekuur(RecurringSchedule):
         help_text=_("Leave empty when parents cannot book a time."),
     )
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["school__name", "weekday", "start_time"]
         verbose_name = _("consultation hour")
@@ -59,6 +62,8 @@ class SpreekuurCancellation(models.Model):
     )
     date = models.DateField(_("date"))
     reason = models.CharField(_("reason"), max_length=200)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date"]
@@ -136,6 +141,8 @@ class Appointment(models.Model):
         verbose_name=_("booked by"),
     )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start_time"]

@@ -17,14 +17,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from familieschool.access import (
-    COORDINATOR,
-    PARTNER,
-    in_user_schools,
-    organisation_for,
-    record_schools_for,
-    role_of,
-)
+from familieschool.access import get_for_user, organisation_for
 from familieschool.calendar import closed_days, closed_days_by_school
 from familieschool.models import Parent, PartnerOrganisation, School
 from familieschool.recurrence import occurrences
@@ -53,6 +46,10 @@ __all__ = [
     "partner_referral_row",
     "spreekuren_for",
     "appointments_for",
+    "appointment_get",
+    "bookable_partner_get",
+    "spreekuur_get",
+    "cancellation_get",
     "active_spreekuren",
     "spreekuur_closed_days",
     "spreekuur_occurrences",
@@ -174,26 +171,29 @@ class PartnerReferralRow:
 
 def spreekuren_for(user) -> QuerySet[Spreekuur]:
     """Spreekuren the user may see: a coordinator's schools', or a partner's organisation's."""
-    role = role_of(user)
-    qs = Spreekuur.objects.select_related("partner", "school")
-    if role == COORDINATOR:
-        return qs.filter(school__in=record_schools_for(user))
-    if role == PARTNER and organisation_for(user) is not None:
-        return qs.filter(partner=organisation_for(user))
-    return qs.none()
+    return Spreekuur.objects.visible_to(user).select_related("partner", "school")
+
+
+def spreekuur_get(*, user, pk: int) -> Spreekuur:
+    """One spreekuur the user may see, with its staff; anything else is a 404."""
+    return get_for_user(spreekuren_for(user).prefetch_related("staff"), pk=pk)
+
+
+def cancellation_get(*, user, pk: int) -> SpreekuurCancellation:
+    """One cancelled date of a spreekuur the user may see; anything else is a 404."""
+    return get_for_user(SpreekuurCancellation.objects.visible_to(user), pk=pk)
 
 
 def appointments_for(user) -> QuerySet[Appointment]:
     """Appointments the user may see and update: own schools (coordinator) or organisation."""
-    role = role_of(user)
-    qs = Appointment.objects.select_related(
+    return Appointment.objects.visible_to(user).select_related(
         "spreekuur__partner", "spreekuur__school", "parent", "family", "referral", "theme"
     )
-    if role == COORDINATOR:
-        return qs.filter(spreekuur__school__in=record_schools_for(user))
-    if role == PARTNER and organisation_for(user) is not None:
-        return qs.filter(spreekuur__partner=organisation_for(user))
-    return qs.none()
+
+
+def appointment_get(*, user, pk: int) -> Appointment:
+    """One appointment the user may see; anything else is a 404."""
+    return get_for_user(appointments_for(user), pk=pk)
 
 
 def active_spreekuren(qs: QuerySet[Spreekuur], start: date, end: date) -> QuerySet[Spreekuur]:
@@ -319,6 +319,11 @@ def bookable_partners(school: School, *, today: date | None = None) -> QuerySet:
     return PartnerOrganisation.objects.filter(Exists(bookable)).order_by("name")
 
 
+def bookable_partner_get(*, school: School, pk: int) -> PartnerOrganisation:
+    """One partner with a bookable spreekuur at ``school``; anything else is a 404."""
+    return get_for_user(bookable_partners(school), pk=pk)
+
+
 def bookable_slots(
     *,
     partner: PartnerOrganisation,
@@ -388,7 +393,7 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
         today + timedelta(days=BOOKING_HORIZON_DAYS),
     )
     return (
-        in_user_schools(Referral.objects.all(), user)
+        Referral.objects.visible_to(user)
         .filter(
             status__in=(ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED),
         )

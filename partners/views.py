@@ -15,8 +15,6 @@ from django.views.decorators.http import require_POST
 from familieschool.access import (
     COORDINATOR,
     PARTNER,
-    get_for_user,
-    in_user_schools,
     public,
     role_of,
     role_required,
@@ -25,13 +23,12 @@ from familieschool.constants import AuditAction, Role
 from familieschool.forms import add_service_errors
 from familieschool.models import User
 from familieschool.services import audit_log_record
-from servicepunt.models import Contact, Referral
+from servicepunt import selectors as servicepunt_selectors
 
 from . import selectors, services
 from .constants import AGENDA_WEEKS, AppointmentStatus
 from .feeds import calendar_etag, calendar_feed_occurrences, spreekuur_calendar
 from .forms import AppointmentStatusForm, BookingForm, CancellationForm, WalkInDateForm
-from .models import SpreekuurCancellation
 from .weeks import monday_of, parse_week, week_label
 
 
@@ -138,9 +135,7 @@ def school_week(request):
 @role_required(COORDINATOR)
 def spreekuur_detail(request, pk):
     """One spreekuur at the coordinator's school: the coming dates, cancellations, bookings."""
-    spreekuur = get_for_user(
-        selectors.spreekuren_for(request.user).prefetch_related("staff"), pk=pk
-    )
+    spreekuur = selectors.spreekuur_get(user=request.user, pk=pk)
     today = timezone.localdate()
     agenda = selectors.spreekuur_agenda(
         spreekuur=spreekuur, start=today, end=today + timedelta(weeks=AGENDA_WEEKS)
@@ -155,7 +150,7 @@ def spreekuur_detail(request, pk):
 @role_required(COORDINATOR)
 def spreekuur_cancel(request, pk):
     """Cancel one date of a spreekuur with a reason."""
-    spreekuur = get_for_user(selectors.spreekuren_for(request.user), pk=pk)
+    spreekuur = selectors.spreekuur_get(user=request.user, pk=pk)
     form = CancellationForm(request.POST or None, initial={"date": request.GET.get("date")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -187,10 +182,7 @@ def spreekuur_cancel(request, pk):
 @require_POST
 def cancellation_restore(request, pk):
     """Undo a cancelled date."""
-    cancellation = get_for_user(
-        SpreekuurCancellation.objects.filter(spreekuur__in=selectors.spreekuren_for(request.user)),
-        pk=pk,
-    )
+    cancellation = selectors.cancellation_get(user=request.user, pk=pk)
     spreekuur_id = cancellation.spreekuur_id
     services.spreekuur_restore_date(cancellation=cancellation, user=request.user)
     messages.success(request, _("The date takes place again."))
@@ -270,12 +262,7 @@ def _book(request, *, school, partner, themes, contact=None, referral=None, walk
 @role_required(COORDINATOR)
 def book_from_contact(request, contact_id):
     """Book the parent of a walk-in question into the next spreekuur of a partner here."""
-    contact = get_for_user(
-        in_user_schools(Contact.objects.all(), request.user).select_related(
-            "school", "family", "parent"
-        ),
-        pk=contact_id,
-    )
+    contact = servicepunt_selectors.contact_get(user=request.user, pk=contact_id)
     partners = selectors.bookable_partners(contact.school)
     partner_id = request.GET.get("partner") or ""
     if not partner_id.isdigit():
@@ -284,7 +271,7 @@ def book_from_contact(request, contact_id):
             "partners/appointment_choose_partner.html",
             {"contact": contact, "partners": partners, "next": _next_url(request, "")},
         )
-    partner = get_for_user(partners, pk=int(partner_id))
+    partner = selectors.bookable_partner_get(school=contact.school, pk=int(partner_id))
     return _book(
         request,
         school=contact.school,
@@ -297,12 +284,7 @@ def book_from_contact(request, contact_id):
 @role_required(COORDINATOR)
 def book_from_referral(request, referral_id):
     """Book the parent of a referral into the next spreekuur of that partner at that school."""
-    referral = get_for_user(
-        in_user_schools(Referral.objects.all(), request.user).select_related(
-            "school", "partner", "family", "parent", "contact"
-        ),
-        pk=referral_id,
-    )
+    referral = servicepunt_selectors.referral_get(user=request.user, pk=referral_id)
     if not referral.is_bookable:
         return render(
             request, "partners/appointment_book.html", {"referral": referral, "closed": True}
@@ -323,7 +305,7 @@ def book_from_referral(request, referral_id):
 @role_required(COORDINATOR, PARTNER)
 def appointment_status(request, pk):
     """Record whether the parent came, or cancel the appointment."""
-    appointment = get_for_user(selectors.appointments_for(request.user), pk=pk)
+    appointment = selectors.appointment_get(user=request.user, pk=pk)
     if role_of(request.user) == PARTNER:
         default = reverse("partners:week") + f"?week={week_label(monday_of(appointment.date))}"
     else:
@@ -339,6 +321,10 @@ def appointment_status(request, pk):
         else:
             messages.success(request, _("The status of the appointment was saved."))
             return redirect(_next_url(request, default))
+    if request.method == "GET" and appointment.family_id:
+        audit_log_record(
+            user=request.user, action=AuditAction.VIEW, obj=appointment, family=appointment.family
+        )
     if role_of(request.user) == PARTNER:
         row = selectors.partner_appointment_row(appointment, request.user.organisation)
         label = row.label

@@ -4,8 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from familieschool.access import PARTNER, role_of
 from familieschool.constants import Language
-from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
+from familieschool.models import Child, Family, Parent, PartnerOrganisation, School, ScopedQuerySet
 
 from .constants import (
     BOOKABLE_REFERRAL_STATUSES,
@@ -127,6 +128,8 @@ class Contact(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("contact")
@@ -162,10 +165,15 @@ def partner_parent_label(parent: Parent, *, details_shared: bool) -> str:
     return parent.initials
 
 
-class ReferralQuerySet(models.QuerySet):
+class ReferralQuerySet(ScopedQuerySet):
     def consent_standing(self):
         """Referrals whose consent the parent has not withdrawn."""
         return self.exclude(status=ReferralStatus.WITHDRAWN)
+
+    def visible_to(self, user):
+        """As for every record; partner staff lose sight of a referral when consent goes."""
+        visible = super().visible_to(user)
+        return visible.consent_standing() if role_of(user) == PARTNER else visible
 
 
 class Referral(models.Model):
@@ -294,6 +302,8 @@ class ReferralStatusChange(models.Model):
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
 
+    objects = ScopedQuerySet.as_manager()
+
     class Meta:
         ordering = ["changed_at", "id"]
         verbose_name = _("status change")
@@ -398,6 +408,8 @@ class Provision(models.Model):
     )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     import_key = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]

@@ -8,7 +8,14 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.db.models.fields import BooleanField
 from django.utils import timezone
 
-from familieschool.access import families_for, get_for_user, in_user_schools, organisation_for
+from familieschool.access import (
+    COORDINATOR,
+    PARTNER,
+    families_for,
+    get_for_user,
+    organisation_for,
+    role_of,
+)
 from familieschool.constants import Role
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 from familieschool.selectors import family_search
@@ -109,7 +116,7 @@ def provisions_for_partner(user) -> QuerySet[Provision]:
 def contacts_for_user(user) -> QuerySet[Contact]:
     """Contacts of the user's schools, with what a list shows."""
     return (
-        in_user_schools(Contact.objects.all(), user)
+        Contact.objects.visible_to(user)
         .select_related("school", "family", "parent", "child", "answered_by_partner", "source")
         .prefetch_related("themes")
     )
@@ -214,8 +221,10 @@ def _with_overdue(qs: QuerySet[Referral], today: date) -> QuerySet[Referral]:
 def referrals_for_coordinator(user, *, today: date | None = None) -> QuerySet[Referral]:
     """Referrals of the user's schools, with the overdue flag a list needs."""
     today = today or timezone.localdate()
+    if role_of(user) != COORDINATOR:
+        return Referral.objects.none()
     qs = (
-        in_user_schools(Referral.objects.all(), user)
+        Referral.objects.visible_to(user)
         .select_related("school", "family", "parent", "partner", "contact")
         .prefetch_related("themes")
     )
@@ -244,10 +253,9 @@ def referral_get(*, user, pk: int) -> Referral:
 
 def referrals_for_partner(user) -> QuerySet[Referral]:
     """Referrals a partner's staff may see: addressed to their organisation, consent standing."""
-    organisation = organisation_for(user)
-    if organisation is None:
+    if role_of(user) != PARTNER:
         return Referral.objects.none()
-    return Referral.objects.consent_standing().filter(partner=organisation)
+    return Referral.objects.visible_to(user)
 
 
 def partner_referrals(user) -> QuerySet[Referral]:
@@ -317,7 +325,8 @@ def partner_updates(*, user, since: datetime) -> QuerySet[ReferralStatusChange]:
     """Status changes partners made since ``since`` to referrals of the user's schools."""
     return (
         _by_partners()
-        .filter(referral__in=in_user_schools(Referral.objects.all(), user), changed_at__gt=since)
+        .visible_to(user)
+        .filter(changed_at__gt=since)
         .select_related("referral__partner", "referral__family", "referral__school")
         .order_by("-changed_at", "-id")
     )

@@ -1,7 +1,8 @@
 """Shared parts of the permission table: one row per URL name, every role on every URL.
 
 Each app lists its rows in ``tests/<app>/url_permissions.py`` as ``ROWS``;
-``tests/test_url_permissions.py`` gathers them and fails for a URL without a row.
+``tests/test_url_permissions.py`` gathers them and fails for a URL without a row, and for a URL
+with an object in its path whose row leaves ``elsewhere`` or ``audited`` open.
 """
 
 from collections.abc import Callable
@@ -29,7 +30,14 @@ class Row:
     data: Callable[[SimpleNamespace], dict] | None = None
     # Public pages answer anonymous users themselves instead of the login redirect.
     anonymous: int | None = None
-    query: str = ""
+    query: str | Callable[[SimpleNamespace], str] = ""
+    # For a URL with an object in its path. True: ``kwargs`` built from the world's other
+    # school and organisation (``World.others``) answer 404 to every role the row admits;
+    # or the reason there is no such object.
+    elsewhere: bool | str | None = None
+    # For a URL with an object in its path. True: the request writes an audit row naming the
+    # family, for every role the row admits; or the reason it is not a family record.
+    audited: bool | str | None = None
 
     def __post_init__(self):
         missing = set(ROLES) - set(self.expect)
@@ -42,3 +50,5 @@ class World:
 
     users: dict[Role, object]
     objects: SimpleNamespace = field(default_factory=SimpleNamespace)
+    # The same kinds of object at another school, of another organisation.
+    others: SimpleNamespace = field(default_factory=SimpleNamespace)

@@ -10,8 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
 from familieschool.constants import Role
-from tests.familieschool.factories import UserFactory
+from familieschool.models import AuditLog
+from tests.familieschool.factories import ParentFactory, UserFactory
 from tests.login import force_login_verified
+from tests.permission_table import Row, only
 
 # Django's admin guards its own pages with is_staff; its index stands for all of them.
 UNWALKED_NAMESPACES = {"admin"}
@@ -43,16 +45,27 @@ def walk(resolver: URLResolver, namespace: str = ""):
             yield f"{namespace}{entry.name}" if entry.name else None, entry
 
 
-def url_names_without_row(resolver=None) -> list[str]:
+def url_names_without_row(resolver=None, table=None) -> list[str]:
+    """URL names without a row, and URLs with an object in the path whose row lacks a column."""
+    table = TABLE if table is None else table
     missing = []
     for name, pattern in walk(resolver or get_resolver()):
         if pattern.lookup_str in UNWALKED_NAMES:
             continue
         if name is None:
             missing.append(f"<unnamed {pattern.pattern}>")
-        elif name not in TABLE:
+        elif name not in table:
             missing.append(name)
+        elif pattern.pattern.regex.groups:
+            row = table[name]
+            missing += [
+                f"{name}.{column}" for column in OBJECT_COLUMNS if getattr(row, column) is None
+            ]
     return missing
+
+
+# Columns every URL with an object in its path must fill in.
+OBJECT_COLUMNS = ("elsewhere", "audited")
 
 
 def test_every_url_has_a_row_in_the_permission_table():
@@ -76,6 +89,35 @@ def test_a_new_url_without_a_row_fails_the_walk():
         ]
 
     assert url_names_without_row(get_resolver(ExtraUrls)) == ["new-page", "nieuw:page"]
+
+
+def test_a_new_url_with_an_object_needs_the_two_object_columns():
+    from django.urls import path
+
+    from familieschool import urls as root_urls
+
+    class ExtraUrls:
+        urlpatterns = [
+            *root_urls.urlpatterns,
+            path("nieuw/<int:pk>/", lambda r, pk: None, name="new-object"),
+            path("ander/<int:pk>/", lambda r, pk: None, name="other-object"),
+        ]
+
+    table = {
+        **TABLE,
+        "new-object": Row("new-object", only(Role.COORDINATOR), kwargs=lambda w: {"pk": 1}),
+        "other-object": Row(
+            "other-object",
+            only(Role.COORDINATOR),
+            kwargs=lambda w: {"pk": 1},
+            elsewhere=True,
+            audited="a test page",
+        ),
+    }
+    assert url_names_without_row(get_resolver(ExtraUrls), table) == [
+        "new-object.elsewhere",
+        "new-object.audited",
+    ]
 
 
 def test_every_view_declares_its_roles():
@@ -111,18 +153,31 @@ def world(db, request):
         parent=request.getfixturevalue("parent_a"),
         partner=request.getfixturevalue("partner_p"),
     )
+    family_b = request.getfixturevalue("family_b")
+    others = SimpleNamespace(
+        school=request.getfixturevalue("school_b"),
+        family=family_b,
+        parent=ParentFactory(family=family_b, first_name="Bea"),
+        partner=request.getfixturevalue("partner_o"),
+    )
     users = {
         Role.COORDINATOR: alice,
         Role.PARTNER: pam,
         Role.PROJECT_LEADER: lisa,
         Role.ADMINISTRATOR: adam,
     }
-    return SimpleNamespace(users=users, objects=objects, request=request)
+    return SimpleNamespace(users=users, objects=objects, others=others, request=request)
+
+
+def _elsewhere(world):
+    """The same world with another school's and organisation's objects in place of its own."""
+    return SimpleNamespace(**{**vars(world), "objects": world.others})
 
 
 def _call(client, row, world):
     kwargs = row.kwargs(world) if row.kwargs else {}
-    url = reverse(row.name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
+    query = row.query(world) if callable(row.query) else row.query
+    url = reverse(row.name, kwargs=kwargs) + (f"?{query}" if query else "")
     data = row.data(world) if row.data else {}
     if row.method == "post":
         return client.post(url, data)
@@ -135,6 +190,32 @@ def test_role_gets_expected_status(client, world, row, role):
     force_login_verified(client, world.users[role])
     response = _call(client, row, world)
     assert response.status_code == row.expect[role], f"{role} on {row.name}: {response.status_code}"
+
+
+ELSEWHERE = [row for row in ROWS if row.elsewhere is True]
+# (row, role) for every role a row with audited=True admits.
+AUDITED = [
+    (row, role) for row in ROWS if row.audited is True for role in Role if row.expect[role] != 403
+]
+
+
+@pytest.mark.parametrize("row", ELSEWHERE, ids=[row.name for row in ELSEWHERE])
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_another_schools_object_answers_404(client, world, row, role):
+    force_login_verified(client, world.users[role])
+    response = _call(client, row, _elsewhere(world))
+    expected = 403 if row.expect[role] == 403 else 404
+    assert response.status_code == expected, f"{role} on {row.name}: {response.status_code}"
+
+
+@pytest.mark.parametrize(("row", "role"), AUDITED, ids=[f"{r.value}-{w.name}" for w, r in AUDITED])
+def test_opening_a_family_record_writes_an_audit_row(client, world, row, role):
+    user = world.users[role]
+    force_login_verified(client, user)
+    before = set(AuditLog.objects.filter(user=user).values_list("pk", flat=True))
+    _call(client, row, world)
+    written = AuditLog.objects.filter(user=user).exclude(pk__in=before)
+    assert written.filter(family__isnull=False).exists(), f"{role} on {row.name}: no audit row"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.name for row in ROWS])

@@ -17,21 +17,40 @@ ROWS = [
         dict.fromkeys(ROLES, 200),
         kwargs=lambda w: {"uidb64": "MQ", "token": "set-password"},
         anonymous=200,
+        elsewhere="the path holds a signed reset token, not a school's object",
+        audited="a staff account's password, not a family record",
     ),
     Row("password_reset_complete", dict.fromkeys(ROLES, 200), anonymous=200),
     # Django's admin sends everyone who is not staff to its own login page.
     Row("admin:index", only(A, ok=200) | {r: 302 for r in ROLES if r != A}, anonymous=302),
 ]
 
+# An administrator handles the data requests of every school's families: no school is "another".
+EVERY_SCHOOL = "administrators answer data requests for every school; other roles get a 403"
+
 ROWS += [
     Row("audit-log", only(A)),
-    Row("family-privacy", only(A), kwargs=lambda w: {"pk": w.objects.family.pk}),
-    Row("family-privacy-json", only(A), kwargs=lambda w: {"pk": w.objects.family.pk}),
+    Row(
+        "family-privacy",
+        only(A),
+        kwargs=lambda w: {"pk": w.objects.family.pk},
+        elsewhere=EVERY_SCHOOL,
+        audited=True,
+    ),
+    Row(
+        "family-privacy-json",
+        only(A),
+        kwargs=lambda w: {"pk": w.objects.family.pk},
+        elsewhere=EVERY_SCHOOL,
+        audited=True,
+    ),
     Row(
         "family-erase",
         only(A, ok=302),
         kwargs=lambda w: {"pk": w.objects.family.pk},
         method="post",
         data=lambda w: {"confirm": "on"},
+        elsewhere=EVERY_SCHOOL,
+        audited=True,
     ),
 ]

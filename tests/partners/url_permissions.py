@@ -28,6 +28,7 @@ def _contact_id(w):
     contact = ContactFactory(
         school=w.objects.school, family=w.objects.family, parent=w.objects.parent
     )
+    _spreekuur(w)  # bookable, so that the page with ?partner= books with this partner
     return {"contact_id": contact.pk}
 
 
@@ -57,17 +58,57 @@ ROWS = [
     Row("partners:week", only(P)),
     Row("partners:calendar", only(P)),
     # Public by design: the secret link is the key, so every role (and nobody) gets the feed.
-    Row("partners:calendar-feed", dict.fromkeys(ROLES, 200), kwargs=_token, anonymous=200),
+    Row(
+        "partners:calendar-feed",
+        dict.fromkeys(ROLES, 200),
+        kwargs=_token,
+        anonymous=200,
+        elsewhere="the secret token is the key; an unknown token is a 404 (test_feed)",
+        audited="a partner's own agenda: times and schools, no family",
+    ),
     Row("partners:school-week", only(C)),
-    Row("partners:spreekuur-detail", only(C), kwargs=_spreekuur_id),
-    Row("partners:spreekuur-cancel", only(C), kwargs=_spreekuur_id),
+    Row(
+        "partners:spreekuur-detail",
+        only(C),
+        kwargs=_spreekuur_id,
+        elsewhere=True,
+        audited="a spreekuur and its bookings, not one family's record",
+    ),
+    Row(
+        "partners:spreekuur-cancel",
+        only(C),
+        kwargs=_spreekuur_id,
+        elsewhere=True,
+        audited="a spreekuur, not a family record",
+    ),
     Row(
         "partners:cancellation-restore",
         only(C, ok=302),
         kwargs=_cancellation_id,
         method="post",
+        elsewhere=True,
+        audited="a cancelled date, not a family record",
     ),
-    Row("partners:book-from-contact", only(C), kwargs=_contact_id),
-    Row("partners:book-from-referral", only(C), kwargs=_referral_id),
-    Row("partners:appointment-status", only(C, P), kwargs=_appointment_id),
+    Row(
+        "partners:book-from-contact",
+        only(C),
+        kwargs=_contact_id,
+        query=lambda w: f"partner={w.objects.partner.pk}",
+        elsewhere=True,
+        audited=True,
+    ),
+    Row(
+        "partners:book-from-referral",
+        only(C),
+        kwargs=_referral_id,
+        elsewhere=True,
+        audited=True,
+    ),
+    Row(
+        "partners:appointment-status",
+        only(C, P),
+        kwargs=_appointment_id,
+        elsewhere=True,
+        audited=True,
+    ),
 ]
