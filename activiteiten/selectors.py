@@ -535,7 +535,7 @@ def reminders_due(day: date) -> dict[tuple[int, int], tuple[Parent, Activity]]:
     activities = {activity.pk: activity for activity in open_activities}
     if not activities:
         return due
-    days = int(getattr(settings, "REMINDER_ATTENDANCE_DAYS", 90))
+    days = settings.REMINDER_ATTENDANCE_DAYS
     came = Attendance.objects.filter(
         session__activity__in=list(activities),
         session__date__gte=day - timedelta(days=days),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from familieschool.access import COORDINATOR, public, record_schools_for, role_required
 from familieschool.constants import AuditAction, ChildGroup
-from familieschool.forms import add_service_errors
+from familieschool.forms import add_service_errors, posted
 from familieschool.models import School
 from familieschool.schoolyear import SchoolYear
 from familieschool.selectors import child_get, parent_get
@@ -41,11 +41,6 @@ def _activity(request, pk):
     return selectors.activity_get(user=request.user, pk=pk)
 
 
-def _posted(request):
-    """The POST data for a bound form, also when a form of checkboxes sends nothing."""
-    return request.POST if request.method == "POST" else None
-
-
 # --- activities ----------------------------------------------------------------------------
 
 
@@ -70,7 +65,7 @@ def activity_create(request):
     """A new activity at one of the coordinator's schools."""
     schools = record_schools_for(request.user)
     form = ActivityForm(
-        _posted(request),
+        posted(request),
         schools=schools,
         initial={"valid_from": timezone.localdate(), "school": schools.first()},
     )
@@ -93,7 +88,7 @@ def activity_update(request, pk):
     """Change an activity."""
     activity = _activity(request, pk)
     schools = record_schools_for(request.user)
-    form = ActivityForm(_posted(request), instance=activity, schools=schools)
+    form = ActivityForm(posted(request), instance=activity, schools=schools)
     if request.method == "POST" and form.is_valid():
         try:
             services.activity_update(activity=activity, user=request.user, **form.cleaned_data)
@@ -146,7 +141,7 @@ def activity_detail(request, pk):
 def session_create(request, pk):
     """A session by hand, also on a date outside the schedule."""
     activity = _activity(request, pk)
-    form = SessionForm(_posted(request), initial={"date": timezone.localdate()})
+    form = SessionForm(posted(request), initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(
@@ -166,7 +161,7 @@ def session_create(request, pk):
 def session_update(request, pk):
     """Change a session's topic or partner, or cancel it."""
     session = selectors.session_get(user=request.user, pk=pk)
-    form = SessionUpdateForm(_posted(request), instance=session)
+    form = SessionUpdateForm(posted(request), instance=session)
     if request.method == "POST" and form.is_valid():
         services.session_update(session=session, **form.cleaned_data)
         messages.success(request, _("The session has been saved."))
@@ -263,7 +258,7 @@ def enrolment_list(request, pk):
     # A name or family code is searched by POST, so that it never appears in a URL or a log.
     searching = request.method == "POST" and "zoek" in request.POST
     term = request.POST.get("zoek", "") if searching else ""
-    form = EnrolForm(None if searching else _posted(request))
+    form = EnrolForm(None if searching else posted(request))
     if request.method == "POST" and not searching and form.is_valid():
         child = parent = None
         if form.cleaned_data["child"]:
@@ -324,7 +319,7 @@ def enrolment_update(request, pk):
             user=request.user, action=AuditAction.VIEW, obj=enrolment, family=person.family
         )
     form = EnrolmentUpdateForm(
-        _posted(request), initial={"free_of_charge": enrolment.free_of_charge}
+        posted(request), initial={"free_of_charge": enrolment.free_of_charge}
     )
     if request.method == "POST" and form.is_valid():
         services.enrolment_update(
@@ -377,7 +372,7 @@ def role_list(request, school):
     except ValueError:
         year = SchoolYear.current()
     form = ActiveRoleForm(
-        _posted(request),
+        posted(request),
         parents=selectors.school_parents(school),
         initial={"school_year": year.label},
     )

@@ -23,6 +23,19 @@ class SecondFactorForm(forms.Form):
     )
 
 
+def posted(request):
+    """The POST data for a bound form, or None; bound also when a form of checkboxes sends nothing.
+
+    (``request.POST or None`` leaves a form unbound when every box is unticked.)
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def posted_files(request):
+    """The uploaded files for a bound form, or None (see ``posted``)."""
+    return request.FILES if request.method == "POST" else None
+
+
 def add_service_errors(form, error: ValidationError, default_field: str | None = None) -> None:
     """Show a service's ValidationError next to the form's fields, else on ``default_field``."""
     if hasattr(error, "error_dict"):

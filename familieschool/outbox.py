@@ -46,9 +46,7 @@ def enqueue(task_name: str, **ids: int | str) -> OutboxMessage:
 
 
 def _eager() -> bool:
-    return bool(getattr(settings, "CELERY_TASK_ALWAYS_EAGER", False)) or not getattr(
-        settings, "CELERY_BROKER_URL", ""
-    )
+    return settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL
 
 
 def _connection():

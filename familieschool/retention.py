@@ -99,7 +99,7 @@ def months_before(day: date, months: int) -> date:
 def retention_cutoff(today: date | None = None) -> date:
     """Registrations on or after this date keep a family's personal data."""
     today = today or timezone.localdate()
-    return months_before(today, int(getattr(settings, "RETENTION_MONTHS", 24)))
+    return months_before(today, settings.RETENTION_MONTHS)
 
 
 def families_due(*, today: date | None = None) -> QuerySet[Family]:
@@ -128,8 +128,8 @@ def _audit_log_cutoff() -> datetime:
 
 def _delivery_logs() -> dict[str, QuerySet]:
     now = timezone.now()
-    outbox_days = int(getattr(settings, "OUTBOX_KEEP_DAYS", 30))
-    sent_log_days = int(getattr(settings, "SENT_LOG_KEEP_DAYS", 90))
+    outbox_days = settings.OUTBOX_KEEP_DAYS
+    sent_log_days = settings.SENT_LOG_KEEP_DAYS
     return {
         "outbox_rows": OutboxMessage.objects.filter(sent_at__lt=now - timedelta(days=outbox_days)),
         "sent_log_rows": SentLog.objects.filter(sent_at__lt=now - timedelta(days=sent_log_days)),

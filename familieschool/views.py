@@ -29,6 +29,7 @@ from .forms import (
     LoginForm,
     SecondFactorForm,
     add_service_errors,
+    posted,
 )
 from .models import AuditLog, Family
 from .selectors import audit_log_list, family_data, family_privacy_get
@@ -94,7 +95,7 @@ def second_factor_setup(request):
     if second_factor.user_has_device(user):
         return redirect("home" if user.is_verified() else "second-factor-verify")
     device = second_factor.second_factor_device_for_setup(user=user)
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].replace(" ", "")):
             codes = second_factor.second_factor_enrol(user=user, device=device)
@@ -126,7 +127,7 @@ def second_factor_verify(request):
         return redirect("second-factor-setup")
     if user.is_verified():
         return redirect(_next_url(request))
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = second_factor.second_factor_match(user=user, token=form.cleaned_data["token"])
         if device is not None:

@@ -20,7 +20,7 @@ from familieschool.access import (
     role_required,
 )
 from familieschool.constants import AuditAction, Role
-from familieschool.forms import add_service_errors
+from familieschool.forms import add_service_errors, posted
 from familieschool.models import User
 from familieschool.services import audit_log_record
 from servicepunt import selectors as servicepunt_selectors
@@ -151,7 +151,7 @@ def spreekuur_detail(request, pk):
 def spreekuur_cancel(request, pk):
     """Cancel one date of a spreekuur with a reason."""
     spreekuur = selectors.spreekuur_get(user=request.user, pk=pk)
-    form = CancellationForm(request.POST or None, initial={"date": request.GET.get("date")})
+    form = CancellationForm(posted(request), initial={"date": request.GET.get("date")})
     if request.method == "POST" and form.is_valid():
         try:
             _cancellation, cancelled = services.spreekuur_cancel_date(
@@ -310,7 +310,7 @@ def appointment_status(request, pk):
         default = reverse("partners:week") + f"?week={week_label(monday_of(appointment.date))}"
     else:
         default = reverse("partners:spreekuur-detail", args=[appointment.spreekuur_id])
-    form = AppointmentStatusForm(request.POST or None, initial={"status": appointment.status})
+    form = AppointmentStatusForm(posted(request), initial={"status": appointment.status})
     if request.method == "POST" and form.is_valid():
         try:
             services.appointment_set_status(

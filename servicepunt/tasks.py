@@ -29,7 +29,7 @@ REFERRAL_NOTICE = "referral-notice"
 
 
 def _stale_days() -> int:
-    return int(getattr(settings, "REFERRAL_STALE_DAYS", 14))
+    return settings.REFERRAL_STALE_DAYS
 
 
 def _digest_counts(today: date, schools=None) -> dict[int, dict[str, int]]:

@@ -23,7 +23,7 @@ from familieschool.access import (
 )
 from familieschool.constants import AuditAction
 from familieschool.exports import csv_bytes
-from familieschool.forms import add_service_errors
+from familieschool.forms import add_service_errors, posted, posted_files
 from familieschool.models import Parent
 from familieschool.selectors import family_code_suggest
 from familieschool.services import audit_log_record
@@ -212,7 +212,7 @@ def contact_detail(request, pk):
 @role_required(COORDINATOR)
 def contact_update(request, pk):
     contact = selectors.contact_get(user=request.user, pk=pk)
-    form = ContactForm(request.POST or None, instance=contact)
+    form = ContactForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "themes"}
         try:
@@ -262,7 +262,7 @@ def _record_form(request, form, *, family, title, **context):
 def family_update(request, pk):
     """Change a family's code, languages and interpreter."""
     family = selectors.family_get(user=request.user, pk=pk)
-    form = FamilyForm(request.POST or None, instance=family)
+    form = FamilyForm(posted(request), instance=family)
     if request.method == "POST" and form.is_valid():
         try:
             core_services.family_update(family=family, user=request.user, **form.cleaned_data)
@@ -280,7 +280,7 @@ def family_update(request, pk):
 def family_merge(request, pk):
     """Merge another record of the same family into this one."""
     family = selectors.family_get(user=request.user, pk=pk)
-    form = FamilyMergeForm(request.POST or None, family=family, user=request.user)
+    form = FamilyMergeForm(posted(request), family=family, user=request.user)
     if request.method == "POST" and form.is_valid():
         other = form.cleaned_data["other"]
         code = other.code
@@ -307,7 +307,7 @@ def family_merge(request, pk):
 @role_required(COORDINATOR)
 def parent_create(request, pk):
     family = selectors.family_get(user=request.user, pk=pk)
-    form = ParentForm(request.POST or None, instance=Parent(family=family))
+    form = ParentForm(posted(request), instance=Parent(family=family))
     if request.method == "POST" and form.is_valid():
         try:
             core_services.parent_create(family=family, user=request.user, **form.cleaned_data)
@@ -322,7 +322,7 @@ def parent_create(request, pk):
 @role_required(COORDINATOR)
 def parent_update(request, pk):
     parent = selectors.parent_get(user=request.user, pk=pk)
-    form = ParentForm(request.POST or None, instance=parent)
+    form = ParentForm(posted(request), instance=parent)
     if request.method == "POST" and form.is_valid():
         try:
             core_services.parent_update(parent=parent, user=request.user, **form.cleaned_data)
@@ -360,7 +360,7 @@ def parent_delete(request, pk):
 @role_required(COORDINATOR)
 def child_create(request, pk):
     family = selectors.family_get(user=request.user, pk=pk)
-    form = ChildForm(request.POST or None)
+    form = ChildForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             core_services.child_create(family=family, user=request.user, **form.cleaned_data)
@@ -380,7 +380,7 @@ def child_update(request, pk):
         "group": child.current_group,
         "birth_year": child.birth_year,
     }
-    form = ChildForm(request.POST or None, initial=initial)
+    form = ChildForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             core_services.child_update(child=child, user=request.user, **form.cleaned_data)
@@ -417,7 +417,7 @@ def child_delete(request, pk):
 def provision_create(request, pk):
     """Register material aid or a fund application from the family page."""
     family = selectors.family_get(user=request.user, pk=pk)
-    form = ProvisionForm(request.POST or None, instance=Provision(family=family), family=family)
+    form = ProvisionForm(posted(request), instance=Provision(family=family), family=family)
     if request.method == "POST" and form.is_valid():
         try:
             services.provision_create(family=family, user=request.user, **form.cleaned_data)
@@ -432,7 +432,7 @@ def provision_create(request, pk):
 @role_required(COORDINATOR)
 def provision_update(request, pk):
     provision = selectors.provision_get(user=request.user, pk=pk)
-    form = ProvisionForm(request.POST or None, instance=provision, family=provision.family)
+    form = ProvisionForm(posted(request), instance=provision, family=provision.family)
     if request.method == "POST" and form.is_valid():
         try:
             services.provision_update(provision=provision, user=request.user, **form.cleaned_data)
@@ -454,7 +454,7 @@ def provision_update(request, pk):
 @role_required(COORDINATOR)
 def referral_create(request, pk):
     contact = selectors.contact_get(user=request.user, pk=pk)
-    form = ReferralForm(request.POST or None, contact=contact)
+    form = ReferralForm(posted(request), contact=contact)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -630,7 +630,7 @@ def partner_referral_update(request, pk):
 def import_upload(request):
     """Upload a spreadsheet of contacts; every row is checked and previewed before saving."""
     schools = list(record_schools_for(request.user))
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(posted(request), posted_files(request))
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
