@@ -124,6 +124,7 @@ class AuditAction(models.TextChoices):
     OTP_RECOVERY = "otp_code", _("Recovery code used")
     OTP_RESET = "otp_reset", _("Second factor reset")
     MERGE = "merge", _("Merged")
+    LOGIN_OIDC = "login_oidc", _("Logged in through the identity provider")
 
 
 class Weekday(models.IntegerChoices):

@@ -279,6 +279,25 @@ OTP_REQUIRED_FOR_ALL = env.bool("OTP_REQUIRED_FOR_ALL", default=False)
 OTP_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = "Familieschool"
 
+# Optional sign-in through the board's identity provider (OpenID Connect, mozilla-django-oidc);
+# off by default. The verified email maps to an existing active user; no user is ever created.
+# The second step above still applies after such a login. See docs/security.md.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_BUTTON_LABEL = env.str("OIDC_BUTTON_LABEL", default="") or _("the school board")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("familieschool.oidc.BoardOIDCBackend")
+
 # Proxies in front of the portal that append X-Forwarded-For (0: use the connection's address).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .oidc import OIDCCallbackView, OIDCLoginView
 
 admin.site.site_header = _("Familieschool portal: administration")
 admin.site.site_title = _("Familieschool portal")
@@ -16,6 +17,9 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("tweede-stap/instellen/", views.second_factor_setup, name="second-factor-setup"),
     path("tweede-stap/", views.second_factor_verify, name="second-factor-verify"),
+    # Sign-in through the board's identity provider: 404 unless OIDC_ENABLED (read per request).
+    path("oidc/inloggen/", OIDCLoginView.as_view(), name="oidc_authentication_init"),
+    path("oidc/terug/", OIDCCallbackView.as_view(), name="oidc_authentication_callback"),
     path("wachtwoord-vergeten/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "wachtwoord-vergeten/verstuurd/",

@@ -41,6 +41,12 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.OIDC_ENABLED:
+            context["oidc_label"] = settings.OIDC_BUTTON_LABEL
+        return context
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset by email; the mail carries a link and no name or username."""

@@ -9,6 +9,10 @@ ROWS = [
     # send them on; coordinators and partners have none and may set one up.
     Row("second-factor-setup", {C: 200, P: 200, L: 302, A: 302}),
     Row("second-factor-verify", dict.fromkeys(ROLES, 302)),
+    # Sign-in through the identity provider is off by default (OIDC_ENABLED=0): both 404 for
+    # everyone; tests/familieschool/test_oidc.py drives them switched on.
+    Row("oidc_authentication_init", dict.fromkeys(ROLES, 404), anonymous=404),
+    Row("oidc_authentication_callback", dict.fromkeys(ROLES, 404), anonymous=404),
     Row("password_reset", dict.fromkeys(ROLES, 200), anonymous=200),
     Row("password_reset_done", dict.fromkeys(ROLES, 200), anonymous=200),
     # A made-up token shows the "link no longer valid" page.
