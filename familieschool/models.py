@@ -308,7 +308,7 @@ def group_after(group: str, years: int) -> str:
     return group
 
 
-class ChildQuerySet(models.QuerySet):
+class ChildQuerySet(ScopedQuerySet):
     def in_groups(self, groups, school_year: SchoolYear | None = None):
         """Children whose groep in ``school_year`` (default: this one) is one of ``groups``."""
         return self.filter(child_in_groups_q(groups, school_year))
@@ -365,8 +365,6 @@ class Child(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
 
     objects = ChildQuerySet.as_manager()
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["family", "group", "id"]
