@@ -27,7 +27,7 @@ __all__ = [
     "enrolment_candidates",
     "enrolment_lists",
     "active_roles",
-    "public_month",
+    "public_schedule",
     "reminders_due",
     "sessions_on",
     "session_counts",
@@ -371,26 +371,25 @@ class PublicSpreekuurSeries:
 
 
 @dataclass
-class PublicMonth:
+class PublicSchedule:
     school: School
-    month: date
+    first: date
+    last: date
     activities: list[PublicActivity]
     spreekuren: list[PublicSpreekuurSeries]
 
 
-def month_bounds(day: date) -> tuple[date, date]:
-    """The first and last day of the month of ``day``."""
-    first = day.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    return first, last
+# The public page and the poster look this many weeks ahead, whatever day of the month it is.
+PUBLIC_WEEKS = 6
 
 
-def public_month(school: School, language: str, day: date) -> PublicMonth:
-    """A school's public activities and partners' spreekuren in the month of ``day``.
+def public_schedule(school: School, language: str, day: date) -> PublicSchedule:
+    """A school's public activities and partners' spreekuren from ``day`` on, for the coming
+    ``PUBLIC_WEEKS`` weeks (a calendar month would be mostly past by its end).
 
     Nothing personal: titles, times and places only, never who comes or how many.
     """
-    start, end = month_bounds(day)
+    start, end = day, day + timedelta(weeks=PUBLIC_WEEKS, days=-1)
     skip = closed_days(school, start, end)
     cancelled = defaultdict(set)
     for activity_id, cancelled_day in Session.objects.filter(
@@ -431,7 +430,7 @@ def public_month(school: School, language: str, day: date) -> PublicMonth:
         for (partner, start_at, end_at, room), dates in grouped.items()
     ]
     spreekuren.sort(key=lambda row: (row.dates[0], row.start, row.partner))
-    return PublicMonth(school, start, activities, spreekuren)
+    return PublicSchedule(school, start, end, activities, spreekuren)
 
 
 # --- reminders -----------------------------------------------------------------------------

@@ -425,22 +425,24 @@ def _public_context(request, slug):
     return school, language
 
 
-def _public_url(school, language) -> str:
+def _public_url(school) -> str:
+    """The address in the poster's QR code: without a language, so that the page opens in the
+    language of the phone that scans it (see ``_public_context``)."""
     path = reverse("activiteiten:public-school", kwargs={"slug": school.slug})
-    return f"{settings.SITE_URL.rstrip('/')}{path}?taal={language}"
+    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 @public
 def public_school(request, slug):
-    """A school's activities and spreekuren this month, for parents, in their language."""
+    """A school's activities and spreekuren in the coming weeks, for parents, in their language."""
     school, language = _public_context(request, slug)
     with translation.override(language):
-        month = selectors.public_month(school, language, timezone.localdate())
+        schedule = selectors.public_schedule(school, language, timezone.localdate())
         response = render(
             request,
             "activiteiten/public_school.html",
             {
-                "month": month,
+                "schedule": schedule,
                 "language": language,
                 "languages": PUBLIC_LANGUAGES,
                 "today": timezone.localdate(),
@@ -454,14 +456,14 @@ def public_school(request, slug):
 def public_poster(request, slug):
     """A printable A4 poster with a QR code that leads to the public page."""
     school, language = _public_context(request, slug)
-    url = _public_url(school, language)
+    url = _public_url(school)
     with translation.override(language):
-        month = selectors.public_month(school, language, timezone.localdate())
+        schedule = selectors.public_schedule(school, language, timezone.localdate())
         response = render(
             request,
             "activiteiten/public_poster.html",
             {
-                "month": month,
+                "schedule": schedule,
                 "language": language,
                 "languages": PUBLIC_LANGUAGES,
                 "url": url,

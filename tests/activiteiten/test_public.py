@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from activiteiten import selectors
 from activiteiten.models import Session
 from partners.models import Spreekuur
 from tests.activiteiten.factories import (
@@ -141,7 +142,7 @@ def test_the_page_holds_no_personal_data_and_no_counts(client, school_a, koffie,
 def test_a_cancelled_date_and_a_closed_activity_are_left_out(client, school_a, koffie):
     first = next(
         day
-        for day in (_month_start() + datetime.timedelta(days=n) for n in range(7))
+        for day in (timezone.localdate() + datetime.timedelta(days=n) for n in range(7))
         if day.weekday() == koffie.weekday
     )
     Session.objects.create(activity=koffie, date=first, cancelled=True)
@@ -151,7 +152,7 @@ def test_a_cancelled_date_and_a_closed_activity_are_left_out(client, school_a, k
 
     response = _page(client, school_a, "en")
 
-    item = response.context["month"].activities[0]
+    item = response.context["schedule"].activities[0]
     assert first not in item.dates
     assert len(item.dates) >= 3
     assert "Besloten vergadering" not in response.content.decode()
@@ -181,10 +182,44 @@ def test_the_poster_has_a_qr_code_to_the_page(client, school_a, koffie, settings
     content = _page(client, school_a, "tr", name="activiteiten:public-poster").content.decode()
 
     assert re.search(r'<svg[^>]*class="qr-code"', content)
-    assert "https://familieschool.example/activiteiten/publiek/de-schakel/?taal=tr" in content
+    # No language in the code: the page opens in the language of the phone that scans it.
+    assert "https://familieschool.example/activiteiten/publiek/de-schakel/<" in content
+    assert "?taal=tr<" not in content
     # The A4 print rules live in a static stylesheet (no inline styles under the CSP).
     assert "/static/css/poster.css" in content
     assert "@page { size: A4" in (settings.BASE_DIR / "static/css/poster.css").read_text()
+
+
+def test_the_page_shows_the_coming_six_weeks_whatever_the_day_of_the_month(school_a, koffie):
+    end_of_month = datetime.date(2026, 11, 29)
+    koffie.valid_from = datetime.date(2026, 9, 1)
+    koffie.weekday = 1  # Tuesdays
+    koffie.save()
+
+    schedule = selectors.public_schedule(school_a, "nl", end_of_month)
+
+    dates = schedule.activities[0].dates
+    assert schedule.first == end_of_month
+    assert schedule.last == datetime.date(2027, 1, 9)
+    assert dates[0] == datetime.date(2026, 12, 1)
+    assert all(end_of_month <= day <= schedule.last for day in dates)
+    assert len(dates) >= 3
+
+
+def test_the_page_shows_no_dates_that_have_passed(client, school_a, koffie):
+    response = _page(client, school_a, "nl")
+
+    dates = response.context["schedule"].activities[0].dates
+    assert dates[0] >= timezone.localdate()
+    assert 'class="past"' not in response.content.decode()
+
+
+def test_the_poster_without_a_choice_follows_the_browser_language(client, school_a, koffie):
+    url = reverse("activiteiten:public-poster", kwargs={"slug": school_a.slug})
+
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="tr-TR,tr;q=0.9").content.decode()
+
+    assert '<html lang="tr"' in content
 
 
 def test_an_unknown_school_is_not_found(client, db):
