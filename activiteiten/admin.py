@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from familieschool.admin import NamedInputsMixin
+
 from .models import Activity, ActivityType, FundingSource, Session
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(admin.ModelAdmin):
+class ActivityTypeAdmin(NamedInputsMixin, admin.ModelAdmin):
     list_display = ["code", "name", "sort_order"]
     list_editable = ["name", "sort_order"]
     search_fields = ["name", "code"]

@@ -2,8 +2,10 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -60,7 +62,34 @@ class FamilyRecordAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
 
 
-class SchoolYearFiguresInline(admin.TabularInline):
+class NamedInputsMixin:
+    """Inputs in a table (tabular inline, list_editable) carry their field's name.
+
+    Such a table shows the name once in its column header, which a screen reader does not read
+    as the input's label; without this every row's input is unnamed (axe: ``label``).
+    """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            field.widget.attrs.setdefault("aria-label", capfirst(db_field.verbose_name))
+        return field
+
+
+class NamedDeleteFormSet(BaseInlineFormSet):
+    """A tabular inline's "delete" checkbox sits under a column header too: name it."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = _("Delete")
+
+
+class NamedTabularInline(NamedInputsMixin, admin.TabularInline):
+    formset = NamedDeleteFormSet
+
+
+class SchoolYearFiguresInline(NamedTabularInline):
     model = SchoolYearFigures
     extra = 0
 
@@ -173,7 +202,7 @@ class ParentInline(admin.StackedInline):
     extra = 0
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(NamedTabularInline):
     model = Child
     extra = 0
     fields = ["first_name", "group", "group_year", "birth_year"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from familieschool.admin import FamilyRecordAdmin
+from familieschool.admin import FamilyRecordAdmin, NamedInputsMixin
 
 from .models import (
     Contact,
@@ -14,7 +14,7 @@ from .models import (
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(NamedInputsMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sort_order", "active"]
     list_editable = ["sort_order", "active"]
     list_filter = ["active"]

@@ -21,7 +21,7 @@ TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 
 @contextmanager
 def chromium(live_server, settings):
-    """Yield ``open_page(user, **context_options)``: a page logged in as ``user``."""
+    """Yield ``open_page(user, **context_options)``: a page logged in as ``user`` (or anonymous)."""
     # Playwright's sync API runs an event loop in this thread; the ORM calls here are synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     # The suite runs with DEBUG off, which makes the cookies Secure; the live server is http.
