@@ -3,7 +3,9 @@ small lookups of theme and activity-type names)."""
 
 from datetime import date
 
+from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from activiteiten.models import ActivityType
 from servicepunt.models import Theme
@@ -55,6 +57,22 @@ def _month_name(label: str) -> str:
     return date_format(date(int(year), int(month), 1), "M Y")
 
 
+def months_so_far(year, today: date) -> list[str]:
+    """The year's months up to this one: a month to come has nothing counted yet, and a line
+    that drops to 0 there reads as a collapse."""
+    this_month = f"{today.year}-{today.month:02d}"
+    return [label for label in month_labels(year) if label <= this_month]
+
+
+def previous_label(report: ReachReport) -> str:
+    """Last year's name in the charts: "2025/2026 t/m 29 nov" while this year is under way."""
+    label = report.school_year.previous().label
+    if report.previous_until is None:
+        return label
+    day = date_format(report.previous_until, "j M Y")
+    return _("%(year)s up to %(day)s") % {"year": label, "day": day}
+
+
 def dashboard_data(report: ReachReport) -> dict:
     """Key figures per school with their change, detail tables and the three charts."""
     year = report.school_year
@@ -98,7 +116,7 @@ def dashboard_data(report: ReachReport) -> dict:
             }
         )
 
-    this_months = month_labels(year)
+    this_months = months_so_far(year, timezone.localdate())
     theme_rows = [
         row for row in report.rows if row.indicator == CONTACTS_PER_THEME and row.school == TOTAL
     ]
@@ -119,7 +137,7 @@ def dashboard_data(report: ReachReport) -> dict:
             [
                 (year.label, [by_key.get((n, FAMILIES_REACHED, "")) for n in school_names]),
                 (
-                    year.previous().label,
+                    previous_label(report),
                     [previous.get((n, FAMILIES_REACHED, "")) for n in school_names],
                 ),
             ],
@@ -133,7 +151,7 @@ def dashboard_data(report: ReachReport) -> dict:
             [
                 (year.label, [by_key.get((TOTAL, CONTACTS_PER_MONTH, m)) for m in this_months]),
                 (
-                    year.previous().label,
+                    previous_label(report),
                     [
                         _previous(report, by_key.get((TOTAL, CONTACTS_PER_MONTH, m)))
                         for m in this_months

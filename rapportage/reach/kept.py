@@ -58,12 +58,15 @@ def reach_count_refresh(*, period: Period):
     return count
 
 
-def kept_figures(school_year: SchoolYear, schools=None) -> Figures | None:
-    """The kept figures of ``schools`` (all when None) for the school year; None when none are
-    kept yet. A school added after the count has no figures yet: zeros until the next one."""
+def kept_figures(
+    school_year: SchoolYear, schools=None, period: Period | None = None
+) -> Figures | None:
+    """The kept figures of ``schools`` (all when None) for the school year, or for ``period``
+    within it; None when none are kept yet. A school added after the count has no figures yet:
+    zeros until the next one."""
     from ..models import ReachCount, ReachCountSchool
 
-    period = Period.of(school_year)
+    period = period or Period.of(school_year)
     count = ReachCount.objects.filter(first_day=period.first, last_day=period.last).first()
     if count is None:
         return None

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
+
+from django.utils import timezone
 
 from familieschool.schoolyear import SchoolYear
 
@@ -26,6 +28,9 @@ class ReachReport:
     counted_at: datetime | None = None
     # The period's label when it is not the school year (a calendar year, a from-to period).
     period_label: str | None = None
+    # While the year is under way, last year is counted up to the same day (see
+    # ``same_period_last_year``): the last day counted; None when it is the whole year.
+    previous_until: date | None = None
 
     def __post_init__(self):
         self._previous = {row.key: row for row in self.previous_rows}
@@ -93,16 +98,34 @@ def _figures(year: SchoolYear, schools, snapshots: dict, live: bool, kept: bool)
     return merged_figures(frozen, live_figures(year, missing))
 
 
-def _counted(year: SchoolYear, schools, kept: bool) -> Figures:
-    """Figures that are not frozen: the kept count's (see ``kept``) or counted now."""
+def _counted(year: SchoolYear, schools, kept: bool, period: Period | None = None) -> Figures:
+    """Figures that are not frozen: the kept count's (see ``kept``) or counted now.
+
+    ``period`` is part of the year (by default all of it)."""
+    period = period or Period.of(year)
     if not kept:
-        return live_figures(year, schools)
-    found = kept_figures(year, schools)
+        return live_figures(year, schools, period=period)
+    found = kept_figures(year, schools, period=period)
     if found is None:
-        # Only a year nobody asked for since the deploy: counted once here, then kept.
-        reach_count_refresh(period=Period.of(year))
-        found = kept_figures(year, schools)
+        # A year (or the same period last year, once a day) nobody asked for yet: counted
+        # once here, then kept.
+        reach_count_refresh(period=period)
+        found = kept_figures(year, schools, period=period)
     return found
+
+
+def same_period_last_year(year: SchoolYear, today: date) -> Period | None:
+    """Last year from its first day to the day a year before ``today``, while ``year`` is under
+    way; None once it has ended (or before it begins). Comparing an unfinished year with the
+    whole of the last one would show every figure falling."""
+    if not (year.start <= today <= year.end):
+        return None
+    previous = year.previous()
+    try:
+        last = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        last = today.replace(year=today.year - 1, day=28)
+    return Period(previous.start, last)
 
 
 def reach_report(
@@ -117,6 +140,8 @@ def reach_report(
     period: Period | None = None,
 ) -> ReachReport:
     """The year's rows (and last year's, for the changes), from the snapshot when frozen.
+
+    While the year is under way, last year is counted over the same period only.
 
     ``scope`` is every school the reader may see (``schools`` among them): small counts are
     then hidden as in the report of the whole scope (see ``build_rows``). With ``kept`` the
@@ -144,7 +169,13 @@ def reach_report(
         only = set(school_queryset(schools).values_list("pk", flat=True))
         schools = scope
     current = _figures(year, schools, snapshots, live, kept)
-    before = _figures(year.previous(), schools, snapshots, live, kept) if previous else None
+    before, until = None, None
+    if previous:
+        partial = same_period_last_year(year, timezone.localdate())
+        if partial is not None:
+            before, until = _counted(year.previous(), schools, kept, partial), partial.last
+        else:
+            before = _figures(year.previous(), schools, snapshots, live, kept)
     return ReachReport(
         school_year=year,
         rows=build_rows(current, min_cell, only),
@@ -153,6 +184,7 @@ def reach_report(
         previous_rows=build_rows(before, min_cell, only) if before else [],
         previous_frozen_at=before.frozen_at if before else None,
         counted_at=current.counted_at,
+        previous_until=until,
     )
 
 

@@ -37,3 +37,14 @@ def test_the_three_charts_are_drawn_without_errors(page, reach_world):
     if os.environ.get("REACH_SCREENSHOT"):
         page.screenshot(path=os.environ["REACH_SCREENSHOT"], full_page=True)
     assert errors == []
+
+
+def test_the_theme_chart_shows_every_theme_label(page, reach_world):
+    page.goto("/rapportage/?schooljaar=2024/2025")
+
+    labels = page.evaluate("Chart.getChart(document.getElementById('chart-themes')).data.labels")
+    ticks = page.evaluate(
+        "Chart.getChart(document.getElementById('chart-themes')).scales.y.ticks.map(t => t.label)"
+    )
+    assert len(labels) > 1
+    assert ticks == labels

@@ -47,7 +47,11 @@
   draw("chart-themes", "bar", data.themes, {
     indexAxis: "y",
     plugins: { legend: { display: false } },
-    scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+    scales: {
+      x: { beginAtZero: true, ticks: { precision: 0 } },
+      // Every theme gets its label (Chart.js would skip every other one to save room).
+      y: { ticks: { autoSkip: false, font: { size: 12 } } },
+    },
   });
   draw("chart-months", "line", data.months);
 })();
