@@ -3,7 +3,7 @@ UV ?= $(shell command -v uv 2>/dev/null || echo .venv-bootstrap/bin/uv)
 PY := .venv/bin/python
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
 
-.PHONY: run test test-quick venv lint check bench bench-pages load loaddata-large messages
+.PHONY: run test test-quick venv lint check bench bench-pages load loaddata-large messages screenshots
 
 venv: .venv/.synced
 
@@ -56,3 +56,7 @@ check: venv
 messages: venv
 	cd familieschool && DEBUG=1 ../$(PY) ../manage.py makemessages -l nl --no-obsolete
 	DEBUG=1 $(PY) manage.py compilemessages -l nl
+
+# docs/screenshots/: the walk-in, the partner's week and the dashboard at 390 and 1280 px, on demo data.
+screenshots: venv
+	$(PY) scripts/screenshots.py
