@@ -195,3 +195,17 @@ def test_every_page_passes_axe_and_fits_the_window(open_page, live_server, role)
     world = demo_world()
     problems = walk(open_page, live_server, world, role)
     assert problems == [], "\n" + "\n".join(str(problem) for problem in problems)
+
+
+def test_the_menu_shows_in_full_on_a_tablet_and_folds_away_on_a_phone(open_page, alice):
+    page = open_page(alice, viewport={"width": 820, "height": 1000})
+    page.goto(reverse("servicepunt:walkin"))
+
+    links = page.locator("#main-nav .nav-link")
+    assert links.count() >= 5
+    assert page.locator(".navbar-toggler").is_hidden()
+    assert all(links.nth(i).is_visible() for i in range(links.count()))
+
+    page.set_viewport_size({"width": 390, "height": 800})
+    assert page.locator(".navbar-toggler").is_visible()
+    assert links.first.is_hidden()
