@@ -44,6 +44,33 @@ ADMIN_EXCEPTIONS: dict[tuple[str, str], str] = {
 }
 
 
+OVERFLOW = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
+    () => resolve(document.documentElement.scrollWidth - document.documentElement.clientWidth))))"""
+# The innermost elements that reach past the window's right edge (or left edge, right to left),
+# for the failure message.
+STICKING_OUT = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || (box.right <= width + 1 && box.left >= -1)) continue;
+    let clipped = false;  // inside a box that scrolls or clips: not what widens the page
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") { clipped = true; break; }
+    }
+    if (clipped) continue;
+    if ([...el.children].some(child => {
+      const b = child.getBoundingClientRect();
+      return b.width > 0 && (b.right > width + 1 || b.left < -1);
+    })) continue;
+    out.push(el.tagName.toLowerCase() + (el.className ? "." + String(el.className).trim()
+      .split(/\\s+/).join(".") : "") + " «" + (el.textContent || "").trim().slice(0, 30) + "»");
+    if (out.length === 3) break;
+  }
+  return out.join(", ");
+}"""
+
+
 @dataclass
 class Problem:
     role: str
@@ -135,13 +162,19 @@ def check_page(page, axe, url, role_label, problems, exceptions=None):
     page.goto(url)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        overflow = page.evaluate(
-            """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
-                () => resolve(document.documentElement.scrollWidth
-                              - document.documentElement.clientWidth))))"""
-        )
+        overflow = page.evaluate(OVERFLOW)
+        # Charts follow a new width a few frames later (ResizeObserver); on a busy machine give
+        # them up to a second before calling the page too wide.
+        for _ in range(4):
+            if overflow <= 0:
+                break
+            page.wait_for_timeout(250)
+            overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
-            problems.append(Problem(role_label, url, f"{overflow}px too wide at {width}px"))
+            culprits = page.evaluate(STICKING_OUT)
+            problems.append(
+                Problem(role_label, url, f"{overflow}px too wide at {width}px: {culprits}")
+            )
         # The whole rule set at the widest window; at the others only the rules whose outcome
         # depends on the width (a table that scrolls there must be reachable by keyboard).
         if width == WIDTHS[-1]:
