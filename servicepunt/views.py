@@ -295,6 +295,8 @@ def family_merge(request, pk):
                 % {"other": code, "family": family.code},
             )
             return _family_page(family)
+    if request.method == "GET":
+        audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
     return _record_form(
         request,
         form,
@@ -316,6 +318,8 @@ def parent_create(request, pk):
         else:
             messages.success(request, _("The parent has been added."))
             return _family_page(family)
+    if request.method == "GET":
+        audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
     return _record_form(request, form, family=family, title=_("Add a parent"))
 
 
@@ -369,6 +373,8 @@ def child_create(request, pk):
         else:
             messages.success(request, _("The child has been added."))
             return _family_page(family)
+    if request.method == "GET":
+        audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
     return _record_form(request, form, family=family, title=_("Add a child"))
 
 
@@ -426,6 +432,8 @@ def provision_create(request, pk):
         else:
             messages.success(request, _("The provision has been registered."))
             return _family_page(family)
+    if request.method == "GET":
+        audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
     return _record_form(request, form, family=family, title=_("Register a provision"))
 
 
