@@ -24,8 +24,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from activiteiten.models import ActivityType
+from familieschool.constants import Language
 from familieschool.exports import csv_bytes, xlsx_cell
-from servicepunt.models import Theme
+from servicepunt.constants import ProvisionStatus
+from servicepunt.models import ContactSource, ProvisionKind, Theme
 
 from .reach import (
     BY_CODE,
@@ -37,7 +39,15 @@ from .reach import (
     ReachRow,
     reach_report,
 )
-from .reach.definitions import CONTACTS, CONTACTS_PER_THEME, PER_ACTIVITY_TYPE
+from .reach.definitions import (
+    CONTACTS,
+    CONTACTS_PER_LANGUAGE,
+    CONTACTS_PER_SOURCE,
+    CONTACTS_PER_THEME,
+    FAMILIES_PER_PROVISION,
+    FAMILIES_PER_PROVISION_STATUS,
+    PER_ACTIVITY_TYPE,
+)
 
 __all__ = ["CSV_HEADER", "FORMATS", "FROZEN_INDICATOR", "ReachExport", "reach_export"]
 
@@ -183,15 +193,30 @@ def _widths(sheet, widths: dict[int, float]) -> None:
 
 
 def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
-    """Readable names for theme and activity-type codes (2 queries)."""
+    """Readable names for the codes of themes, activity types, sources, provision kinds (with
+    their status) and languages (4 queries); the code column keeps the indicator's code."""
     themes = dict(Theme.objects.values_list("code", "name"))
     types = dict(ActivityType.objects.values_list("code", "name"))
+    sources = dict(ContactSource.objects.values_list("code", "name"))
+    kinds = dict(ProvisionKind.objects.values_list("code", "name"))
+    languages = {code: str(label) for code, label in Language.choices}
+    statuses = {code: str(label) for code, label in ProvisionStatus.choices}
     names = {}
     for row in report.rows:
+        key, category = (row.indicator, row.category), row.category
         if row.indicator == CONTACTS_PER_THEME:
-            names[(row.indicator, row.category)] = themes.get(row.category, row.category)
+            names[key] = themes.get(category, category)
         elif row.indicator in PER_ACTIVITY_TYPE:
-            names[(row.indicator, row.category)] = types.get(row.category, row.category)
+            names[key] = types.get(category, category)
+        elif row.indicator == CONTACTS_PER_SOURCE:
+            names[key] = sources.get(category, category)
+        elif row.indicator == CONTACTS_PER_LANGUAGE:
+            names[key] = languages.get(category, category)
+        elif row.indicator == FAMILIES_PER_PROVISION:
+            names[key] = kinds.get(category, category)
+        elif row.indicator == FAMILIES_PER_PROVISION_STATUS and ":" in category:
+            kind, status = category.split(":", 1)
+            names[key] = f"{kinds.get(kind, kind)}: {statuses.get(status, status)}"
     return names
 
 

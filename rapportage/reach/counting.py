@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
 from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus
 from activiteiten.models import ActiveParentRole, ActivityType, Attendance, Enrolment, Session
-from familieschool.constants import Language
+from familieschool.constants import Language, ParentRelation
 from familieschool.models import (
     Child,
     Family,
@@ -31,8 +31,8 @@ from familieschool.models import (
 from familieschool.schoolyear import SchoolYear
 from partners.constants import AppointmentStatus
 from partners.models import Appointment, SpreekuurCancellation
-from servicepunt.constants import ReferralStatus
-from servicepunt.models import Contact, Referral, Theme
+from servicepunt.constants import ProvisionStatus, ReferralStatus
+from servicepunt.models import Contact, ContactSource, Provision, ProvisionKind, Referral, Theme
 
 from . import definitions as d
 from .definitions import BASE_COUNTS, BY_CODE, Figures, SchoolInfo
@@ -325,11 +325,12 @@ def _count_parents(records: _Records, ids: list[int], values: Values) -> None:
     per_school = (
         Parent.objects.filter(family__school_id__in=ids, id__in=reached)
         .values("family__school_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), fathers=Count("id", filter=Q(relation=ParentRelation.FATHER)))
         .order_by()
     )
     for row in per_school:
         values[(row["family__school_id"], d.PARENTS_REACHED, "")] = row["n"]
+        values[(row["family__school_id"], d.FATHERS_REACHED, "")] = row["fathers"]
 
 
 def _count_extended_day(records: _Records, ids: list[int], values: Values) -> None:
@@ -455,8 +456,60 @@ def _count_partners(records: _Records, ids: list[int], values: Values) -> list[s
     return sorted(partners)
 
 
+def _count_sources(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Contacts per source, who brought the family (unrecorded: ``onbekend``)."""
+    codes = list(
+        ContactSource.objects.order_by("sort_order", "name").values_list("code", flat=True)
+    )
+    per_source = (
+        records.contacts.filter(school_id__in=ids)
+        .values("school_id", "source__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in per_source:
+        source = row["source__code"] or d.SOURCE_UNKNOWN
+        values[(row["school_id"], d.CONTACTS_PER_SOURCE, source)] += row["n"]
+    return [*codes, d.SOURCE_UNKNOWN]
+
+
+GIVEN = (ProvisionStatus.GRANTED, ProvisionStatus.PROVIDED)
+
+
+def _count_provisions(records: _Records, ids: list[int], values: Values) -> tuple[list, list]:
+    """Unique families of the school with a provision dated in the period: per kind those
+    granted or provided, and per kind and (current) status as ``kind:status``."""
+    period = records.period
+    kinds = list(
+        ProvisionKind.objects.order_by("sort_order", "name").values_list("code", flat=True)
+    )
+    provisions = Provision.objects.filter(
+        occurred_on__gte=period.first, occurred_on__lte=period.last, family__school_id__in=ids
+    )
+    per_status = (
+        provisions.values("family__school_id", "kind__code", "status")
+        .annotate(n=Count("family_id", distinct=True))
+        .order_by()
+    )
+    found = set()
+    for row in per_status:
+        category = f"{row['kind__code']}:{row['status']}"
+        found.add(category)
+        values[(row["family__school_id"], d.FAMILIES_PER_PROVISION_STATUS, category)] = row["n"]
+    given = (
+        provisions.filter(status__in=GIVEN)
+        .values("family__school_id", "kind__code")
+        .annotate(n=Count("family_id", distinct=True))
+        .order_by()
+    )
+    for row in given:
+        values[(row["family__school_id"], d.FAMILIES_PER_PROVISION, row["kind__code"])] = row["n"]
+    statuses = [f"{kind}:{status}" for kind in kinds for status in ProvisionStatus.values]
+    return kinds, [category for category in statuses if category in found]
+
+
 def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], Values]:
-    """The counted figures of the schools ``ids`` in ``period``, and the categories: 19 queries."""
+    """The counted figures of the schools ``ids`` in ``period``, and the categories: 24 queries."""
     start, end = period.bounds()
     records = _Records(period, start, end)
     values: Values = defaultdict(int)
@@ -472,6 +525,8 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     languages = _count_languages(records, ids, values)
     _count_new_parents(records, ids, values)
     with_partners = _count_partners(records, ids, values)
+    sources = _count_sources(records, ids, values)
+    kinds, kind_statuses = _count_provisions(records, ids, values)
     type_codes = list(types.values())
     categories = {
         d.CONTACTS_PER_MONTH: months,
@@ -483,12 +538,15 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
         d.PARTICIPANTS: list(type_codes),
         d.CONTACTS_PER_LANGUAGE: languages,
         **{code: list(with_partners) for code in d.PER_PARTNER},
+        d.CONTACTS_PER_SOURCE: sources,
+        d.FAMILIES_PER_PROVISION: kinds,
+        d.FAMILIES_PER_PROVISION_STATUS: kind_statuses,
     }
     return categories, dict(values)
 
 
 def live_figures(school_year: SchoolYear, schools=None, period: Period | None = None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 20 queries.
+    """Count the figures of ``schools`` (all when None) in the live records: 25 queries.
 
     With ``period`` the figures are those of that period (pupils and families of
     ``school_year``, the period's ``school_year``); without, of the school year."""

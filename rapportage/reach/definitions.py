@@ -67,13 +67,14 @@ PARENTS_PER_PARTNER = "ouders_per_partner"
 APPOINTMENTS_ATTENDED = "afspraken_verschenen"
 APPOINTMENTS_MISSED = "afspraken_niet_verschenen"
 SPREEKUREN_CANCELLED = "spreekuren_geannuleerd"
+CONTACTS_PER_SOURCE = "contacten_per_bron"
+FATHERS_REACHED = "vaders_bereikt"
+FAMILIES_PER_PROVISION = "gezinnen_per_voorziening"
+FAMILIES_PER_PROVISION_STATUS = "gezinnen_per_voorziening_status"
 
 # Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
 # their counting is not on main): never reuse them for another figure.
 RESERVED = (
-    "gezinnen_per_voorziening",
-    "contacten_per_bron",
-    "vaders_bereikt",
     "spreekuren_gehouden",
     "kinderen_programma",
     "kinderen_programma_pct",
@@ -83,8 +84,9 @@ RESERVED = (
     "deelnemers_per_financier",
 )
 
-# The category of a contact whose language was not recorded.
+# The category of a contact whose language (or source) was not recorded.
 LANGUAGE_UNKNOWN = "onbekend"
+SOURCE_UNKNOWN = "onbekend"
 
 # Kept for older imports: the months' code under its first name.
 MONTHS = CONTACTS_PER_MONTH
@@ -121,6 +123,19 @@ INDICATORS = [
     Indicator(FAMILIES_BASE, GROUP_REACH, _("Families"), school_figure=FAMILIES),
     Indicator(FAMILIES_REACHED, GROUP_REACH, _("Families reached"), key=True),
     Indicator(PARENTS_REACHED, GROUP_REACH, _("Parents reached"), key=True),
+    Indicator(FATHERS_REACHED, GROUP_REACH, _("Fathers reached")),
+    Indicator(
+        FAMILIES_PER_PROVISION,
+        GROUP_REACH,
+        _("Families given a provision, per kind"),
+        categorised=True,
+    ),
+    Indicator(
+        FAMILIES_PER_PROVISION_STATUS,
+        GROUP_REACH,
+        _("Families with a provision, per kind and status"),
+        categorised=True,
+    ),
     Indicator(FAMILIES_SERVICEPUNT, GROUP_REACH, _("Families supported by the servicepunt")),
     Indicator(
         FAMILIES_SERVICEPUNT_PCT,
@@ -142,6 +157,12 @@ INDICATORS = [
     Indicator(CONTACTS_PER_MONTH, GROUP_CONTACTS, _("Contacts per month"), categorised=True),
     Indicator(CONTACTS_PER_THEME, GROUP_CONTACTS, _("Contacts per theme"), categorised=True),
     Indicator(CONTACTS_INTERPRETER, GROUP_CONTACTS, _("Contacts with an interpreter")),
+    Indicator(
+        CONTACTS_PER_SOURCE,
+        GROUP_CONTACTS,
+        _("Contacts per source (referred by)"),
+        categorised=True,
+    ),
     Indicator(CONTACTS_PER_LANGUAGE, GROUP_CONTACTS, _("Contacts per language"), categorised=True),
     Indicator(
         REFERRALS, GROUP_REFERRALS, _("Referrals"), categorised=True, with_total=True, key=True
@@ -206,7 +227,11 @@ INDICATORS = [
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 # Counts whose categories add up to another figure: contacts over the months (which give the
 # contacts' number) and over the languages (a sum a reader can redo, for suppression).
-PARTITIONS = {CONTACTS_PER_MONTH: CONTACTS, CONTACTS_PER_LANGUAGE: CONTACTS}
+PARTITIONS = {
+    CONTACTS_PER_MONTH: CONTACTS,
+    CONTACTS_PER_LANGUAGE: CONTACTS,
+    CONTACTS_PER_SOURCE: CONTACTS,
+}
 # The counted figures; everything else is a sum or a percentage of these.
 BASE_COUNTS = [
     FAMILIES_REACHED,
@@ -230,10 +255,15 @@ BASE_COUNTS = [
     APPOINTMENTS_ATTENDED,
     APPOINTMENTS_MISSED,
     SPREEKUREN_CANCELLED,
+    CONTACTS_PER_SOURCE,
+    FATHERS_REACHED,
+    FAMILIES_PER_PROVISION,
+    FAMILIES_PER_PROVISION_STATUS,
 ]
 # Categories that appear only where something was counted (a partner without referrals in
 # the selection gets no rows); the others are listed in full, zeros included.
 SPARSE = {
+    FAMILIES_PER_PROVISION_STATUS,
     REFERRALS,
     REFERRALS_COMPLETED,
     PARENTS_PER_PARTNER,

@@ -39,7 +39,14 @@ from tests.familieschool.factories import (
     SchoolFactory,
 )
 from tests.partners.factories import AppointmentFactory, SpreekuurFactory
-from tests.servicepunt.factories import ContactFactory, ReferralFactory, default_themes
+from tests.servicepunt.factories import (
+    ContactFactory,
+    ProvisionFactory,
+    ReferralFactory,
+    default_contact_sources,
+    default_provision_kinds,
+    default_themes,
+)
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -70,6 +77,19 @@ CONTACTS = [
 ]
 # Language and interpreter of the contacts above, by index; the others have none recorded.
 CONTACT_LANGUAGES = {0: ("ar", True), 1: ("tr", True), 3: ("nl", True), 5: ("nl", False)}
+# Who brought the family ("aangemeld door"), by contact index; the others have none recorded.
+CONTACT_SOURCES = {0: "leerkracht", 1: "ouder", 5: "leerkracht"}
+# Parents recorded as fathers (a1p2 is reached only in 2023/2024).
+FATHERS = {"a1p2", "b1p1", "a3p1"}
+PROVISIONS = [
+    # (family, kind, status, date): a1 twice (one family), a4 on the first day of 2025/2026.
+    ("a1", "boodschappentas", "verstrekt", date(2024, 9, 1)),
+    ("a1", "boodschappentas", "verstrekt", date(2025, 1, 1)),
+    ("a2", "boodschappentas", "aangevraagd", date(2024, 10, 1)),
+    ("a2", "jeugdfonds", "toegekend", date(2025, 7, 31)),
+    ("b2", "boodschappenkaart", "afgewezen", date(2024, 8, 1)),
+    ("a4", "boodschappentas", "verstrekt", date(2025, 8, 1)),
+]
 APPOINTMENTS = [
     # (school of the spreekuur, date, family, parent, status, partner)
     ("A", date(2025, 2, 3), "a3", "a3p1", "verschenen", "P"),
@@ -157,13 +177,22 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
         family = FamilyFactory(school=world.schools[letter], code=code.upper())
         world.families[code] = family
         for key in parents:
-            world.parents[key] = ParentFactory(family=family)
+            world.parents[key] = ParentFactory(
+                family=family, relation="father" if key in FATHERS else "mother"
+            )
         for key in children:
             world.children[key] = ChildFactory(family=family)
     seeded_themes = default_themes()
+    sources = default_contact_sources()
+    kinds = default_provision_kinds()
+    for family, kind, status, day in PROVISIONS:
+        ProvisionFactory(
+            family=world.families[family], kind=kinds[kind], status=status, occurred_on=day
+        )
     for index, (letter, when, family, parent, themes, referral) in enumerate(CONTACTS):
         language, interpreter = CONTACT_LANGUAGES.get(index, ("", False))
         contact = ContactFactory(
+            source=sources.get(CONTACT_SOURCES.get(index)),
             language=language,
             interpreter=interpreter,
             school=world.schools[letter],
@@ -272,6 +301,7 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
         language, interpreter = CONTACT_LANGUAGES.get(index, ("", False))
         counts[(letter, "contacten_per_taal", language or "onbekend")] += 1
         counts[(letter, "contacten_tolk", "")] += int(interpreter)
+        counts[(letter, "contacten_per_bron", CONTACT_SOURCES.get(index, "onbekend"))] += 1
         if referral and parent:
             per_partner[(_school_of(parent), partner_names[referral[0]])].add(parent)
         counts[(letter, "contacten_per_maand", when.strftime("%Y-%m"))] += 1
@@ -312,6 +342,17 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
             counts[(letter, "spreekuren_geannuleerd", partner_names[partner])] += 1
             counts[(letter, "spreekuren_geannuleerd", "")] += 1
     at_activities, first_timers = defaultdict(set), defaultdict(set)
+    given, per_status = defaultdict(set), defaultdict(set)
+    for family, kind, status, day in PROVISIONS:
+        if first <= day <= last:
+            home = _school_of(family)
+            per_status[(home, f"{kind}:{status}")].add(family)
+            if status in ("toegekend", "verstrekt"):
+                given[(home, kind)].add(family)
+    for (home, kind), found in given.items():
+        counts[(home, "gezinnen_per_voorziening", kind)] = len(found)
+    for (home, category), found in per_status.items():
+        counts[(home, "gezinnen_per_voorziening_status", category)] = len(found)
     unique = defaultdict(set)
     extended_day = defaultdict(set)
     for key, day, anonymous, cancelled, people in SESSIONS:
@@ -349,6 +390,7 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
     for letter in "ABC":
         counts[(letter, "gezinnen_bereikt", "")] = len(families[letter])
         counts[(letter, "ouders_bereikt", "")] = len(parents[letter])
+        counts[(letter, "vaders_bereikt", "")] = len(parents[letter] & FATHERS)
         counts[(letter, "gezinnen_servicepunt", "")] = len(servicepunt[letter])
         counts[(letter, "gezinnen_actieve_ouder", "")] = len(active[letter])
         counts[(letter, "kinderen_verlengde_schooldag", "")] = len(extended_day[letter])

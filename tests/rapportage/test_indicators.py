@@ -123,3 +123,50 @@ def test_small_new_counts_are_hidden_and_no_sum_shows_a_single_hidden_cell(reach
 def _board_of(world, school_name: str) -> str:
     school = next(s for s in world.schools.values() if s.name == school_name)
     return BOARD_PREFIX + school.board.name
+
+
+def test_families_per_provision_count_each_family_once_by_date_and_status(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a, b = reach_world.name("A"), reach_world.name("B")
+    # a1 was given two bags in the year: one family. a2's bag was only applied for.
+    assert rows[(a, "gezinnen_per_voorziening", "boodschappentas")].value == 1
+    assert rows[(a, "gezinnen_per_voorziening_status", "boodschappentas:aangevraagd")].value == 1
+    # a2's fund on 31 July 2025 is in the year; a4's bag of 1 August 2025 is not.
+    assert rows[(a, "gezinnen_per_voorziening", "jeugdfonds")].value == 1
+    assert rows[(b, "gezinnen_per_voorziening_status", "boodschappenkaart:afgewezen")].value == 1
+    assert rows[(b, "gezinnen_per_voorziening", "boodschappenkaart")].value == 0
+    nxt = by_key(reach_rows("2025/2026"))
+    assert nxt[(a, "gezinnen_per_voorziening", "boodschappentas")].value == 1
+
+
+def test_sources_add_up_to_the_contacts_and_fathers_are_reached_parents(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a, b = reach_world.name("A"), reach_world.name("B")
+    sources = [row for key, row in rows.items() if key[:2] == (a, "contacten_per_bron")]
+    assert sum(row.value for row in sources) == rows[(a, "contacten", "")].value
+    # The anonymous contact brought by a parent counts too.
+    assert rows[(a, "contacten_per_bron", "ouder")].value == 1
+    # a3p1 (appointments) at A and b1p1 (contact) at B; a1p2 was reached the year before.
+    assert rows[(a, "vaders_bereikt", "")].value == 1
+    assert rows[(b, "vaders_bereikt", "")].value == 1
+    assert by_key(reach_rows("2023/2024"))[(a, "vaders_bereikt", "")].value == 1
+
+
+def test_the_workbook_names_sources_kinds_and_languages_and_keeps_the_codes(reach_world):
+    import io
+
+    from openpyxl import load_workbook
+
+    from rapportage.exports import reach_export
+
+    workbook = load_workbook(io.BytesIO(reach_export(school_year=YEAR, fmt="xlsx").content))
+    categories = {
+        (row[6].value, row[2].value)
+        for name in ("Bereik", "Contacten")
+        for row in workbook[name].iter_rows(min_row=2)
+        if row[0].value == reach_world.name("A")
+    }
+    assert ("contacten_per_bron", "Leerkracht") in categories
+    assert ("contacten_per_taal", "Arabisch") in categories
+    assert ("gezinnen_per_voorziening", "Boodschappentas") in categories
+    assert ("gezinnen_per_voorziening_status", "Boodschappentas: Aangevraagd") in categories
