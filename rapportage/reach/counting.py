@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 
-from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus
+from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus, TargetGroup
 from activiteiten.models import ActiveParentRole, ActivityType, Attendance, Enrolment, Session
 from familieschool.constants import Language, ParentRelation
 from familieschool.models import (
@@ -333,13 +333,12 @@ def _count_parents(records: _Records, ids: list[int], values: Values) -> None:
         values[(row["family__school_id"], d.FATHERS_REACHED, "")] = row["fathers"]
 
 
-def _count_extended_day(records: _Records, ids: list[int], values: Values) -> None:
-    """Children enrolled in (or attending) the extended school day during the period."""
+def _count_children(records: _Records, ids: list[int], values: Values) -> None:
+    """Children enrolled in (or attending) during the period the extended school day, and any
+    children's programme (an activity for children, or for parents and children): 1 query."""
     period = records.period
-    extended_day = Q(activity__type__code=EXTENDED_SCHOOL_DAY)
     enrolled = (
         Enrolment.objects.filter(
-            extended_day,
             status=EnrolmentStatus.ENROLLED,
             child__isnull=False,
             requested_at__lt=records.end,
@@ -348,17 +347,28 @@ def _count_extended_day(records: _Records, ids: list[int], values: Values) -> No
         .filter(Q(activity__valid_until__isnull=True) | Q(activity__valid_until__gte=period.first))
         .values("child_id")
     )
-    attending = records.attendance.filter(
-        child__isnull=False, session__activity__type__code=EXTENDED_SCHOOL_DAY
-    ).values("child_id")
+    attending = records.attendance.filter(child__isnull=False).values("child_id")
+    extended_day = _union(
+        enrolled.filter(activity__type__code=EXTENDED_SCHOOL_DAY),
+        attending.filter(session__activity__type__code=EXTENDED_SCHOOL_DAY),
+    )
+    for_children = [TargetGroup.CHILDREN, TargetGroup.BOTH]
+    programme = _union(
+        enrolled.filter(activity__target_group__in=for_children),
+        attending.filter(session__activity__target_group__in=for_children),
+    )
     per_school = (
-        Child.objects.filter(family__school_id__in=ids, id__in=_union(enrolled, attending))
+        Child.objects.filter(family__school_id__in=ids)
         .values("family__school_id")
-        .annotate(n=Count("id"))
+        .annotate(
+            extended=Count("id", filter=Q(id__in=extended_day)),
+            programme=Count("id", filter=Q(id__in=programme)),
+        )
         .order_by()
     )
     for row in per_school:
-        values[(row["family__school_id"], d.CHILDREN_EXTENDED_DAY, "")] = row["n"]
+        values[(row["family__school_id"], d.CHILDREN_EXTENDED_DAY, "")] = row["extended"]
+        values[(row["family__school_id"], d.CHILDREN_PROGRAMME, "")] = row["programme"]
 
 
 def _count_languages(records: _Records, ids: list[int], values: Values) -> list[str]:
@@ -521,7 +531,7 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     _count_participants(records, ids, types, values)
     _count_families(records, ids, values)
     _count_parents(records, ids, values)
-    _count_extended_day(records, ids, values)
+    _count_children(records, ids, values)
     languages = _count_languages(records, ids, values)
     _count_new_parents(records, ids, values)
     with_partners = _count_partners(records, ids, values)

@@ -71,13 +71,13 @@ CONTACTS_PER_SOURCE = "contacten_per_bron"
 FATHERS_REACHED = "vaders_bereikt"
 FAMILIES_PER_PROVISION = "gezinnen_per_voorziening"
 FAMILIES_PER_PROVISION_STATUS = "gezinnen_per_voorziening_status"
+CHILDREN_PROGRAMME = "kinderen_programma"
+CHILDREN_PROGRAMME_PCT = "kinderen_programma_pct"
 
 # Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
 # their counting is not on main): never reuse them for another figure.
 RESERVED = (
     "spreekuren_gehouden",
-    "kinderen_programma",
-    "kinderen_programma_pct",
     "kinderen_per_programma_pct",
     "activiteiten_per_financier",
     "bijeenkomsten_per_financier",
@@ -194,6 +194,13 @@ INDICATORS = [
         percentage_of=(CHILDREN_EXTENDED_DAY, PUPILS),
         key=True,
     ),
+    Indicator(CHILDREN_PROGRAMME, GROUP_ACTIVITIES, _("Children in a children's programme")),
+    Indicator(
+        CHILDREN_PROGRAMME_PCT,
+        GROUP_ACTIVITIES,
+        _("Children in a children's programme (% of pupils)"),
+        percentage_of=(CHILDREN_PROGRAMME, PUPILS),
+    ),
     Indicator(PARENTS_NEW, GROUP_ACTIVITIES, _("Parents at an activity for the first time")),
     Indicator(PARENTS_RETURNING, GROUP_ACTIVITIES, _("Returning parents at activities")),
     Indicator(
@@ -259,6 +266,7 @@ BASE_COUNTS = [
     FATHERS_REACHED,
     FAMILIES_PER_PROVISION,
     FAMILIES_PER_PROVISION_STATUS,
+    CHILDREN_PROGRAMME,
 ]
 # Categories that appear only where something was counted (a partner without referrals in
 # the selection gets no rows); the others are listed in full, zeros included.

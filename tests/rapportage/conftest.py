@@ -121,6 +121,8 @@ ACTIVITIES = {
     "vsd A": ("A", "verlengde_schooldag"),
     "koffie B": ("B", "koffieochtend"),
 }
+# The target group of the activities that are (also) for children; the others are for parents.
+FOR_CHILDREN = {"vsd A": "children", "koffie B": "both"}
 SESSIONS = [
     # (activity, date, anonymous headcount, cancelled, named people)
     ("koffie A", date(2024, 11, 5), 3, False, ["a1p1", "a2p1", "b1p1"]),
@@ -134,6 +136,8 @@ ENROLMENTS = [
     ("vsd A", "a1c1", "enrolled", local(2024, 9, 2, 12)),
     ("vsd A", "a3c2", "waiting", local(2024, 9, 2, 12)),
     ("vsd A", "a2c1", "enrolled", local(2025, 9, 1, 12)),
+    # A child enrolled in an activity for parents and children: a programme, not the vsd.
+    ("koffie B", "b1c1", "enrolled", local(2024, 9, 2, 12)),
 ]
 ACTIVE_ROLES = [
     # (parent, school year)
@@ -223,7 +227,9 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
         )
     for key, (letter, code) in ACTIVITIES.items():
         world.activities[key] = ActivityFactory(
-            school=world.schools[letter], type=activity_type(code)
+            school=world.schools[letter],
+            type=activity_type(code),
+            target_group=FOR_CHILDREN.get(key, "parents"),
         )
     for key, day, anonymous, cancelled, people in SESSIONS:
         session = SessionFactory(
@@ -354,7 +360,7 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
     for (home, category), found in per_status.items():
         counts[(home, "gezinnen_per_voorziening_status", category)] = len(found)
     unique = defaultdict(set)
-    extended_day = defaultdict(set)
+    extended_day, programme = defaultdict(set), defaultdict(set)
     for key, day, anonymous, cancelled, people in SESSIONS:
         if cancelled or not _in_year(label, day):
             continue
@@ -372,17 +378,19 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
                 at_activities[home].add(person)
                 if (key, day, person) in FIRST_TIME:
                     first_timers[home].add(person)
-            elif code == "verlengde_schooldag":
-                extended_day[home].add(person)
+            else:
+                if code == "verlengde_schooldag":
+                    extended_day[home].add(person)
+                if key in FOR_CHILDREN:
+                    programme[home].add(person)
     for (home, code), people in unique.items():
         counts[(home, "deelnemers_uniek", code)] = len(people)
     for key, child, status, requested in ENROLMENTS:
-        if (
-            status == "enrolled"
-            and ACTIVITIES[key][1] == "verlengde_schooldag"
-            and requested.astimezone(ZONE).date() <= last
-        ):
-            extended_day[_school_of(child)].add(child)
+        if status == "enrolled" and requested.astimezone(ZONE).date() <= last:
+            if ACTIVITIES[key][1] == "verlengde_schooldag":
+                extended_day[_school_of(child)].add(child)
+            if key in FOR_CHILDREN:
+                programme[_school_of(child)].add(child)
     active = defaultdict(set)
     for parent, year in ACTIVE_ROLES:
         if year in touched:
@@ -408,6 +416,8 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
         counts[(letter, "kinderen_verlengde_schooldag_pct", "")] = _pct(
             len(extended_day[letter]), pupils
         )
+        counts[(letter, "kinderen_programma", "")] = len(programme[letter])
+        counts[(letter, "kinderen_programma_pct", "")] = _pct(len(programme[letter]), pupils)
     return dict(counts)
 
 

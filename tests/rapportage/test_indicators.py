@@ -170,3 +170,14 @@ def test_the_workbook_names_sources_kinds_and_languages_and_keeps_the_codes(reac
     assert ("contacten_per_taal", "Arabisch") in categories
     assert ("gezinnen_per_voorziening", "Boodschappentas") in categories
     assert ("gezinnen_per_voorziening_status", "Boodschappentas: Aangevraagd") in categories
+
+
+def test_children_in_any_programme_include_activities_for_parents_and_children(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a, b = reach_world.name("A"), reach_world.name("B")
+    # b1c1 is enrolled in B's coffee morning for parents and children: a programme, not the
+    # extended school day; a3c2 on the waiting list counts nowhere.
+    assert rows[(b, "kinderen_programma", "")].value == 1
+    assert rows[(b, "kinderen_verlengde_schooldag", "")].value == 0
+    assert rows[(b, "kinderen_programma_pct", "")].value == 1
+    assert rows[(a, "kinderen_programma", "")].value == 2
