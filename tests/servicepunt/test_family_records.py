@@ -16,7 +16,12 @@ from familieschool.models import AuditLog, Child, Family, Parent
 from familieschool.schoolyear import SchoolYear
 from partners.models import Appointment
 from rapportage.reach import reach_rows
-from rapportage.reach.definitions import FAMILIES_REACHED, FAMILIES_SERVICEPUNT
+from rapportage.reach.definitions import (
+    FAMILIES_PER_PROVISION,
+    FAMILIES_PER_PROVISION_STATUS,
+    FAMILIES_REACHED,
+    FAMILIES_SERVICEPUNT,
+)
 from servicepunt.constants import ProvisionStatus, ReferralStatus
 from servicepunt.models import Contact, Provision, Referral
 from tests.activiteiten.factories import AttendanceFactory, EnrolmentFactory, SessionFactory
@@ -381,9 +386,15 @@ def test_merging_two_records_of_a_family_keeps_everything(
     merge = AuditLog.objects.get(action=AuditAction.MERGE)
     assert (merge.user, merge.family, merge.object_id) == (alice, family_a, duplicate.pk)
     after = {row.key: row.value for row in reach_rows(year, live=True)}
-    family_figures = {FAMILIES_REACHED, FAMILIES_SERVICEPUNT}
+    family_figures = {
+        FAMILIES_REACHED,
+        FAMILIES_SERVICEPUNT,
+        FAMILIES_PER_PROVISION,
+        FAMILIES_PER_PROVISION_STATUS,
+    }
     changed = {key for key in before if before[key] != after[key]}
-    # The two records were one family: only the count of families drops, by exactly one.
+    # The two records were one family: only the counts of families drop (reached, and those
+    # given a provision of a kind, since issue 14), by exactly one.
     assert {key[1] for key in changed} <= family_figures | {f"{FAMILIES_SERVICEPUNT}_pct"}
     for key in changed:
         if key[1] in family_figures:
