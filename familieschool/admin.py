@@ -89,7 +89,9 @@ class NamedTabularInline(NamedInputsMixin, admin.TabularInline):
     formset = NamedDeleteFormSet
 
 
-class SchoolYearFiguresInline(NamedTabularInline):
+class SchoolYearFiguresInline(admin.StackedInline):
+    # Stacked, not tabular: with the pupils per groep and klas a table row has 17 inputs and
+    # would be far wider than the window.
     model = SchoolYearFigures
     extra = 0
 

@@ -26,7 +26,7 @@ class ThemeAdmin(NamedInputsMixin, admin.ModelAdmin):
         return ["code"] if obj is not None else []
 
 
-class CodedListAdmin(admin.ModelAdmin):
+class CodedListAdmin(NamedInputsMixin, admin.ModelAdmin):
     """An editable list whose code imports and reports refer to: once it exists it stays."""
 
     list_display = ["name", "code", "sort_order", "active"]
