@@ -307,3 +307,44 @@ def parse_date(value: str) -> date:
         except ValueError:
             continue
     raise ValueError(value)
+
+
+class ImportCommand:
+    """A management command that imports one file through an ``<entity>_import`` service.
+
+    Mixed into ``BaseCommand``: it takes the file, ``--dry-run`` and ``--user``, answers in Dutch,
+    writes the capped error report, and leaves the import and its summary line to the command.
+    """
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path, help="CSV or XLSX file")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check every row and report; save nothing."
+        )
+        parser.add_argument("--user", help="Username recorded as the one who registered the rows.")
+
+    def handle(self, *args, file: Path, dry_run: bool, user: str | None, **options):
+        from django.core.management.base import CommandError
+        from django.utils import translation
+
+        from familieschool.models import User
+
+        with translation.override(settings.LANGUAGE_CODE):
+            importer = None
+            if user:
+                importer = User.objects.filter(username=user).first()
+                if importer is None:
+                    raise CommandError(_("No such user: %(name)s") % {"name": user})
+            try:
+                summary = self.run_import(
+                    data=read_upload(file), filename=file.name, user=importer, dry_run=dry_run
+                )
+            except ImportFailed as failed:
+                raise command_error(self, failed) from None
+            self.stdout.write(self.style.SUCCESS(self.summary_message(summary, dry_run=dry_run)))
+
+    def run_import(self, *, data: bytes, filename: str, user, dry_run: bool) -> ImportSummary:
+        raise NotImplementedError
+
+    def summary_message(self, summary, *, dry_run: bool) -> str:
+        raise NotImplementedError
