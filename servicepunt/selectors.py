@@ -343,3 +343,19 @@ def partner_update_counts(*, since: datetime, schools: Iterable[School] | None =
         .order_by()
         .values_list("referral__school", "n")
     )
+
+
+def digest_counts(*, today, stale_before, updates_since, schools=None) -> dict[int, dict[str, int]]:
+    """Per school, what the coordinator's digest reports: follow-ups due and partners' updates."""
+    counts = follow_up_counts(today=today, stale_before=stale_before, schools=schools)
+    updates = partner_update_counts(since=updates_since, schools=schools)
+    return {
+        school_id: {
+            "overdue_referrals": 0,
+            "stale_referrals": 0,
+            "due_contacts": 0,
+            **counts.get(school_id, {}),
+            "partner_updates": updates.get(school_id, 0),
+        }
+        for school_id in counts.keys() | updates.keys()
+    }

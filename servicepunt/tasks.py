@@ -22,7 +22,7 @@ from familieschool.notifications import (
 from familieschool.retention import RetentionRule
 
 from .models import Contact, Referral
-from .selectors import follow_up_counts, partner_update_counts
+from .selectors import digest_counts
 
 DIGEST = "coordinator-digest"
 REFERRAL_NOTICE = "referral-notice"
@@ -33,20 +33,14 @@ def _stale_days() -> int:
 
 
 def _digest_counts(today: date, schools=None) -> dict[int, dict[str, int]]:
-    stale_before = timezone.now() - timedelta(days=_stale_days())
-    counts = follow_up_counts(today=today, stale_before=stale_before, schools=schools)
-    # What partners changed since the previous digest (a day ago), so she hears it from us.
-    updates = partner_update_counts(since=timezone.now() - timedelta(days=1), schools=schools)
-    return {
-        school_id: {
-            "overdue_referrals": 0,
-            "stale_referrals": 0,
-            "due_contacts": 0,
-            **counts.get(school_id, {}),
-            "partner_updates": updates.get(school_id, 0),
-        }
-        for school_id in counts.keys() | updates.keys()
-    }
+    now = timezone.now()
+    return digest_counts(
+        today=today,
+        stale_before=now - timedelta(days=_stale_days()),
+        # What partners changed since the previous digest (a day ago), so she hears it from us.
+        updates_since=now - timedelta(days=1),
+        schools=schools,
+    )
 
 
 def _coordinators():
