@@ -1,11 +1,13 @@
 """Writes of the core: the audit log and the family directory."""
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .access import role_of
-from .constants import AuditAction
+from .constants import AuditAction, Language
 from .models import AuditLog, Child, Family, Parent, School
 from .schoolyear import SchoolYear
 
@@ -118,9 +120,29 @@ def family_update(
 
 
 @transaction.atomic
-def parent_create(*, family: Family, user=None, **fields) -> Parent:
+def parent_create(
+    *,
+    family: Family,
+    user=None,
+    first_name: str = "",
+    last_name: str = "",
+    relation: str = "",
+    phone: str = "",
+    email: str = "",
+    preferred_language: str = Language.DUTCH,
+    reminders_consent_on: date | None = None,
+) -> Parent:
     """Add a parent or guardian to a family."""
-    parent = Parent(family=family, **fields)
+    parent = Parent(
+        family=family,
+        first_name=first_name,
+        last_name=last_name,
+        relation=relation,
+        phone=phone,
+        email=email,
+        preferred_language=preferred_language,
+        reminders_consent_on=reminders_consent_on,
+    )
     parent.full_clean()
     parent.save()
     if user is not None:
@@ -129,10 +151,26 @@ def parent_create(*, family: Family, user=None, **fields) -> Parent:
 
 
 @transaction.atomic
-def parent_update(*, parent: Parent, user, **fields) -> Parent:
+def parent_update(
+    *,
+    parent: Parent,
+    user,
+    first_name: str,
+    last_name: str,
+    relation: str,
+    phone: str,
+    email: str,
+    preferred_language: str,
+    reminders_consent_on: date | None,
+) -> Parent:
     """Change a parent's name, relation, contact details, language or reminder consent."""
-    for name, value in fields.items():
-        setattr(parent, name, value)
+    parent.first_name = first_name
+    parent.last_name = last_name
+    parent.relation = relation
+    parent.phone = phone
+    parent.email = email
+    parent.preferred_language = preferred_language
+    parent.reminders_consent_on = reminders_consent_on
     parent.full_clean()
     parent.save()
     audit_log_record(user=user, action=AuditAction.CHANGE, obj=parent, family=parent.family)

@@ -244,32 +244,21 @@ class WalkInForm(forms.Form):
                 "provision_kind",
                 _("A provision is registered for a family: choose a known or a new family."),
             )
+        # What was picked for another choice of "who" does not count: the values below are what
+        # the contact is registered with.
+        known, new = who == self.KNOWN, who == self.NEW
+        data["family"] = self.family_obj if known else None
+        data["parent"] = self.parent_obj if known else None
+        data["child"] = self.child_obj if known else None
+        for name in (
+            "new_family_code",
+            "new_parent_first_name",
+            "new_child_first_name",
+            "new_child_group",
+        ):
+            data[name] = (data.get(name) or "").strip() if new else ""
+        data["provision_status"] = data.get("provision_status") or ProvisionStatus.PROVIDED
         return data
-
-    def service_kwargs(self) -> dict:
-        data = self.cleaned_data
-        who = data["who"]
-        return {
-            "school": data["school"],
-            "themes": list(data["themes"]),
-            "occurred_at": data["occurred_at"],
-            "channel": data["channel"],
-            "family": self.family_obj if who == self.KNOWN else None,
-            "parent": self.parent_obj if who == self.KNOWN else None,
-            "child": self.child_obj if who == self.KNOWN else None,
-            "new_family_code": data["new_family_code"].strip() if who == self.NEW else "",
-            "new_parent_first_name": data["new_parent_first_name"] if who == self.NEW else "",
-            "new_child_first_name": data["new_child_first_name"] if who == self.NEW else "",
-            "new_child_group": data["new_child_group"] if who == self.NEW else "",
-            "language": data["language"],
-            "interpreter": data["interpreter"],
-            "note": data["note"],
-            "outcome": data["outcome"],
-            "follow_up_on": data["follow_up_on"],
-            "source": data["source"],
-            "provision_kind": data["provision_kind"],
-            "provision_status": data["provision_status"] or ProvisionStatus.PROVIDED,
-        }
 
 
 class ContactForm(forms.ModelForm):

@@ -127,35 +127,39 @@ def contact_create(
     return contact
 
 
-CONTACT_EDITABLE = (
-    "occurred_at",
-    "channel",
-    "parent",
-    "child",
-    "language",
-    "interpreter",
-    "source",
-    "note",
-    "outcome",
-    "follow_up_on",
-    "follow_up_done",
-)
-
-
 @transaction.atomic
-def contact_update(*, contact: Contact, user, themes: Iterable[Theme] | None = None, **fields):
+def contact_update(
+    *,
+    contact: Contact,
+    user,
+    occurred_at: datetime,
+    channel: str,
+    themes: Iterable[Theme],
+    language: str,
+    interpreter: bool,
+    source: ContactSource | None,
+    note: str,
+    outcome: str,
+    follow_up_on: date | None,
+    follow_up_done: bool,
+    parent: Parent | None = None,
+    child: Child | None = None,
+) -> Contact:
     """Change a contact's details (not its school or family) and log the change."""
-    unknown = set(fields) - set(CONTACT_EDITABLE)
-    if unknown:
-        raise TypeError(f"contact_update cannot change {sorted(unknown)}")
-    for name, value in fields.items():
-        setattr(contact, name, value.strip() if name == "note" and value else value)
-    if contact.outcome != Outcome.FOLLOW_UP:
-        contact.follow_up_on = None
+    contact.occurred_at = occurred_at
+    contact.channel = channel
+    contact.parent = parent
+    contact.child = child
+    contact.language = language
+    contact.interpreter = interpreter
+    contact.source = source
+    contact.note = note.strip()
+    contact.outcome = outcome
+    contact.follow_up_on = follow_up_on if outcome == Outcome.FOLLOW_UP else None
+    contact.follow_up_done = follow_up_done
     contact.full_clean(exclude=NOT_REVALIDATED)
     contact.save()
-    if themes is not None:
-        contact.themes.set(_require_themes(themes))
+    contact.themes.set(_require_themes(themes))
     audit_log_record(user=user, action=AuditAction.CHANGE, obj=contact, family=contact.family)
     return contact
 
@@ -231,7 +235,7 @@ def referral_create(
     return referral
 
 
-def allowed_next_statuses(referral: Referral) -> tuple[str, ...]:
+def allowed_next_statuses(*, referral: Referral) -> tuple[str, ...]:
     """The statuses a referral may move to from its current status."""
     return REFERRAL_TRANSITIONS.get(referral.status, ())
 
@@ -252,7 +256,7 @@ def referral_set_status(
         raise ValidationError(
             {"status": _("A referral is withdrawn by withdrawing the parent's consent.")}
         )
-    if status != current.status and status not in allowed_next_statuses(current):
+    if status != current.status and status not in allowed_next_statuses(referral=current):
         raise ValidationError(
             {
                 "status": _("A referral cannot go from “%(old)s” to “%(new)s”.")
@@ -333,14 +337,30 @@ def provision_create(
 
 
 @transaction.atomic
-def provision_update(*, provision: Provision, user, **fields) -> Provision:
+def provision_update(
+    *,
+    provision: Provision,
+    user,
+    kind: ProvisionKind,
+    status: str,
+    occurred_on: date,
+    child: Child | None = None,
+    provided_by: str = "",
+    note: str = "",
+    referral: Referral | None = None,
+) -> Provision:
     """Change a provision; a new status is dated today."""
     # Read the stored status: a bound ModelForm has already changed the instance.
     old_status = Provision.objects.values_list("status", flat=True).get(pk=provision.pk)
-    for name, value in fields.items():
-        setattr(provision, name, value)
-    if provision.status != old_status:
+    if status != old_status:
         provision.status_changed_on = timezone.localdate()
+    provision.kind = kind
+    provision.status = status
+    provision.occurred_on = occurred_on
+    provision.child = child
+    provision.provided_by = provided_by
+    provision.note = note
+    provision.referral = referral
     provision.full_clean()
     provision.save()
     audit_log_record(user=user, action=AuditAction.CHANGE, obj=provision, family=provision.family)

@@ -96,11 +96,32 @@ def walkin(request):
         return render(request, "servicepunt/walkin.html", {"schools": [], "partner": partner})
     form_kwargs = {"user": request.user, "schools": schools, "partner_mode": partner is not None}
     if request.method == "POST":
-        form = WalkInForm(request.POST, **form_kwargs)
+        form = WalkInForm(posted(request), **form_kwargs)
         if form.is_valid():
+            data = form.cleaned_data
             try:
                 contact = services.contact_create(
-                    user=request.user, answered_by_partner=partner, **form.service_kwargs()
+                    user=request.user,
+                    answered_by_partner=partner,
+                    school=data["school"],
+                    themes=data["themes"],
+                    occurred_at=data["occurred_at"],
+                    channel=data["channel"],
+                    family=data["family"],
+                    parent=data["parent"],
+                    child=data["child"],
+                    new_family_code=data["new_family_code"],
+                    new_parent_first_name=data["new_parent_first_name"],
+                    new_child_first_name=data["new_child_first_name"],
+                    new_child_group=data["new_child_group"],
+                    language=data["language"],
+                    interpreter=data["interpreter"],
+                    note=data["note"],
+                    outcome=data["outcome"],
+                    follow_up_on=data["follow_up_on"],
+                    source=data["source"],
+                    provision_kind=data["provision_kind"],
+                    provision_status=data["provision_status"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
@@ -214,11 +235,8 @@ def contact_update(request, pk):
     contact = selectors.contact_get(user=request.user, pk=pk)
     form = ContactForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
-        fields = {name: value for name, value in form.cleaned_data.items() if name != "themes"}
         try:
-            services.contact_update(
-                contact=contact, user=request.user, themes=form.cleaned_data["themes"], **fields
-            )
+            services.contact_update(contact=contact, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -565,7 +583,7 @@ def _status_saved(request, referral, form) -> bool:
 @require_POST
 def referral_status(request, pk):
     referral = selectors.referral_get(user=request.user, pk=pk)
-    form = ReferralStatusForm(request.POST, referral=referral)
+    form = ReferralStatusForm(posted(request), referral=referral)
     if _status_saved(request, referral, form):
         return redirect("servicepunt:referral-detail", pk=referral.pk)
     return render(
@@ -622,7 +640,7 @@ def partner_referral_detail(request, pk):
 def partner_referral_update(request, pk):
     # POST only: the referral is shown (and its opening audited) by partner_referral_detail.
     referral = selectors.partner_referral_get(user=request.user, pk=pk)
-    form = ReferralStatusForm(request.POST, referral=referral)
+    form = ReferralStatusForm(posted(request), referral=referral)
     if _status_saved(request, referral, form):
         # Back on the referral: the next change (or the next status) is one click away.
         return redirect("servicepunt:partner-referral-detail", pk=referral.pk)

@@ -104,10 +104,18 @@ def test_updating_a_contact_writes_a_change_row(alice, school_a, family_a, theme
     services.contact_update(
         contact=contact,
         user=alice,
+        occurred_at=contact.occurred_at,
+        channel=contact.channel,
         themes=[themes["werk"]],
+        parent=contact.parent,
+        child=contact.child,
+        language=contact.language,
+        interpreter=contact.interpreter,
+        source=contact.source,
         note="  Belt terug.  ",
         outcome=Outcome.FOLLOW_UP,
         follow_up_on=timezone.localdate() + timedelta(days=3),
+        follow_up_done=False,
     )
 
     contact.refresh_from_db()
