@@ -61,18 +61,26 @@ def _build_rows(figures: Figures, min_cell: int) -> list[ReachRow]:
     categories = _listed_categories(figures)
     keys = list(_count_keys(categories))
     cells = _cells(figures, entities, keys, categories)
-    hidden: set = set()
-    if min_cell > 1:
-        relations = suppression.relations(
-            figures.schools, [entity.name for entity in entities], keys, categories
-        )
-        hidden = suppression.suppress(cells, relations, min_cell)
+    hidden = _hidden(figures, cells, categories, min_cell)
     label = figures.label
     rows = []
     for entity in entities:
         for indicator in INDICATORS:
             rows += _indicator_rows(label, entity, indicator, categories, cells, hidden, min_cell)
     return rows
+
+
+def _hidden(figures: Figures, cells: dict, categories, min_cell: int) -> set:
+    """The cells to hide, as ``suppression.table_hidden`` finds them in the table of every
+    entity (row) by every ``(indicator, category)`` (column)."""
+    if min_cell <= 1:
+        return set()
+    row_sums, column_sums = suppression.report_sums(figures.schools, categories)
+    table = {(name, (code, category)): value for (name, code, category), value in cells.items()}
+    found = suppression.table_hidden(
+        table, min_cell=min_cell, row_sums=row_sums, column_sums=column_sums
+    )
+    return {(name, code, category) for name, (code, category) in found}
 
 
 def _entities(schools: list[SchoolInfo]) -> list[_Entity]:

@@ -1,46 +1,89 @@
 """Small-count suppression: which cells to hide so that no small count can be read or worked out.
 
-A cell is ``(entity name, indicator code, category)``. A *relation* is a sum the reader can
-redo: ``(total cell, [part cells])`` — a board over its schools, the total over the boards, a
-school's contacts over the months and a categorised count over its categories.
+A *cell* is any key with a count (the reach report uses ``(row, indicator, category)``). A
+*relation* is a sum a reader can redo from the published figures: ``(total cell, [part
+cells])``: a board over its schools, the total over the boards (or over any breakdown's rows), a
+school's contacts over the months, the languages or the sources, a categorised count over its
+categories. The rule, with examples, is written in docs/indicators.md ("Onderdrukking"):
+
+1. *Primary*: every count from 1 to K-1 is hidden.
+2. *Secondary*, until nothing changes, for every relation:
+   a. exactly one of its cells is hidden: it would be the total minus the visible parts (or the
+      sum of the parts): hide a second cell;
+   b. its total is visible and its hidden parts add up to less than K (the total minus the
+      visible parts): together they are a small count that can be read: hide another part
+      (or, when none is left, the total).
+
+The work grows with the number of cells and relations (a worklist: only the relations of a
+cell just hidden are looked at again), never with their product.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+
 from .definitions import BOARD_PREFIX, INDICATORS, PARTITIONS, TOTAL, SchoolInfo
 
-Cell = tuple[str, str, str]
-Relation = tuple[Cell, list[Cell]]
+__all__ = ["Relation", "report_sums", "suppress", "table_hidden"]
+
+Cell = Hashable
+Relation = tuple[Cell, Sequence[Cell]]
 
 
-def suppress(cells: dict[Cell, int], relations: list[Relation], min_cell: int) -> set[Cell]:
-    """Hide counts from 1 to min_cell-1, then more until no sum has exactly one hidden cell."""
-    hidden = {key for key, value in cells.items() if 0 < value < min_cell}
-    # How many hidden cells each sum has, kept up to date as cells are hidden, so that a pass
-    # over the sums does not recount them (the passes and their order are as before).
+def suppress(
+    cells: Mapping[Cell, int | None], relations: Iterable[Relation], min_cell: int
+) -> set[Cell]:
+    """The cells to hide: counts from 1 to min_cell-1, then more until no relation lets a reader
+    compute a hidden cell or a small sum of hidden cells (see the module's docstring).
+
+    A cell whose count is None (unknown, or a figure a frozen year does not hold) is never
+    hidden, and a relation with such a cell is no sum a reader can redo.
+    """
+    if min_cell <= 1:
+        return set()
+    hidden = {cell for cell, value in cells.items() if value is not None and 0 < value < min_cell}
+    known = [
+        (total, list(parts))
+        for total, parts in relations
+        if parts and cells[total] is not None and all(cells[part] is not None for part in parts)
+    ]
+    if not hidden:
+        return hidden
     members_of: dict[Cell, list[int]] = {}
-    for index, (total, parts) in enumerate(relations):
+    for index, (total, parts) in enumerate(known):
         for member in (total, *parts):
             members_of.setdefault(member, []).append(index)
-    counts = [sum(member in hidden for member in (total, *parts)) for total, parts in relations]
-    changed = bool(hidden)
-    while changed:
-        changed = False
-        for index, (total, parts) in enumerate(relations):
-            if not parts or counts[index] != 1:
-                continue
-            second = _second_cell(cells, hidden, total, parts)
-            hidden.add(second)
-            for other in members_of[second]:
-                counts[other] += 1
-            changed = True
+    # Per relation, kept up to date as cells are hidden: how many of its cells are hidden, and
+    # the sum of its hidden parts.
+    hidden_cells = [sum(member in hidden for member in (t, *parts)) for t, parts in known]
+    hidden_sum = [sum(cells[p] for p in parts if p in hidden) for _t, parts in known]
+    queue = deque(index for index, count in enumerate(hidden_cells) if count)
+    queued = [bool(count) for count in hidden_cells]
+    while queue:
+        index = queue.popleft()
+        queued[index] = False
+        total, parts = known[index]
+        count = hidden_cells[index]
+        # (a) its one hidden cell could be computed; (b) its hidden parts under a visible
+        # total add up to a small count.
+        if not (count == 1 or count > 1 and total not in hidden and hidden_sum[index] < min_cell):
+            continue
+        cell = _second_cell(cells, hidden, total, parts)
+        hidden.add(cell)
+        for other in members_of[cell]:
+            hidden_cells[other] += 1
+            if cell != known[other][0]:
+                hidden_sum[other] += cells[cell]
+            if not queued[other]:
+                queued[other] = True
+                queue.append(other)
     return hidden
 
 
-def _second_cell(cells: dict, hidden: set, total: Cell, parts: list[Cell]) -> Cell:
-    """The cell to hide next to the one hidden cell of a sum: the smallest other count that is
-    not zero; when none is left, the total itself (or, when the total is the hidden one, any
-    part)."""
+def _second_cell(cells: Mapping, hidden: set, total: Cell, parts: list[Cell]) -> Cell:
+    """The cell to hide next in a sum: the smallest visible part that is not zero; when none is
+    left, the total itself (or, when the total is hidden, any visible part)."""
     visible = [part for part in parts if part not in hidden]
     candidates = [part for part in visible if cells[part] > 0] or (
         visible if total in hidden else []
@@ -50,30 +93,59 @@ def _second_cell(cells: dict, hidden: set, total: Cell, parts: list[Cell]) -> Ce
     return min(candidates, key=lambda part: (cells[part], parts.index(part)))
 
 
-def relations(
-    schools: list[SchoolInfo],
-    entity_names: list[str],
-    keys: list[tuple[str, str]],
-    categories: dict[str, list[str]],
-) -> list[Relation]:
-    """Every sum a reader of the rows can redo."""
+def table_hidden(
+    counts: Mapping[tuple[Hashable, Hashable], int | None],
+    *,
+    min_cell: int,
+    row_sums: Iterable[tuple[Hashable, Sequence[Hashable]]] = (),
+    column_sums: Iterable[tuple[Hashable, Sequence[Hashable]]] = (),
+) -> set[tuple[Hashable, Hashable]]:
+    """The cells of a table of counts to hide: the one function for every table of figures.
+
+    ``counts`` maps ``(row, column)`` to a count (a column is a category, or an ``(indicator,
+    category)`` pair). ``row_sums`` lists each row that is the sum of other rows, in every
+    column (``("bestuur: X", ["school A", "school B"])``, the total over the boards, over the
+    school types...); ``column_sums`` each column that is the sum of other columns, in every
+    row (a total over the categories; several for one column when it is split more than one
+    way). A sum is a relation only where all its cells are in ``counts``.
+    """
+    rows: dict[Hashable, None] = {}
+    columns: dict[Hashable, None] = {}
+    for row, column in counts:
+        rows.setdefault(row)
+        columns.setdefault(column)
+    relations: list[Relation] = []
+    for total, members in row_sums:
+        for column in columns:
+            parts = [(member, column) for member in members]
+            if (total, column) in counts and all(part in counts for part in parts):
+                relations.append(((total, column), parts))
+    for total, members in column_sums:
+        for row in rows:
+            parts = [(row, member) for member in members]
+            if (row, total) in counts and all(part in counts for part in parts):
+                relations.append(((row, total), parts))
+    return suppress(counts, relations, min_cell)
+
+
+def report_sums(
+    schools: list[SchoolInfo], categories: dict[str, list[str]]
+) -> tuple[list[tuple[str, list[str]]], list[tuple[tuple[str, str], list[tuple[str, str]]]]]:
+    """The sums a reader of the reach rows can redo, for ``table_hidden``: the boards over their
+    schools and the total over the boards (rows); the partitions of contacts and every
+    categorised count with a total row (columns ``(indicator, category)``)."""
     boards = sorted({school.board for school in schools})
-    names = {board: [s.name for s in schools if s.board == board] for board in boards}
-    found: list[Relation] = []
-    for code, category in keys:
-        for board in boards:
-            members = [(name, code, category) for name in names[board]]
-            found.append(((BOARD_PREFIX + board, code, category), members))
-        found.append(
-            ((TOTAL, code, category), [(BOARD_PREFIX + b, code, category) for b in boards])
-        )
-    for name in entity_names:
-        for part, whole in PARTITIONS.items():
-            found.append(((name, whole, ""), [(name, part, c) for c in categories.get(part, [])]))
-        for indicator in INDICATORS:
-            if indicator.with_total:
-                code = indicator.code
-                found.append(
-                    ((name, code, ""), [(name, code, c) for c in categories.get(code, [])])
-                )
-    return found
+    row_sums = [
+        (BOARD_PREFIX + board, [s.name for s in schools if s.board == board]) for board in boards
+    ]
+    row_sums.append((TOTAL, [BOARD_PREFIX + board for board in boards]))
+    column_sums = [
+        ((whole, ""), [(part, category) for category in categories.get(part, [])])
+        for part, whole in PARTITIONS.items()
+    ]
+    column_sums += [
+        ((indicator.code, ""), [(indicator.code, c) for c in categories.get(indicator.code, [])])
+        for indicator in INDICATORS
+        if indicator.with_total
+    ]
+    return row_sums, column_sums
