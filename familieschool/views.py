@@ -311,7 +311,7 @@ def family_privacy_json(request, pk: int):
 def family_erase_view(request, pk: int):
     """Erase the family's personal data on its request (AVG art. 17); figures stay."""
     family = family_privacy_get(user=request.user, pk=pk)
-    form = FamilyEraseForm(request.POST)
+    form = FamilyEraseForm(posted(request))
     if form.is_valid():
         try:
             family_erase(family=family, user=request.user)

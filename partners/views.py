@@ -192,12 +192,9 @@ def cancellation_restore(request, pk):
 def _book(request, *, school, partner, themes, contact=None, referral=None, walk_ins=()):
     options = selectors.bookable_slots(partner=partner, school=school)
     walk_in_posted = request.method == "POST" and "walk_in_on" in request.POST
-    form = BookingForm(
-        request.POST if request.method == "POST" and not walk_in_posted else None,
-        options=options,
-        themes=themes,
-    )
-    walk_in_form = WalkInDateForm(request.POST if walk_in_posted else None, occurrences=walk_ins)
+    # One page, two forms: the one whose button was pressed is bound, the other stays as shown.
+    form = BookingForm(None if walk_in_posted else posted(request), options=options, themes=themes)
+    walk_in_form = WalkInDateForm(posted(request) if walk_in_posted else None, occurrences=walk_ins)
     if walk_in_posted and walk_in_form.is_valid():
         try:
             services.referral_walk_in_set(

@@ -18,6 +18,7 @@ from familieschool.access import (
     role_required,
     schools_for,
 )
+from familieschool.forms import posted
 from familieschool.schoolyear import SchoolYear
 
 from .dashboard import dashboard_data
@@ -122,7 +123,7 @@ def snapshot_create(request):
     if not may_freeze_figures(request.user):
         raise PermissionDenied
     frozen = snapshot_years()
-    form = FreezeForm(request.POST, snapshot_years=frozen)
+    form = FreezeForm(posted(request), snapshot_years=frozen)
     if form.is_valid():
         year = form.cleaned_data["schooljaar"]
         try:
