@@ -10,7 +10,7 @@ from familieschool.schoolyear import SchoolYear, validate_school_year_label
 
 from .constants import ActiveRole
 from .models import Activity, Session
-from .services import MAX_HEADCOUNT
+from .services import MAX_HEADCOUNT, Newcomer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -184,8 +184,8 @@ class BaseNewcomerFormSet(forms.BaseFormSet):
         if len(codes) != len(set(codes)):
             raise ValidationError(_("Two new families have the same code."))
 
-    def newcomers(self) -> list[dict]:
-        return [form.cleaned_data for form in self.forms if form.has_changed()]
+    def newcomers(self) -> list[Newcomer]:
+        return [Newcomer(**form.cleaned_data) for form in self.forms if form.has_changed()]
 
 
 NewcomerFormSet = forms.formset_factory(

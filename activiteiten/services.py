@@ -2,7 +2,7 @@
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from familieschool.constants import AuditAction
+from familieschool.constants import AuditAction, Recurrence
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 from familieschool.services import (
     audit_log_entry,
@@ -20,8 +20,16 @@ from familieschool.services import (
     parent_create,
 )
 
-from .constants import EnrolmentStatus
-from .models import ActiveParentRole, Activity, Attendance, Enrolment, Session
+from .constants import EnrolmentStatus, Organiser, TargetGroup
+from .models import (
+    ActiveParentRole,
+    Activity,
+    ActivityType,
+    Attendance,
+    Enrolment,
+    FundingSource,
+    Session,
+)
 
 __all__ = [
     "activity_create",
@@ -32,6 +40,7 @@ __all__ = [
     "attendance_register",
     "attendance_save",
     "newcomer_create",
+    "Newcomer",
     "enrolment_create",
     "enrolment_update",
     "enrolment_withdraw",
@@ -59,19 +68,129 @@ def _audit_many(*, user, action: AuditAction, obj, families: Collection[int]) ->
 
 
 @transaction.atomic
-def activity_create(*, user, school: School, **fields) -> Activity:
+def activity_create(
+    *,
+    user,
+    school: School,
+    type: ActivityType,
+    title: str,
+    weekday: int,
+    start_time: time,
+    end_time: time,
+    valid_from: date,
+    recurrence: str = Recurrence.WEEKLY,
+    nth: int | None = None,
+    valid_until: date | None = None,
+    description: str = "",
+    target_group: str = TargetGroup.PARENTS,
+    groups: list[str] | None = None,
+    organiser: str = Organiser.SCHOOL,
+    organiser_partner: PartnerOrganisation | None = None,
+    funding_source: FundingSource | None = None,
+    location: str = "",
+    capacity: int | None = None,
+    signup_required: bool = False,
+    public: bool = True,
+    title_en: str = "",
+    description_en: str = "",
+    title_ar: str = "",
+    description_ar: str = "",
+    title_tr: str = "",
+    description_tr: str = "",
+) -> Activity:
     """Create an activity at one of the coordinator's schools."""
-    activity = Activity(school=school, **fields)
+    activity = Activity(
+        school=school,
+        type=type,
+        title=title,
+        weekday=weekday,
+        start_time=start_time,
+        end_time=end_time,
+        valid_from=valid_from,
+        recurrence=recurrence,
+        nth=nth,
+        valid_until=valid_until,
+        description=description,
+        target_group=target_group,
+        groups=list(groups or []),
+        organiser=organiser,
+        organiser_partner=organiser_partner,
+        funding_source=funding_source,
+        location=location,
+        capacity=capacity,
+        signup_required=signup_required,
+        public=public,
+        title_en=title_en,
+        description_en=description_en,
+        title_ar=title_ar,
+        description_ar=description_ar,
+        title_tr=title_tr,
+        description_tr=description_tr,
+    )
     activity.full_clean()
     activity.save()
     return activity
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, **fields) -> Activity:
+def activity_update(
+    *,
+    activity: Activity,
+    user,
+    school: School,
+    type: ActivityType,
+    title: str,
+    weekday: int,
+    start_time: time,
+    end_time: time,
+    valid_from: date,
+    recurrence: str,
+    nth: int | None,
+    valid_until: date | None,
+    description: str,
+    target_group: str,
+    groups: list[str],
+    organiser: str,
+    organiser_partner: PartnerOrganisation | None,
+    funding_source: FundingSource | None,
+    location: str,
+    capacity: int | None,
+    signup_required: bool,
+    public: bool,
+    title_en: str = "",
+    description_en: str = "",
+    title_ar: str = "",
+    description_ar: str = "",
+    title_tr: str = "",
+    description_tr: str = "",
+) -> Activity:
     """Change an activity; a larger capacity moves children up from the waiting list."""
-    for name, value in fields.items():
-        setattr(activity, name, value)
+    activity.school = school
+    activity.type = type
+    activity.title = title
+    activity.weekday = weekday
+    activity.start_time = start_time
+    activity.end_time = end_time
+    activity.valid_from = valid_from
+    activity.recurrence = recurrence
+    activity.nth = nth
+    activity.valid_until = valid_until
+    activity.description = description
+    activity.target_group = target_group
+    activity.groups = list(groups)
+    activity.organiser = organiser
+    activity.organiser_partner = organiser_partner
+    activity.funding_source = funding_source
+    activity.location = location
+    activity.capacity = capacity
+    activity.signup_required = signup_required
+    activity.public = public
+    activity.title_en = title_en
+    activity.description_en = description_en
+    activity.title_ar = title_ar
+    activity.description_ar = description_ar
+    activity.title_tr = title_tr
+    activity.description_tr = description_tr
     activity.full_clean()
     activity.save()
     enrolment_promote(activity=activity, user=user)
@@ -262,6 +381,16 @@ def newcomer_create(
     )
 
 
+@dataclass(frozen=True)
+class Newcomer:
+    """A parent who came for the first time, entered on the attendance page."""
+
+    first_name: str
+    last_name: str = ""
+    code: str = ""
+    preferred_language: str = "nl"
+
+
 @transaction.atomic
 def attendance_save(
     *,
@@ -273,7 +402,7 @@ def attendance_save(
     child_ids: Collection[int],
     first_time_ids: Collection[int],
     anonymous_count: int,
-    newcomers: list[dict],
+    newcomers: Collection[Newcomer],
     user,
 ) -> AttendanceResult:
     """What the attendance page saves in one go: the session, new families and who came."""
@@ -286,8 +415,15 @@ def attendance_save(
             cancelled=session.cancelled,
         )
     parent_ids, first_time_ids = set(parent_ids), set(first_time_ids)
-    for fields in newcomers:
-        parent = newcomer_create(school=activity.school, user=user, **fields)
+    for newcomer in newcomers:
+        parent = newcomer_create(
+            school=activity.school,
+            first_name=newcomer.first_name,
+            last_name=newcomer.last_name,
+            code=newcomer.code,
+            preferred_language=newcomer.preferred_language,
+            user=user,
+        )
         parent_ids.add(parent.pk)
         first_time_ids.add(parent.pk)
     return attendance_register(

@@ -70,11 +70,8 @@ def activity_create(request):
         initial={"valid_from": timezone.localdate(), "school": schools.first()},
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            activity = services.activity_create(
-                user=request.user, school=data.pop("school"), **data
-            )
+            activity = services.activity_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -179,10 +176,10 @@ def attendance(request, pk, day):
     activity = _activity(request, pk)
     school = activity.school
     if request.method == "POST":
-        form = AttendanceForm(request.POST)
+        form = AttendanceForm(posted(request))
         # Only a parents' activity renders the new-family rows (and their management form).
         newcomers = (
-            NewcomerFormSet(request.POST, prefix="new", school=school)
+            NewcomerFormSet(posted(request), prefix="new", school=school)
             if activity.for_parents
             else None
         )

@@ -92,3 +92,17 @@ def test_attendance_of_a_childrens_programme_is_saved_from_the_page(page, school
 
     attendance = Attendance.objects.get(session__activity=programme, session__date=wednesday)
     assert attendance.child == enrolled
+
+
+def test_unticking_the_only_box_of_a_form_is_saved_from_the_page(page, school_a):
+    # The enrolment form is one checkbox: unticked, the browser sends only the CSRF token.
+    enrolment = EnrolmentFactory(activity__school=school_a, free_of_charge=True)
+
+    page.goto(f"/activiteiten/inschrijving/{enrolment.pk}/")
+    assert page.locator("#id_free_of_charge").is_checked()
+    page.locator("#id_free_of_charge").uncheck()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"**/activiteiten/{enrolment.activity_id}/inschrijvingen/")
+
+    enrolment.refresh_from_db()
+    assert enrolment.free_of_charge is False

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from activiteiten import services
 from activiteiten.constants import EnrolmentStatus, TargetGroup
+from activiteiten.forms import ActivityForm
 from activiteiten.models import ActiveParentRole, Attendance, Enrolment, Session
 from familieschool.constants import AuditAction
 from familieschool.models import AuditLog, Family
@@ -237,9 +238,7 @@ def test_attendance_save_creates_the_session_and_a_new_family(alice, koffie, sch
         child_ids=[],
         first_time_ids=[],
         anonymous_count=1,
-        newcomers=[
-            {"first_name": "Nadia", "last_name": "", "code": "", "preferred_language": "ar"}
-        ],
+        newcomers=[services.Newcomer(first_name="Nadia", preferred_language="ar")],
         user=alice,
     )
 
@@ -265,7 +264,7 @@ def test_a_failing_new_family_leaves_no_session_behind(alice, koffie, school_a):
             child_ids=[],
             first_time_ids=[],
             anonymous_count=2,
-            newcomers=[{"first_name": "Sara", "code": "A7", "preferred_language": "nl"}],
+            newcomers=[services.Newcomer(first_name="Sara", code="A7", preferred_language="nl")],
             user=alice,
         )
 
@@ -348,7 +347,8 @@ def test_more_capacity_moves_the_waiting_list_up(alice, programme, school_a):
     for child in children:
         services.enrolment_create(activity=programme, child=child, user=alice)
 
-    services.activity_update(activity=programme, user=alice, capacity=3)
+    unchanged = {name: getattr(programme, name) for name in ActivityForm.Meta.fields}
+    services.activity_update(activity=programme, user=alice, **{**unchanged, "capacity": 3})
 
     assert not Enrolment.objects.filter(status=EnrolmentStatus.WAITING).exists()
 
