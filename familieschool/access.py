@@ -111,6 +111,8 @@ def schools_for(user) -> QuerySet[School]:
     if role == PROJECT_LEADER:
         if user.board_id:
             return School.objects.filter(board_id=user.board_id)
+        if user.municipality:
+            return School.objects.filter(municipality=user.municipality)
         return School.objects.all()
     if role == ADMINISTRATOR:
         return School.objects.all()
@@ -136,9 +138,12 @@ def families_for(user) -> QuerySet[Family]:
 
 def may_freeze_figures(user) -> bool:
     """A snapshot freezes a school year for every school at once, so only those who see every
-    school may take one: administrators and project leaders of all schools (no board)."""
+    school may take one: administrators and project leaders of all schools (no board, no
+    municipality)."""
     role = role_of(user)
-    return role == ADMINISTRATOR or (role == PROJECT_LEADER and not user.board_id)
+    return role == ADMINISTRATOR or (
+        role == PROJECT_LEADER and not user.board_id and not user.municipality
+    )
 
 
 def privacy_families_for(user) -> QuerySet[Family]:

@@ -103,8 +103,16 @@ class SchoolBoardAdmin(admin.ModelAdmin):
 
 @admin.register(School)
 class SchoolAdmin(admin.ModelAdmin):
-    list_display = ["name", "type", "board", "municipality", "district", "servicepunt_name"]
-    list_filter = ["type", "board", "municipality"]
+    list_display = [
+        "name",
+        "type",
+        "board",
+        "municipality",
+        "district",
+        "start_year",
+        "servicepunt_name",
+    ]
+    list_filter = ["type", "board", "municipality", "district", "start_year"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SchoolYearFiguresInline]
@@ -117,18 +125,30 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+# A project leader sees all schools, one board's or one municipality's (never both).
+SCOPE_FIELDS = ["role", "schools", "organisation", "board", "municipality"]
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "get_full_name", "role", "organisation", "board", "is_active"]
-    list_filter = ["role", "is_active", "organisation", "board"]
+    list_display = [
+        "username",
+        "get_full_name",
+        "role",
+        "organisation",
+        "board",
+        "municipality",
+        "is_active",
+    ]
+    list_filter = ["role", "is_active", "organisation", "board", "municipality"]
     filter_horizontal = ["schools", "groups", "user_permissions"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Role and scope"), {"fields": ["role", "schools", "organisation", "board"]}),
+        (_("Role and scope"), {"fields": SCOPE_FIELDS}),
     ]
     add_fieldsets = [
         *BaseUserAdmin.add_fieldsets,
-        (_("Role and scope"), {"fields": ["role", "schools", "organisation", "board"]}),
+        (_("Role and scope"), {"fields": SCOPE_FIELDS}),
     ]
     actions = ["unlock_login", "reset_second_factor"]
 

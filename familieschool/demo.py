@@ -45,6 +45,10 @@ SCHOOLS = [
     ("OBO De Klopvaart", 146, 97, "Familieservicepunt", PUBLIC_BOARD),
     ("OBO Spoorzicht", 179, 107, "Familieloket", PUBLIC_BOARD),
 ]
+# Seed 001: the pilot started in school year 22/23 at four schools; Spoorzicht later replaced
+# De Watertoren.
+START_YEARS = {"OBO Spoorzicht": 2023}
+PILOT_START = 2022
 # Share of a primary school's pupils per groep column (groep 1-2 are two years).
 GROUP_SHARES = {"pupils_group_1_2": 0.25, **{f"pupils_group_{n}": 0.125 for n in range(3, 9)}}
 PARTNERS = [
@@ -172,8 +176,12 @@ def seed_core(families_per_school: int = 80) -> DemoContext:
                 "district": "Overvecht",
                 "servicepunt_name": servicepunt_name,
                 "holiday_region": HolidayRegion.MIDDLE,
+                "start_year": START_YEARS.get(name, PILOT_START),
             },
         )
+        if school.start_year is None:
+            school.start_year = START_YEARS.get(name, PILOT_START)
+            school.save(update_fields=["start_year"])
         # Earlier demo data had one board for all four and the Schakelloket at De Klopvaart.
         if (school.board_id, school.servicepunt_name) != (boards[board_name].pk, servicepunt_name):
             school.board = boards[board_name]

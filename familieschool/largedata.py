@@ -25,8 +25,20 @@ PARTNERS = 12
 CONTACTS = 1_000_000
 ATTENDANCE = 2_000_000
 PASSWORD = "familieschool-groot"
+# The breakdowns of the reach report (school type, municipality, district, starting year) need
+# schools that differ in them: a third are vo, the last fifth lie in a second municipality.
+DISTRICTS = ["Overvecht", "Kanaleneiland", "Zuilen", "Leidsche Rijn"]
+MUNICIPALITIES = ["Utrecht", "Nieuwegein"]
 FIRST_NAMES = ["Fatima", "Mohamed", "Aisha", "Youssef", "Sanne", "Daan", "Emine", "Mehmet"]
 LAST_NAMES = ["El Amrani", "Yilmaz", "de Jong", "Bakker", "Bouzid", "Kaya", "Visser", "Haddou"]
+
+
+def _school_type(s: int) -> str:
+    return "vo" if s % 3 == 0 else "po"
+
+
+def _municipality(s: int, schools: int) -> str:
+    return MUNICIPALITIES[1] if s > schools * 4 // 5 else MUNICIPALITIES[0]
 
 
 def _text(value) -> str:
@@ -170,9 +182,18 @@ def generate(
     )
     counts["schools"] = load(
         School,
-        ["id", "name", "slug", "type", "board_id", "municipality"],
+        ["id", "name", "slug", "type", "board_id", "municipality", "district", "start_year"],
         [
-            (s, f"School {s:02d}", f"school-{s:02d}", "po", (s - 1) % boards + 1, "Utrecht")
+            (
+                s,
+                f"School {s:02d}",
+                f"school-{s:02d}",
+                _school_type(s),
+                (s - 1) % boards + 1,
+                _municipality(s, schools),
+                DISTRICTS[s % len(DISTRICTS)],
+                first - 2 + s % 4,
+            )
             for s in range(1, schools + 1)
         ],
     )
@@ -206,6 +227,7 @@ def generate(
                 first_name,
                 links.get("organisation"),
                 links.get("board"),
+                links.get("municipality", ""),
                 role == Role.ADMINISTRATOR,
                 role == Role.ADMINISTRATOR,
             )
@@ -220,6 +242,7 @@ def generate(
     user("projectleider", Role.PROJECT_LEADER, "Projectleider")
     for b in range(1, boards + 1):
         user(f"projectleider-bestuur{b}", Role.PROJECT_LEADER, f"Bestuur {b}", board=b)
+    user("projectleider-utrecht", Role.PROJECT_LEADER, "Gemeente", municipality="Utrecht")
     user("beheerder", Role.ADMINISTRATOR, "Beheerder")
     counts["users"] = load(
         User,
@@ -231,6 +254,7 @@ def generate(
             "first_name",
             "organisation_id",
             "board_id",
+            "municipality",
             "is_staff",
             "is_superuser",
         ],

@@ -2,6 +2,7 @@ import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +55,13 @@ class School(models.Model):
     )
     municipality = models.CharField(_("municipality"), max_length=100)
     district = models.CharField(_("district"), max_length=100, blank=True)
+    start_year = models.PositiveSmallIntegerField(
+        _("starting year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text=_("The calendar year the school joined the programme, e.g. 2019."),
+    )
     servicepunt_name = models.CharField(
         _("name of the servicepunt"),
         max_length=100,
@@ -193,6 +201,15 @@ class User(AbstractUser):
         verbose_name=_("board"),
         help_text=_("For project leaders: one board, or empty for all schools."),
     )
+    municipality = models.CharField(
+        _("municipality"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "For project leaders: the schools of one municipality (instead of a board), "
+            "or empty for all schools."
+        ),
+    )
     calendar_token = models.CharField(
         _("calendar token"), max_length=64, unique=True, null=True, blank=True, editable=False
     )
@@ -208,6 +225,23 @@ class User(AbstractUser):
         if self.role != Role.PARTNER and self.organisation_id:
             raise ValidationError(
                 {"organisation": _("Only partner staff belong to an organisation.")}
+            )
+        if self.board_id and self.municipality:
+            raise ValidationError(
+                {
+                    "municipality": _(
+                        "Choose a board or a municipality, not both: a project leader sees "
+                        "the schools of one of them."
+                    )
+                }
+            )
+        if self.municipality and self.role != Role.PROJECT_LEADER:
+            raise ValidationError(
+                {"municipality": _("Only project leaders are scoped to a municipality.")}
+            )
+        if self.municipality and not School.objects.filter(municipality=self.municipality).exists():
+            raise ValidationError(
+                {"municipality": _("No school lies in this municipality: check the spelling.")}
             )
 
     def renew_calendar_token(self) -> str:

@@ -1,17 +1,20 @@
 import pytest
+from django.contrib.admin import site
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from familieschool.access import (
     families_for,
+    may_freeze_figures,
     record_schools_for,
     role_of,
     schools_for,
     second_factor_required,
 )
 from familieschool.constants import AuditAction, Role
-from familieschool.models import AuditLog
+from familieschool.models import AuditLog, User
 from familieschool.selectors import family_search
 from familieschool.services import audit_log_record
 from tests.familieschool.factories import SchoolBoardFactory, SchoolFactory, UserFactory
@@ -117,3 +120,79 @@ def test_a_wrong_password_gets_a_dutch_error(client, alice):
     assert (
         "Deze gebruikersnaam en dit wachtwoord horen niet bij elkaar" in response.content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_a_municipality_project_leader_sees_only_the_schools_of_her_municipality(school_a):
+    elsewhere = SchoolFactory(municipality="Amsterdam", board=school_a.board)
+    leader = UserFactory(username="gerda", role=Role.PROJECT_LEADER, municipality="Utrecht")
+    assert school_a in schools_for(leader)
+    assert elsewhere not in schools_for(leader)
+    assert may_freeze_figures(leader) is False
+
+
+@pytest.mark.django_db
+def test_a_project_leader_is_scoped_to_a_board_or_a_municipality_not_both(school_a):
+    leader = UserFactory.build(
+        username="gerda", role=Role.PROJECT_LEADER, board=school_a.board, municipality="Utrecht"
+    )
+    with pytest.raises(ValidationError) as raised:
+        leader.full_clean()
+    assert raised.value.message_dict["municipality"] == [
+        "Kies een bestuur of een gemeente, niet allebei: een projectleider ziet de scholen "
+        "van een van beide."
+    ]
+
+
+@pytest.mark.django_db
+def test_a_municipality_without_schools_is_refused(school_a):
+    leader = UserFactory.build(username="gerda", role=Role.PROJECT_LEADER, municipality="Utrect")
+    with pytest.raises(ValidationError) as raised:
+        leader.full_clean()
+    assert "municipality" in raised.value.message_dict
+
+
+@pytest.mark.django_db
+def test_only_a_project_leader_is_scoped_to_a_municipality(school_a):
+    coordinator = UserFactory.build(username="carla", role=Role.COORDINATOR, municipality="Utrecht")
+    with pytest.raises(ValidationError) as raised:
+        coordinator.full_clean()
+    assert "municipality" in raised.value.message_dict
+
+
+@pytest.mark.django_db
+def test_the_admin_user_form_shows_the_error_next_to_the_municipality(adam, school_a, rf):
+    leader = UserFactory(username="gerda", role=Role.PROJECT_LEADER, board=school_a.board)
+    request = rf.get("/")
+    request.user = adam
+    model_admin = site._registry[User]
+    form_class = model_admin.get_form(request, leader, change=True)
+    initial = form_class(instance=leader).initial
+    data = {
+        key: value
+        for key, value in initial.items()
+        if key in form_class.base_fields and value is not None
+    }
+    data.update(
+        {
+            "board": school_a.board.pk,
+            "municipality": "Utrecht",
+            "schools": [],
+            "groups": [],
+            "user_permissions": [],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+        }
+    )
+    form = form_class(data, instance=leader)
+    assert not form.is_valid()
+    assert list(form.errors) == ["municipality"]
+    data["board"] = ""
+    form = form_class(data, instance=leader)
+    assert form.is_valid(), form.errors
+    form.save()
+    leader.refresh_from_db()
+    assert (leader.board, leader.municipality) == (None, "Utrecht")
+    assert list(schools_for(leader)) == [school_a]
