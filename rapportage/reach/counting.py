@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils import timezone
 
 from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus, TargetGroup
 from activiteiten.models import ActiveParentRole, ActivityType, Attendance, Enrolment, Session
@@ -30,7 +31,8 @@ from familieschool.models import (
 )
 from familieschool.schoolyear import SchoolYear
 from partners.constants import AppointmentStatus
-from partners.models import Appointment, SpreekuurCancellation
+from partners.models import Appointment, Spreekuur, SpreekuurCancellation
+from partners.selectors import active_spreekuren, spreekuur_occurrences
 from servicepunt.constants import ProvisionStatus, ReferralStatus
 from servicepunt.models import Contact, ContactSource, Provision, ProvisionKind, Referral, Theme
 
@@ -466,6 +468,26 @@ def _count_partners(records: _Records, ids: list[int], values: Values) -> list[s
     return sorted(partners)
 
 
+def _count_spreekuren_held(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Consultation hours held per partner at their school: the schedule's dates in the period
+    up to today, minus the school's closed days and the cancelled dates (3 queries)."""
+    period = records.period
+    last = min(period.last, timezone.localdate())
+    if last < period.first:
+        return []
+    spreekuren = active_spreekuren(
+        Spreekuur.objects.filter(school_id__in=ids), period.first, last
+    ).select_related("partner", "school")
+    partners = set()
+    for occurrence in spreekuur_occurrences(
+        spreekuren, period.first, last, include_cancelled=False
+    ):
+        partner = occurrence.spreekuur.partner.name
+        partners.add(partner)
+        values[(occurrence.spreekuur.school_id, d.SPREEKUREN_HELD, partner)] += 1
+    return sorted(partners)
+
+
 def _count_sources(records: _Records, ids: list[int], values: Values) -> list[str]:
     """Contacts per source, who brought the family (unrecorded: ``onbekend``)."""
     codes = list(
@@ -519,7 +541,7 @@ def _count_provisions(records: _Records, ids: list[int], values: Values) -> tupl
 
 
 def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], Values]:
-    """The counted figures of the schools ``ids`` in ``period``, and the categories: 24 queries."""
+    """The counted figures of the schools ``ids`` in ``period``, and the categories: 27 queries."""
     start, end = period.bounds()
     records = _Records(period, start, end)
     values: Values = defaultdict(int)
@@ -534,7 +556,9 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     _count_children(records, ids, values)
     languages = _count_languages(records, ids, values)
     _count_new_parents(records, ids, values)
-    with_partners = _count_partners(records, ids, values)
+    with_partners = sorted(
+        {*_count_partners(records, ids, values), *_count_spreekuren_held(records, ids, values)}
+    )
     sources = _count_sources(records, ids, values)
     kinds, kind_statuses = _count_provisions(records, ids, values)
     type_codes = list(types.values())
@@ -556,7 +580,7 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
 
 
 def live_figures(school_year: SchoolYear, schools=None, period: Period | None = None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 25 queries.
+    """Count the figures of ``schools`` (all when None) in the live records: 28 queries.
 
     With ``period`` the figures are those of that period (pupils and families of
     ``school_year``, the period's ``school_year``); without, of the school year."""

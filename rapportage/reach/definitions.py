@@ -67,6 +67,7 @@ PARENTS_PER_PARTNER = "ouders_per_partner"
 APPOINTMENTS_ATTENDED = "afspraken_verschenen"
 APPOINTMENTS_MISSED = "afspraken_niet_verschenen"
 SPREEKUREN_CANCELLED = "spreekuren_geannuleerd"
+SPREEKUREN_HELD = "spreekuren_gehouden"
 CONTACTS_PER_SOURCE = "contacten_per_bron"
 FATHERS_REACHED = "vaders_bereikt"
 FAMILIES_PER_PROVISION = "gezinnen_per_voorziening"
@@ -77,7 +78,6 @@ CHILDREN_PROGRAMME_PCT = "kinderen_programma_pct"
 # Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
 # their counting is not on main): never reuse them for another figure.
 RESERVED = (
-    "spreekuren_gehouden",
     "kinderen_per_programma_pct",
     "activiteiten_per_financier",
     "bijeenkomsten_per_financier",
@@ -230,6 +230,13 @@ INDICATORS = [
         categorised=True,
         with_total=True,
     ),
+    Indicator(
+        SPREEKUREN_HELD,
+        GROUP_PARTNERS,
+        _("Consultation hours held"),
+        categorised=True,
+        with_total=True,
+    ),
 ]
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 # Counts whose categories add up to another figure: contacts over the months (which give the
@@ -262,6 +269,7 @@ BASE_COUNTS = [
     APPOINTMENTS_ATTENDED,
     APPOINTMENTS_MISSED,
     SPREEKUREN_CANCELLED,
+    SPREEKUREN_HELD,
     CONTACTS_PER_SOURCE,
     FATHERS_REACHED,
     FAMILIES_PER_PROVISION,
@@ -278,12 +286,14 @@ SPARSE = {
     APPOINTMENTS_ATTENDED,
     APPOINTMENTS_MISSED,
     SPREEKUREN_CANCELLED,
+    SPREEKUREN_HELD,
 }
 PER_PARTNER = (
     PARENTS_PER_PARTNER,
     APPOINTMENTS_ATTENDED,
     APPOINTMENTS_MISSED,
     SPREEKUREN_CANCELLED,
+    SPREEKUREN_HELD,
 )
 # Categorised figures whose categories are activity-type codes, and theme codes.
 PER_ACTIVITY_TYPE = (SESSIONS, ATTENDANCE, PARTICIPANTS)

@@ -9,19 +9,22 @@ at 1 August 00:15 local time, a cancelled session, a waiting-list enrolment, and
 two parents of one family. For the partner figures: a1p1 is referred to P and comes to P's
 appointment (one parent for P), a3p1 misses an appointment with O at A and comes to one with O
 at B (counted at her own school A), an appointment and a cancelled consultation hour on the
-last day of the year and the first of the next. Contacts have languages (some unrecorded) and
-interpreters, an anonymous one among them; attendance marks some parents' first time.
+last day of the year and the first of the next. Every school and partner holds a weekly Monday
+consultation hour from 1 August 2024; two more have other schedules (every other week, valid
+until a date) and the region has school holidays besides the public ones. Contacts have
+languages (some unrecorded) and interpreters, an anonymous one among them; attendance marks some
+parents' first time.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from familieschool.models import SchoolYearFigures
+from familieschool.models import SchoolHoliday, SchoolYearFigures
 from partners.models import SpreekuurCancellation
 from tests.activiteiten.factories import (
     ActiveParentRoleFactory,
@@ -109,6 +112,31 @@ CANCELLATIONS = [
     ("A", "O", date(2025, 7, 28)),
     ("B", "P", date(2024, 12, 2)),
 ]
+# Consultation hours besides the weekly Monday one of every school and partner (from 1 August
+# 2024, without end): (school, partner, weekday, recurrence, valid from, valid until, cancelled).
+EXTRA_SPREEKUREN = [
+    # Every other Wednesday counted from the week of Thursday 5 September 2024 (Wednesday the
+    # 4th keeps the weeks in step but is before valid from), until Wednesday 19 February 2025
+    # included. 16 October is cancelled; 9 October is cancelled but is an off week anyway.
+    ("B", "O", 2, "biweekly", date(2024, 9, 5), date(2025, 2, 19), [date(2024, 10, 16)]),
+    ("B", "O", 2, "biweekly", date(2024, 9, 5), date(2025, 2, 19), [date(2024, 10, 9)]),
+    # Weekly on Tuesday from 1 to 29 October 2024, both included; the 22nd is in the holidays.
+    ("C", "P", 1, "weekly", date(2024, 10, 1), date(2024, 10, 29), []),
+]
+# The school holidays of the middle region (the schools' region): (name, first, last day).
+SCHOOL_HOLIDAYS = [
+    ("Herfstvakantie", date(2024, 10, 19), date(2024, 10, 27)),
+    ("Kerstvakantie", date(2024, 12, 21), date(2025, 1, 5)),
+]
+# Dutch public holidays on a weekday, written out here rather than taken from the calendar.
+PUBLIC_HOLIDAYS = {
+    date(2024, 1, 1), date(2024, 3, 29), date(2024, 4, 1), date(2024, 5, 9), date(2024, 5, 20),
+    date(2024, 12, 25), date(2024, 12, 26), date(2025, 1, 1), date(2025, 4, 18),
+    date(2025, 4, 21), date(2025, 5, 5), date(2025, 5, 29), date(2025, 6, 9), date(2025, 12, 25),
+    date(2025, 12, 26), date(2026, 1, 1), date(2026, 4, 3), date(2026, 4, 6), date(2026, 4, 27),
+    date(2026, 5, 14), date(2026, 5, 25), date(2026, 12, 25), date(2027, 1, 1),
+    date(2027, 3, 26), date(2027, 3, 29), date(2027, 4, 27), date(2027, 5, 6), date(2027, 5, 17),
+}  # fmt: skip
 # (activity, session date, person) whose attendance is marked as their first time.
 FIRST_TIME = {
     ("koffie A", date(2024, 11, 5), "a1p1"),
@@ -225,6 +253,19 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
         SpreekuurCancellation.objects.create(
             spreekuur=spreekuren[(letter, partner)], date=day, reason="Ziek"
         )
+    for letter, partner, weekday, recurrence, valid_from, valid_until, off in EXTRA_SPREEKUREN:
+        spreekuur = SpreekuurFactory(
+            school=world.schools[letter],
+            partner=world.partners[partner],
+            weekday=weekday,
+            recurrence=recurrence,
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        for day in off:
+            SpreekuurCancellation.objects.create(spreekuur=spreekuur, date=day, reason="Ziek")
+    for name, first_day, last_day in SCHOOL_HOLIDAYS:
+        SchoolHoliday.objects.create(region="midden", name=name, start=first_day, end=last_day)
     for key, (letter, code) in ACTIVITIES.items():
         world.activities[key] = ActivityFactory(
             school=world.schools[letter],
@@ -279,6 +320,40 @@ def _pct(numerator: int, denominator: int | None):
     if not denominator:
         return None
     return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _spreekuren_held(first: date, last: date) -> dict:
+    """{(school letter, partner): [dates held]} from ``first`` to ``last``, up to today: every
+    day walked and tested against the schedule, the holidays and the cancelled dates."""
+    closed = set(PUBLIC_HOLIDAYS)
+    for _name, start, end in SCHOOL_HOLIDAYS:
+        closed |= {start + timedelta(days=n) for n in range((end - start).days + 1)}
+    mondays = [
+        (letter, partner, 0, "weekly", date(2024, 8, 1), None, cancelled)
+        for letter in "ABC"
+        for partner in "PO"
+        for cancelled in [[d for s, p, d in CANCELLATIONS if (s, p) == (letter, partner)]]
+    ]
+    schedules = mondays + EXTRA_SPREEKUREN
+    today = datetime.now(ZONE).date()
+    held = defaultdict(list)
+    for letter, partner, weekday, recurrence, valid_from, valid_until, off in schedules:
+        first_week = valid_from - timedelta(days=valid_from.weekday())
+        day = first
+        while day <= min(last, today):
+            in_force = valid_from <= day and (valid_until is None or day <= valid_until)
+            weeks = (day - first_week).days // 7
+            on_week = recurrence == "weekly" or weeks % 2 == 0
+            if (
+                in_force
+                and on_week
+                and day.weekday() == weekday
+                and day not in closed
+                and day not in off
+            ):
+                held[(letter, partner)].append(day)
+            day += timedelta(days=1)
+    return held
 
 
 def expected_figures(label: str, first: date | None = None, last: date | None = None) -> dict:
@@ -347,6 +422,14 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
         if _in_year(label, day):
             counts[(letter, "spreekuren_geannuleerd", partner_names[partner])] += 1
             counts[(letter, "spreekuren_geannuleerd", "")] += 1
+    for letter, partner, *_schedule, off in EXTRA_SPREEKUREN:
+        for day in off:
+            if _in_year(label, day):
+                counts[(letter, "spreekuren_geannuleerd", partner_names[partner])] += 1
+                counts[(letter, "spreekuren_geannuleerd", "")] += 1
+    for (letter, partner), days in _spreekuren_held(first, last).items():
+        counts[(letter, "spreekuren_gehouden", partner_names[partner])] += len(days)
+        counts[(letter, "spreekuren_gehouden", "")] += len(days)
     at_activities, first_timers = defaultdict(set), defaultdict(set)
     given, per_status = defaultdict(set), defaultdict(set)
     for family, kind, status, day in PROVISIONS:

@@ -72,6 +72,7 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_group(reach_world):
         "afspraken_verschenen",
         "afspraken_niet_verschenen",
         "spreekuren_geannuleerd",
+        "spreekuren_gehouden",
     }
     for name in workbook.sheetnames[1:]:
         sheet = workbook[name]

@@ -181,3 +181,94 @@ def test_children_in_any_programme_include_activities_for_parents_and_children(r
     assert rows[(b, "kinderen_verlengde_schooldag", "")].value == 0
     assert rows[(b, "kinderen_programma_pct", "")].value == 1
     assert rows[(a, "kinderen_programma", "")].value == 2
+
+
+def _held(world, period, letter: str, partner: str) -> int:
+    from rapportage.reach.counting import count_values
+
+    _categories, values = count_values(period, [world.schools[letter].pk])
+    name = world.partners[partner].name
+    return values.get((world.schools[letter].pk, "spreekuren_gehouden", name), 0)
+
+
+def test_spreekuren_held_follow_the_schedule_the_holidays_and_the_cancelled_dates(reach_world):
+    from datetime import date
+
+    from rapportage.reach.counting import Period
+
+    def on(day: date) -> int:
+        return _held(reach_world, Period(day, day), "B", "O")
+
+    # The two every-other-Wednesday consultation hours at B: Wednesday 4 September is the
+    # week of valid from (5 September) but before it; 11 September is an off week.
+    assert on(date(2024, 9, 4)) == 0
+    assert on(date(2024, 9, 11)) == 0
+    assert on(date(2024, 9, 18)) == 2
+    # 16 October is cancelled for one of them; 9 October, an off week, changes nothing.
+    assert on(date(2024, 10, 16)) == 1
+    assert on(date(2024, 10, 9)) == 0
+    # Christmas is a public holiday and in the school holidays; 19 February is valid until.
+    assert on(date(2024, 12, 25)) == 0
+    assert on(date(2025, 2, 19)) == 2
+    assert on(date(2025, 3, 5)) == 0
+    # The weekly Monday one: the autumn holiday's Monday and Easter Monday are not held.
+    assert on(date(2024, 10, 14)) == 1
+    assert on(date(2024, 10, 21)) == 0
+    assert on(date(2025, 4, 21)) == 0
+    # A's Werkwinkel consultation hour was cancelled on Monday 6 January 2025 (ad hoc).
+    assert _held(reach_world, Period(date(2025, 1, 6), date(2025, 1, 6)), "A", "P") == 0
+    assert _held(reach_world, Period(date(2025, 1, 13), date(2025, 1, 13)), "A", "P") == 1
+    # C's Tuesdays from 1 to 29 October (both included, the 22nd in the autumn holiday) and its
+    # Mondays of 7, 14 and 28 October.
+    assert _held(reach_world, Period(date(2024, 10, 1), date(2024, 10, 31)), "C", "P") == 7
+
+
+def test_spreekuren_held_count_only_up_to_today(reach_world, oracle):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rapportage.reach.counting import Period
+    from tests.rapportage.conftest import _spreekuren_held
+
+    today = timezone.localdate()
+    past = Period(today - timedelta(days=20), today)
+    with_future = Period(past.first, today + timedelta(days=21))
+    expected = len(_spreekuren_held(past.first, past.last)[("A", "P")])
+    assert _held(reach_world, past, "A", "P") == expected
+    # Three more Mondays lie ahead: not held (yet).
+    assert _held(reach_world, with_future, "A", "P") == expected
+    assert _held(reach_world, Period(today + timedelta(days=1), with_future.last), "A", "P") == 0
+
+
+def test_spreekuren_held_are_counted_with_the_same_queries_for_ten_times_the_schedules(
+    reach_world,
+):
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from partners.models import SpreekuurCancellation
+    from rapportage.reach.counting import Period, count_values
+    from tests.partners.factories import SchoolHolidayFactory, SpreekuurFactory
+
+    ids = [school.pk for school in reach_world.schools.values()]
+    period = Period(date(2024, 8, 1), date(2025, 7, 31))
+
+    def queries() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            _categories, values = count_values(period, ids)
+        return len(captured), sum(v for k, v in values.items() if k[1] == "spreekuren_gehouden")
+
+    once, held = queries()
+    for school in reach_world.schools.values():
+        for weekday in range(5):
+            spreekuur = SpreekuurFactory(school=school, weekday=weekday, recurrence="biweekly")
+            SpreekuurCancellation.objects.create(
+                spreekuur=spreekuur, date=date(2025, 3, 3 + weekday), reason="Ziek"
+            )
+    SchoolHolidayFactory(name="Voorjaarsvakantie", start=date(2025, 2, 15), end=date(2025, 2, 23))
+    again, more = queries()
+    assert again == once
+    assert more > held
