@@ -597,10 +597,16 @@ def live_figures(school_year: SchoolYear, schools=None, period: Period | None = 
 
 
 def base_keys(figures: Figures):
-    """Every counted (indicator, category) of one school, in the order of the report."""
+    """Every counted (indicator, category) of one school, in the order of the report.
+
+    A categorised figure starts with its empty category, a mark (value 0) that the figure was
+    counted: a frozen year then holds it even when nothing was counted in any category."""
     for code in BASE_COUNTS:
-        for category in figures.categories.get(code, [""]):
-            yield code, category
+        if BY_CODE[code].categorised:
+            yield code, ""
+            yield from ((code, category) for category in figures.categories.get(code, []))
+        else:
+            yield code, ""
 
 
 def frozen_figures(snapshot, schools=None) -> Figures:
@@ -624,10 +630,14 @@ def frozen_figures(snapshot, schools=None) -> Figures:
     )
     values = {}
     categories: dict[str, dict[str, None]] = defaultdict(dict)
+    held = set()
     for school_id, indicator, category, value in rows:
-        values[(school_id, indicator, category)] = value
+        held.add(indicator)
         if BY_CODE[indicator].categorised:
+            if not category:
+                continue  # the mark that the figure was frozen (see ``base_keys``)
             categories[indicator][category] = None
+        values[(school_id, indicator, category)] = value
     year = SchoolYear.parse(snapshot.school_year)
     # Every month is a column even when no frozen school of the reader counted anything.
     months = categories.get(d.CONTACTS_PER_MONTH, {})
@@ -638,6 +648,10 @@ def frozen_figures(snapshot, schools=None) -> Figures:
         categories={code: list(found) for code, found in categories.items()},
         values=values,
         frozen_at=snapshot.frozen_at,
+        # A figure added after the year was frozen is not in it: unknown, not 0, not live.
+        absent=frozenset(code for code in BASE_COUNTS if code not in held)
+        if infos
+        else frozenset(),
     )
 
 
@@ -655,4 +669,5 @@ def merged_figures(frozen: Figures, live: Figures) -> Figures:
         categories=categories,
         values={**live.values, **frozen.values},
         frozen_at=frozen.frozen_at,
+        absent=frozen.absent,
     )

@@ -326,6 +326,9 @@ class Figures:
     # The ``schooljaar`` column for a period that is not a school year ("2024", or
     # "2024-01-01/2024-06-30"); None: the school year's label.
     period_label: str | None = None
+    # Counted figures (codes of BASE_COUNTS) the figures do not hold: a year frozen before
+    # the figure existed. Their rows are unknown (None), not 0.
+    absent: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:

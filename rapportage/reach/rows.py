@@ -153,16 +153,19 @@ def _cells(figures: Figures, entities: list[_Entity], keys, categories) -> dict:
         school.id: [_school_value(figures, school, code, cat, categories) for code, cat in keys]
         for school in figures.schools
     }
+    unknown = figures.absent | {whole for whole, part in _PART_OF.items() if part in figures.absent}
     cells = {}
     for entity in entities:
         columns = [per_school[school.id] for school in entity.members]
         for index, (code, category) in enumerate(keys):
-            cells[(entity.name, code, category)] = sum(column[index] for column in columns)
+            cells[(entity.name, code, category)] = (
+                None if code in unknown else sum(column[index] for column in columns)
+            )
     return cells
 
 
-def _percentage(numerator: int, denominator: int | None) -> Decimal | None:
-    if not denominator:
+def _percentage(numerator: int | None, denominator: int | None) -> Decimal | None:
+    if not denominator or numerator is None:
         return None
     return (Decimal(numerator * 100) / Decimal(denominator)).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 

@@ -5,11 +5,13 @@ import io
 import logging
 import re
 
+from django.utils.translation import override
+from django.utils.translation.trans_real import translation
 from openpyxl import load_workbook
 
 from familieschool.schoolyear import SchoolYear
 from rapportage.exports import CSV_HEADER, FROZEN_INDICATOR, reach_export
-from rapportage.reach import reach_rows
+from rapportage.reach import GROUPS, INDICATORS, reach_rows
 from rapportage.services import reach_snapshot_create
 from tests.rapportage.conftest import local
 from tests.servicepunt.factories import ContactFactory
@@ -151,3 +153,22 @@ def test_a_school_named_like_a_formula_is_neutralised_in_both_formats(reach_worl
         if isinstance(cell.value, str) and "HYPERLINK" in cell.value
     ]
     assert cells and all(cell.data_type == "s" for cell in cells)
+
+
+def test_every_group_has_its_sheet_in_dutch_with_every_figure_of_the_group(reach_world):
+    """Also for groups and figures added later: GROUPS and INDICATORS decide, not this test."""
+    workbook = load_workbook(io.BytesIO(reach_export(school_year=YEAR, fmt="xlsx").content))
+    catalog = translation("nl")._catalog
+    with override("nl"):
+        names = {group: str(label)[:31] for group, label in GROUPS.items()}
+        labels = {i.code: str(i.label) for i in INDICATORS}
+    assert workbook.sheetnames == ["Overzicht", *names.values()]
+    for group, label in GROUPS.items():
+        with override("en"):
+            assert catalog.get(str(label)), f"{label!r} has no Dutch name"
+        sheet = workbook[names[group]]
+        header = [cell.value for cell in sheet[1]]
+        assert header[:3] == ["School", "Cijfer", "Categorie"] and header[-1] == "Code"
+        codes = {i.code for i in INDICATORS if i.group == group}
+        assert {row[6].value for row in sheet.iter_rows(min_row=2)} == codes
+        assert {row[1].value for row in sheet.iter_rows(min_row=2)} == {labels[c] for c in codes}

@@ -6,10 +6,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from activiteiten.models import Attendance
+from familieschool.models import Parent
 from familieschool.schoolyear import SchoolYear
+from partners.models import Appointment, SpreekuurCancellation
+from rapportage.exports import reach_export
 from rapportage.models import ReachSnapshot, ReachSnapshotFigure
 from rapportage.reach import reach_report, reach_rows
 from rapportage.services import reach_snapshot_create
+from servicepunt.models import Contact, Provision
 
 YEAR = SchoolYear.parse("2024/2025")
 
@@ -81,3 +85,65 @@ def test_the_freeze_command_explains_a_refusal(reach_world):
         call_command("freeze_reach", schooljaar="2024/2025")
     with pytest.raises(CommandError, match="Not a school year"):
         call_command("freeze_reach", schooljaar="2024-2025")
+
+
+# A sample of the figures added by issue 14, each changed below by editing that year's records.
+NEW_CODES = [
+    "contacten_per_taal",
+    "contacten_tolk",
+    "contacten_per_bron",
+    "vaders_bereikt",
+    "gezinnen_per_voorziening",
+    "gezinnen_per_voorziening_status",
+    "afspraken_verschenen",
+    "afspraken_niet_verschenen",
+    "spreekuren_geannuleerd",
+    "ouders_nieuw",
+]
+
+
+def _rows_of(rows, codes):
+    return [row for row in rows if row.indicator in codes]
+
+
+def test_a_frozen_years_export_stays_when_its_records_change_for_the_new_figures(reach_world):
+    reach_snapshot_create(school_year=YEAR)
+    export = reach_export(school_year=YEAR, fmt="csv").content
+    frozen = _rows_of(reach_rows(YEAR), NEW_CODES)
+
+    Contact.objects.update(language="", interpreter=False, source=None)
+    Parent.objects.update(relation="")
+    Provision.objects.update(status="afgewezen")
+    Appointment.objects.update(status="gepland")
+    SpreekuurCancellation.objects.all().delete()
+    Attendance.objects.update(first_time=False)
+
+    live = _rows_of(reach_rows(YEAR, live=True), NEW_CODES)
+    for code in NEW_CODES:
+        assert _rows_of(live, {code}) != _rows_of(frozen, {code}), code
+    assert reach_export(school_year=YEAR, fmt="csv").content == export
+    assert _rows_of(reach_rows(YEAR), NEW_CODES) == frozen
+
+
+def test_a_figure_added_after_the_year_was_frozen_reads_as_unknown(reach_world):
+    # A snapshot taken before these figures existed holds no row of them.
+    reach_snapshot_create(school_year=YEAR)
+    added = {"contacten_per_taal", "afspraken_verschenen", "kinderen_programma", "vaders_bereikt"}
+    ReachSnapshotFigure.objects.filter(indicator__in=added).delete()
+
+    for min_cell in (0, 5):
+        rows = _rows_of(reach_rows(YEAR, min_cell=min_cell), added | {"kinderen_programma_pct"})
+        live = _rows_of(reach_rows(YEAR, live=True), added)
+        assert any(row.value for row in live)  # counted live, but not in the frozen year
+        assert rows and all(row.value is None and not row.hidden for row in rows)
+        assert all(row.waarde == "" for row in rows)
+        # A categorised figure has no categories, only its total row when it has one.
+        assert {row.category for row in rows} == {""}
+        assert {row.indicator for row in rows} == added - {"contacten_per_taal"} | {
+            "kinderen_programma_pct"
+        }
+    # The figures the year does hold are still there, and the contacts are still the months'.
+    rows = {row.key: row for row in reach_rows(YEAR)}
+    a = reach_world.name("A")
+    assert rows[(a, "contacten", "")].value == 3
+    assert rows[(a, "contacten_per_bron", "leerkracht")].value == 1

@@ -20,6 +20,7 @@ from rapportage.reach import (
     build_rows,
     month_labels,
 )
+from rapportage.reach.definitions import BASE_COUNTS, BY_CODE, SPARSE
 from rapportage.reach.suppression import table_hidden
 
 K = 5
@@ -201,6 +202,8 @@ def random_figures(rng) -> Figures:
         "doorverwijzingen": ["P", "O", "Q"],
         "bijeenkomsten": ["koffieochtend", "taalles"],
     }
+    others = [code for code in BASE_COUNTS if code not in categories]
+    categories.update({code: ["k1", "k2", "k3"] for code in others if BY_CODE[code].categorised})
     values = {}
     for school in schools:
         contacts = rng.choice([0, 1, 2, 3, 6, 12, 30])
@@ -211,8 +214,10 @@ def random_figures(rng) -> Figures:
         for code in ("contacten_per_thema", "doorverwijzingen", "bijeenkomsten"):
             for category in categories[code]:
                 values[(school.id, code, category)] = _count(rng)
-        for code in ("gezinnen_bereikt", "contacten_anoniem", "gezinnen_servicepunt"):
-            values[(school.id, code, "")] = _count(rng)
+        # Every other counted figure, those added later too: a few categories or one number.
+        for code in others:
+            for category in categories.get(code, [""]):
+                values[(school.id, code, category)] = _count(rng)
     return Figures(school_year=YEAR, schools=schools, categories=categories, values=values)
 
 
@@ -250,6 +255,7 @@ def test_no_hidden_figure_of_random_reach_rows_can_be_worked_out(seed):
         rows = build_rows(figures, min_cell=K)
         values = {row.key: row.value for row in rows if not row.is_percentage}
         hidden = {row.key for row in rows if row.hidden and not row.is_percentage}
+        assert {row.indicator for row in rows} >= set(BASE_COUNTS) - SPARSE
         assert_nothing_can_be_worked_out(values, reader_sums(figures, rows), hidden)
         for row in rows:
             if row.is_percentage and row.value is not None:
