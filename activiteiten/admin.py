@@ -2,13 +2,33 @@ from django.contrib import admin
 
 from familieschool.admin import NamedInputsMixin
 
-from .models import Activity, ActivityType, FundingSource, Session
+from .models import Activity, ActivityType, BuildingBlock, FundingSource, Session
+
+
+@admin.register(BuildingBlock)
+class BuildingBlockAdmin(NamedInputsMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "sort_order"]
+    list_editable = ["name", "sort_order"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is the category of the offer's rows in the exports (a stable contract).
+        return ["code"] if obj is not None else []
 
 
 @admin.register(ActivityType)
 class ActivityTypeAdmin(NamedInputsMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "sort_order"]
-    list_editable = ["name", "sort_order"]
+    list_display = [
+        "code",
+        "name",
+        "building_block",
+        "target_group",
+        "without_sessions",
+        "sort_order",
+    ]
+    list_editable = ["name", "building_block", "target_group", "without_sessions", "sort_order"]
+    list_filter = ["building_block", "target_group", "without_sessions"]
+    list_select_related = ["building_block"]
     search_fields = ["name", "code"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -6,6 +6,12 @@ class TargetGroup(models.TextChoices):
     PARENTS = "parents", _("Parents")
     CHILDREN = "children", _("Children")
     BOTH = "both", _("Parents and children")
+    TEAM = "team", _("School team")
+
+
+# The target groups whose activities are children's programmes (kinderen_programma).
+FOR_CHILDREN = (TargetGroup.CHILDREN, TargetGroup.BOTH)
+FOR_PARENTS = (TargetGroup.PARENTS, TargetGroup.BOTH)
 
 
 class Organiser(models.TextChoices):

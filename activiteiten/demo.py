@@ -284,6 +284,76 @@ def _taalles(ctx, school, parents, rng, user, skip) -> list[Attendance]:
     return rows
 
 
+def _offer(ctx, school, index, rng, skip) -> None:
+    """The rest of a school's offer (seed 003, tables 3.1, 5.1 and 6.1): sport and culture for
+    the children, a celebration, a training for the school team, and interventions without
+    sessions (an ouderkamer, and a startgesprek or a buddy system)."""
+    year = ctx.school_year
+    weekly = {"recurrence": Recurrence.WEEKLY, "valid_from": year.start, "valid_until": year.end}
+    sport = _activity(
+        school,
+        "sport_cultuur",
+        "Brede Talent",
+        title="Sport en cultuur na school",
+        description="Voetbal, dans en theater met SportUtrecht en ZIMIHC.",
+        target_group=TargetGroup.CHILDREN,
+        organiser=Organiser.PARTNER if ctx.partners.get("JoU") else Organiser.SCHOOL,
+        organiser_partner=ctx.partners.get("JoU"),
+        weekday=4,
+        start_time=time(14, 30),
+        end_time=time(16, 0),
+        location="Gymzaal",
+        **weekly,
+    )
+    sessions = _sessions(sport, year.start, min(year.end, ctx.today), skip, rng)
+    for session in sessions:
+        session.anonymous_count = rng.randint(8, 20)
+    Session.objects.bulk_update(sessions, ["anonymous_count"])
+    _activity(
+        school,
+        "ouderkamer",
+        "Eigen middelen",
+        title="Ouderkamer",
+        description="Een eigen plek voor ouders in de school, elke ochtend open.",
+        weekday=0,
+        start_time=time(8, 30),
+        end_time=time(12, 0),
+        location="Ouderkamer",
+        **weekly,
+    )
+    _activity(
+        school,
+        "startgesprek" if index % 2 else "buddysysteem",
+        "Eigen middelen",
+        title="Startgesprek met nieuwe ouders" if index % 2 else "Buddy voor nieuwe ouders",
+        weekday=1,
+        start_time=time(13, 0),
+        end_time=time(14, 0),
+        public=False,
+        **weekly,
+    )
+    for type_code, title, day, headcount in (
+        ("vieringen", "Suikerfeest op school", date(year.end.year, 3, 31), 60),
+        ("teamtraining", "Training armoede herkennen", year.start + timedelta(days=40), 25),
+    ):
+        if day > ctx.today:
+            continue
+        activity = _activity(
+            school,
+            type_code,
+            "School en Omgeving",
+            title=title,
+            weekday=day.weekday(),
+            start_time=time(14, 0),
+            end_time=time(16, 0),
+            recurrence=Recurrence.ONCE,
+            valid_from=day,
+            valid_until=day,
+            public=type_code == "vieringen",
+        )
+        Session.objects.create(activity=activity, date=day, anonymous_count=headcount)
+
+
 def _active_roles(ctx, school_families, rng) -> None:
     roles, weights = zip(*ROLE_WEIGHTS, strict=True)
     rows = []
@@ -328,6 +398,7 @@ def seed(ctx: DemoContext) -> None:
         attendance += _modules(ctx, school, children_by_school[school.pk], rng, user, skip)
         if index % 2 == 0:
             attendance += _taalles(ctx, school, parents, rng, user, skip)
+        _offer(ctx, school, index, rng, skip)
     werkwinkel = ctx.partners.get("Werkwinkel")
     if ctx.schools:
         school = ctx.schools[0]

@@ -8,7 +8,7 @@ from familieschool.constants import ChildGroup, Language
 from familieschool.models import PartnerOrganisation
 from familieschool.schoolyear import SchoolYear, validate_school_year_label
 
-from .constants import ActiveRole
+from .constants import ActiveRole, TargetGroup
 from .models import Activity, Session
 from .services import MAX_HEADCOUNT, Newcomer
 
@@ -72,6 +72,7 @@ class ActivityForm(forms.ModelForm):
         self.fields["school"].queryset = schools
         self.fields["school"].empty_label = None
         self.fields["funding_source"].required = False
+        self.fields["target_group"].choices = [("", _("As its type")), *TargetGroup.choices]
 
     def clean_groups(self):
         return list(self.cleaned_data.get("groups") or [])

@@ -15,13 +15,60 @@ from familieschool.models import (
 )
 from familieschool.schoolyear import validate_school_year_label
 
-from .constants import ActiveRole, EnrolmentStatus, Organiser, TargetGroup
+from .constants import (
+    FOR_CHILDREN,
+    FOR_PARENTS,
+    ActiveRole,
+    EnrolmentStatus,
+    Organiser,
+    TargetGroup,
+)
+
+
+class BuildingBlock(models.Model):
+    """A bouwsteen of the Familieschool approach (seed 003, figure 1.1): what an activity type
+    builds on, for the offer per building block."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name = _("building block")
+        verbose_name_plural = _("building blocks")
+
+    def __str__(self):
+        return self.name
 
 
 class ActivityType(models.Model):
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    building_block = models.ForeignKey(
+        BuildingBlock,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activity_types",
+        verbose_name=_("building block"),
+    )
+    target_group = models.CharField(
+        _("target group"),
+        max_length=10,
+        choices=TargetGroup.choices,
+        default=TargetGroup.PARENTS,
+        help_text=_("The target group of its activities, unless an activity sets its own."),
+    )
+    without_sessions = models.BooleanField(
+        _("offered without sessions"),
+        default=False,
+        help_text=_(
+            "An intervention such as an ouderkamer or a startgesprek: its activities count in "
+            "the offer while they run, without sessions."
+        ),
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -44,6 +91,14 @@ class FundingSource(models.Model):
         return self.name
 
 
+def audience_in(groups, prefix: str = "") -> Q:
+    """Activities (reached through ``prefix``, e.g. ``session__activity__``) whose own target
+    group, else their type's, is one of ``groups``: the one home of ``Activity.audience`` in SQL."""
+    return Q(**{f"{prefix}target_group__in": groups}) | Q(
+        **{f"{prefix}target_group": "", f"{prefix}type__target_group__in": groups}
+    )
+
+
 class Activity(RecurringSchedule):
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="activities", verbose_name=_("school")
@@ -59,8 +114,14 @@ class Activity(RecurringSchedule):
     description_en = models.TextField(_("description (English)"), blank=True)
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
     description_tr = models.TextField(_("description (Turkish)"), blank=True)
+    # Empty: the target group of its type (see ``audience``).
     target_group = models.CharField(
-        _("target group"), max_length=10, choices=TargetGroup.choices, default=TargetGroup.PARENTS
+        _("target group"),
+        max_length=10,
+        choices=TargetGroup.choices,
+        blank=True,
+        default="",
+        help_text=_("Empty: the target group of its type."),
     )
     organiser = models.CharField(
         _("organiser"), max_length=10, choices=Organiser.choices, default=Organiser.SCHOOL
@@ -121,12 +182,20 @@ class Activity(RecurringSchedule):
             raise ValidationError(errors)
 
     @property
+    def audience(self) -> str:
+        """Its target group: its own, else its type's."""
+        return self.target_group or self.type.target_group
+
+    def get_audience_display(self) -> str:
+        return str(TargetGroup(self.audience).label)
+
+    @property
     def for_children(self) -> bool:
-        return self.target_group in (TargetGroup.CHILDREN, TargetGroup.BOTH)
+        return self.audience in FOR_CHILDREN
 
     @property
     def for_parents(self) -> bool:
-        return self.target_group in (TargetGroup.PARENTS, TargetGroup.BOTH)
+        return self.audience in FOR_PARENTS
 
     def groups_display(self) -> str:
         labels = dict(ChildGroup.choices)

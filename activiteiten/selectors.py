@@ -57,7 +57,7 @@ def activity_get(*, user, pk: int) -> Activity:
 
 def session_get(*, user, pk: int) -> Session:
     """One session of an activity at the user's schools; anything else is a 404."""
-    return get_for_user(Session.objects.visible_to(user).select_related("activity"), pk=pk)
+    return get_for_user(Session.objects.visible_to(user).select_related("activity__type"), pk=pk)
 
 
 def enrolment_get(*, user, pk: int) -> Enrolment:
@@ -415,7 +415,7 @@ def public_schedule(school: School, language: str, day: date) -> PublicSchedule:
                 end_time=activity.end_time,
                 location=activity.location,
                 signup_required=activity.signup_required,
-                target_group=activity.target_group,
+                target_group=activity.audience,
             )
         )
     activities.sort(key=lambda row: (row.dates[0], row.start_time, row.title))

@@ -18,8 +18,15 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from activiteiten.constants import EXTENDED_SCHOOL_DAY, EnrolmentStatus, TargetGroup
-from activiteiten.models import ActiveParentRole, ActivityType, Attendance, Enrolment, Session
+from activiteiten.constants import EXTENDED_SCHOOL_DAY, FOR_CHILDREN, EnrolmentStatus
+from activiteiten.models import (
+    ActiveParentRole,
+    ActivityType,
+    Attendance,
+    Enrolment,
+    Session,
+    audience_in,
+)
 from familieschool.constants import Language, ParentRelation
 from familieschool.models import (
     Child,
@@ -354,10 +361,9 @@ def _count_children(records: _Records, ids: list[int], values: Values) -> None:
         enrolled.filter(activity__type__code=EXTENDED_SCHOOL_DAY),
         attending.filter(session__activity__type__code=EXTENDED_SCHOOL_DAY),
     )
-    for_children = [TargetGroup.CHILDREN, TargetGroup.BOTH]
     programme = _union(
-        enrolled.filter(activity__target_group__in=for_children),
-        attending.filter(session__activity__target_group__in=for_children),
+        enrolled.filter(audience_in(FOR_CHILDREN, "activity__")),
+        attending.filter(audience_in(FOR_CHILDREN, "session__activity__")),
     )
     per_school = (
         Child.objects.filter(family__school_id__in=ids)

@@ -307,6 +307,29 @@ def test_a_coordinator_adds_an_activity_at_her_school(alice_client, school_a):
     assert (activity.school, activity.title, activity.public) == (school_a, "Vadergroep", True)
 
 
+def test_an_activity_left_without_a_target_group_follows_its_type(alice_client, school_a):
+    from activiteiten.models import ActivityType
+
+    sport = ActivityType.objects.get(code="sport_cultuur")
+    form = alice_client.get(reverse("activiteiten:activity-create")).content.decode()
+    data = _activity_data(school_a, type=sport.pk, target_group="")
+
+    alice_client.post(reverse("activiteiten:activity-create"), data)
+
+    assert "Zoals het soort activiteit" in form
+    activity = Activity.objects.get()
+    assert (activity.target_group, activity.audience, activity.for_children) == (
+        "",
+        "children",
+        True,
+    )
+    assert activity.get_audience_display() == "Kinderen"
+    sport.target_group = "both"
+    sport.save()
+    activity.refresh_from_db()
+    assert (activity.audience, activity.for_parents) == ("both", True)
+
+
 def test_she_cannot_add_an_activity_at_another_school(alice_client, school_b):
     response = alice_client.post(reverse("activiteiten:activity-create"), _activity_data(school_b))
 

@@ -272,3 +272,32 @@ def test_spreekuren_held_are_counted_with_the_same_queries_for_ten_times_the_sch
     again, more = queries()
     assert again == once
     assert more > held
+
+
+def test_children_in_a_programme_follow_the_type_unless_the_activity_sets_its_own(reach_world):
+    from activiteiten.constants import TargetGroup
+    from activiteiten.models import Enrolment
+    from tests.activiteiten.factories import ActivityFactory, EnrolmentFactory, activity_type
+    from tests.familieschool.factories import ChildFactory, FamilyFactory
+
+    from .conftest import local
+
+    c = reach_world.schools["C"]
+    children = [ChildFactory(family=FamilyFactory(school=c)) for _ in range(4)]
+    # Sport and culture (SportUtrecht, ZIMIHC) and a celebration for the whole family are
+    # children's programmes by their type; a huiswerkklas set for parents only is not, nor is a
+    # training for the school team.
+    for code, own, child in (
+        ("sport_cultuur", "", children[0]),
+        ("vieringen", "", children[1]),
+        ("huiswerkklas", TargetGroup.PARENTS, children[2]),
+        ("teamtraining", "", children[3]),
+    ):
+        activity = ActivityFactory(school=c, type=activity_type(code), target_group=own)
+        EnrolmentFactory(activity=activity, child=child, status="enrolled")
+    Enrolment.objects.filter(activity__school=c).update(requested_at=local(2024, 9, 2, 12))
+
+    rows = by_key(reach_rows(YEAR))
+
+    assert rows[(reach_world.name("C"), "kinderen_programma", "")].value == 2
+    assert rows[(reach_world.name("C"), "kinderen_verlengde_schooldag", "")].value == 0
