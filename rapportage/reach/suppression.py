@@ -20,7 +20,7 @@ cell just hidden are looked at again), never with their product.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 from .definitions import BOARD_PREFIX, INDICATORS, PARTITIONS, TOTAL, SchoolInfo
@@ -43,21 +43,28 @@ def suppress(
     if min_cell <= 1:
         return set()
     hidden = {cell for cell, value in cells.items() if value is not None and 0 < value < min_cell}
+    if not hidden:
+        return hidden
+    unknown = {cell for cell, value in cells.items() if value is None}
     known = [
         (total, list(parts))
         for total, parts in relations
-        if parts and cells[total] is not None and all(cells[part] is not None for part in parts)
+        if parts and not (unknown and unknown.intersection((total, *parts)))
     ]
-    if not hidden:
-        return hidden
-    members_of: dict[Cell, list[int]] = {}
+    members_of: dict[Cell, list[int]] = defaultdict(list)
     for index, (total, parts) in enumerate(known):
-        for member in (total, *parts):
-            members_of.setdefault(member, []).append(index)
+        members_of[total].append(index)
+        for part in parts:
+            members_of[part].append(index)
     # Per relation, kept up to date as cells are hidden: how many of its cells are hidden, and
     # the sum of its hidden parts.
-    hidden_cells = [sum(member in hidden for member in (t, *parts)) for t, parts in known]
-    hidden_sum = [sum(cells[p] for p in parts if p in hidden) for _t, parts in known]
+    hidden_cells = [0] * len(known)
+    hidden_sum = [0] * len(known)
+    for cell in hidden:
+        for index in members_of.get(cell, ()):
+            hidden_cells[index] += 1
+            if cell != known[index][0]:
+                hidden_sum[index] += cells[cell]
     queue = deque(index for index, count in enumerate(hidden_cells) if count)
     queued = [bool(count) for count in hidden_cells]
     while queue:
@@ -109,22 +116,32 @@ def table_hidden(
     row (a total over the categories; several for one column when it is split more than one
     way). A sum is a relation only where all its cells are in ``counts``.
     """
-    rows: dict[Hashable, None] = {}
-    columns: dict[Hashable, None] = {}
+    # Which columns each row has and which rows each column has, to find in one set operation
+    # the cells where a sum holds.
+    columns_of: dict[Hashable, dict[Hashable, None]] = defaultdict(dict)
+    rows_of: dict[Hashable, dict[Hashable, None]] = defaultdict(dict)
     for row, column in counts:
-        rows.setdefault(row)
-        columns.setdefault(column)
+        columns_of[row][column] = None
+        rows_of[column][row] = None
     relations: list[Relation] = []
     for total, members in row_sums:
-        for column in columns:
-            parts = [(member, column) for member in members]
-            if (total, column) in counts and all(part in counts for part in parts):
-                relations.append(((total, column), parts))
-    for total, members in column_sums:
-        for row in rows:
-            parts = [(row, member) for member in members]
-            if (row, total) in counts and all(part in counts for part in parts):
-                relations.append(((row, total), parts))
+        shared = set(columns_of[total])
+        for member in members:
+            shared &= columns_of[member].keys()
+        relations += [
+            ((total, column), [(member, column) for member in members])
+            for column in columns_of[total]
+            if column in shared
+        ]
+    for total, parts in column_sums:
+        shared = set(rows_of[total])
+        for part in parts:
+            shared &= rows_of[part].keys()
+        relations += [
+            ((row, total), [(row, part) for part in parts])
+            for row in rows_of[total]
+            if row in shared
+        ]
     return suppress(counts, relations, min_cell)
 
 
