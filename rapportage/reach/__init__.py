@@ -24,10 +24,11 @@ How the figures are counted:
 - A frozen year (``ReachSnapshot``) is read from its snapshot instead of the live records.
 
 Small counts: with ``min_cell=K`` every count from 1 to K-1 is hidden (shown as ``<K``), and
-then more cells are hidden until no sum shows exactly one hidden cell: the board and total rows
-over the schools, and a school's contacts over the months and its referrals, sessions and
-attendance over their categories. A percentage is hidden with its count; a change against
-last year is only shown when both years are.
+then more cells are hidden until no sum a reader can redo (the board and total rows over the
+schools, a school's contacts over the months, languages and sources, a figure's total row over
+its categories) shows exactly one hidden cell or hidden parts that add up to less than K under
+a visible total (``suppression``; docs/indicators.md, "Onderdrukking"). A percentage is hidden
+with its count; a change against last year is only shown when both years are.
 """
 
 from .counting import Period, base_keys, frozen_figures, live_figures, month_labels, year_bounds

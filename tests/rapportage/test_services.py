@@ -142,6 +142,11 @@ def test_a_figure_added_after_the_year_was_frozen_reads_as_unknown(reach_world):
         assert {row.indicator for row in rows} == added - {"contacten_per_taal"} | {
             "kinderen_programma_pct"
         }
+    # The next year shows no change against a figure its last year does not hold.
+    report = reach_report("2025/2026")
+    fathers = next(r for r in report.rows if r.key == (reach_world.name("A"), "vaders_bereikt", ""))
+    assert fathers.value is not None
+    assert report.previous(fathers).value is None and report.change(fathers) is None
     # The figures the year does hold are still there, and the contacts are still the months'.
     rows = {row.key: row for row in reach_rows(YEAR)}
     a = reach_world.name("A")
