@@ -126,7 +126,14 @@ class PartnerOrganisationAdmin(admin.ModelAdmin):
 
 
 # A project leader sees all schools, one board's or one municipality's (never both).
-SCOPE_FIELDS = ["role", "schools", "organisation", "board", "municipality"]
+SCOPE_FIELDS = [
+    "role",
+    "schools",
+    "organisation",
+    "is_organisation_lead",
+    "board",
+    "municipality",
+]
 
 
 @admin.register(User)
@@ -136,6 +143,7 @@ class UserAdmin(BaseUserAdmin):
         "get_full_name",
         "role",
         "organisation",
+        "is_organisation_lead",
         "board",
         "municipality",
         "is_active",

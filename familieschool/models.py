@@ -192,6 +192,14 @@ class User(AbstractUser):
         verbose_name=_("organisation"),
         help_text=_("For partner staff: their organisation."),
     )
+    is_organisation_lead = models.BooleanField(
+        _("lead of the organisation"),
+        default=False,
+        help_text=_(
+            "For partner staff: sees the organisation's figures at every school, not only at "
+            "the schools where they staff a consultation hour."
+        ),
+    )
     board = models.ForeignKey(
         SchoolBoard,
         on_delete=models.PROTECT,
@@ -242,6 +250,10 @@ class User(AbstractUser):
         if self.municipality and not School.objects.filter(municipality=self.municipality).exists():
             raise ValidationError(
                 {"municipality": _("No school lies in this municipality: check the spelling.")}
+            )
+        if self.role != Role.PARTNER and self.is_organisation_lead:
+            raise ValidationError(
+                {"is_organisation_lead": _("Only partner staff can lead an organisation.")}
             )
 
     def renew_calendar_token(self) -> str:

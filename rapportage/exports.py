@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from activiteiten.models import ActivityType
 from familieschool.constants import Language
-from familieschool.exports import csv_bytes, xlsx_cell
+from familieschool.exports import csv_bytes, xlsx_bytes, xlsx_cell
 from servicepunt.constants import ProvisionStatus
 from servicepunt.models import ContactSource, ProvisionKind, Theme
 
@@ -48,8 +48,16 @@ from .reach.definitions import (
     FAMILIES_PER_PROVISION_STATUS,
     PER_ACTIVITY_TYPE,
 )
+from .reach.partner import PARTNER_FIGURES, PartnerFigures
 
-__all__ = ["CSV_HEADER", "FORMATS", "FROZEN_INDICATOR", "ReachExport", "reach_export"]
+__all__ = [
+    "CSV_HEADER",
+    "FORMATS",
+    "FROZEN_INDICATOR",
+    "ReachExport",
+    "partner_figures_export",
+    "reach_export",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -118,6 +126,51 @@ def reach_export(
         export.frozen,
     )
     return export
+
+
+def partner_figures_export(figures: PartnerFigures, fmt: str = "csv") -> ReachExport:
+    """A partner organisation's own figures (``reach.partner``) as CSV or XLSX. The CSV keeps
+    the reach contract: the period in ``schooljaar``, the organisation in ``categorie``, the
+    total row as ``totaal``; the XLSX is the page's table."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    with translation.override("nl"):
+        if fmt == "csv":
+            rows = [
+                [
+                    figures.label,
+                    TOTAL if row.is_total else row.school,
+                    cell.code,
+                    figures.organisation,
+                    cell.waarde,
+                ]
+                for row in figures.rows
+                for cell in row.cells
+            ]
+            content = csv_bytes(rows, header=CSV_HEADER)
+        else:
+            header = [_("School"), *[str(label) for _code, label in PARTNER_FIGURES]]
+            table = [
+                [row.school, *[cell.waarde if cell.hidden else cell.value for cell in row.cells]]
+                for row in figures.rows
+            ]
+            content = xlsx_bytes({_("Figures"): (header, table)})
+    stem = f"cijfers_{figures.label.replace('/', '-')}"
+    logger.info(
+        "partner figures export %s %s: %d rows, %d hidden, min_cell %d",
+        figures.label,
+        fmt,
+        len(figures.rows),
+        sum(cell.hidden for row in figures.rows for cell in row.cells),
+        figures.min_cell,
+    )
+    return ReachExport(
+        content=content,
+        filename=f"{stem}.{fmt}",
+        content_type=CONTENT_TYPES[fmt],
+        rows=len(figures.rows),
+        frozen=False,
+    )
 
 
 def _csv(report: ReachReport) -> bytes:

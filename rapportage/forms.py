@@ -1,9 +1,11 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from familieschool.schoolyear import SchoolYear
 
 from .exports import FORMATS
+from .reach import Period
 from .selectors import school_year_choices
 
 
@@ -45,3 +47,77 @@ class FreezeForm(forms.Form):
 
     def clean_schooljaar(self) -> SchoolYear:
         return SchoolYear.parse(self.cleaned_data["schooljaar"])
+
+
+PERIOD_SCHOOL_YEAR = "schooljaar"
+PERIOD_CALENDAR_YEAR = "kalenderjaar"
+PERIOD_FROM_TO = "van_tot"
+CALENDAR_YEARS_BACK = 5
+
+
+class PartnerFiguresForm(forms.Form):
+    """The period of a partner's own figures: a school year, a calendar year or any from-to."""
+
+    periode = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            (PERIOD_SCHOOL_YEAR, _("School year")),
+            (PERIOD_CALENDAR_YEAR, _("Calendar year")),
+            (PERIOD_FROM_TO, _("From date to date")),
+        ],
+        initial=PERIOD_SCHOOL_YEAR,
+        widget=forms.RadioSelect,
+    )
+    schooljaar = forms.ChoiceField(label=_("School year"), required=False)
+    kalenderjaar = forms.TypedChoiceField(label=_("Calendar year"), coerce=int, required=False)
+    van = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        label=_("To (included)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = SchoolYear.current()
+        self.fields["schooljaar"].choices = [(label, label) for label in school_year_choices()]
+        self.fields["schooljaar"].initial = current.label
+        this_year = timezone.localdate().year
+        self.fields["kalenderjaar"].choices = [
+            (year, str(year)) for year in range(this_year, this_year - CALENDAR_YEARS_BACK - 1, -1)
+        ]
+        self.fields["kalenderjaar"].initial = this_year
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("periode")
+        if kind == PERIOD_SCHOOL_YEAR and not data.get("schooljaar"):
+            self.add_error("schooljaar", _("Choose a school year."))
+        elif kind == PERIOD_CALENDAR_YEAR and not data.get("kalenderjaar"):
+            self.add_error("kalenderjaar", _("Choose a calendar year."))
+        elif kind == PERIOD_FROM_TO:
+            first, last = data.get("van"), data.get("tot")
+            if first is None and "van" not in self.errors:
+                self.add_error("van", _("Enter the first day."))
+            if last is None and "tot" not in self.errors:
+                self.add_error("tot", _("Enter the last day."))
+            if first and last and last < first:
+                self.add_error("tot", _("The last day must not be before the first day."))
+        return data
+
+    def period(self) -> Period:
+        """The chosen period (call after ``is_valid()``); the current school year unbound."""
+        if not self.is_bound:
+            return Period.of(SchoolYear.current())
+        data = self.cleaned_data
+        if data["periode"] == PERIOD_CALENDAR_YEAR:
+            return Period.calendar_year(data["kalenderjaar"])
+        if data["periode"] == PERIOD_FROM_TO:
+            return Period(data["van"], data["tot"])
+        return Period.of(SchoolYear.parse(data["schooljaar"]))
+
+
+class PartnerFiguresExportForm(PartnerFiguresForm):
+    formaat = forms.ChoiceField(
+        label=_("Format"), choices=[(name, name.upper()) for name in FORMATS], initial="csv"
+    )

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from familieschool import registry
-from familieschool.access import ADMINISTRATOR, COORDINATOR, PROJECT_LEADER
+from familieschool.access import ADMINISTRATOR, COORDINATOR, PARTNER, PROJECT_LEADER
 
 from . import demo
 
@@ -15,6 +15,7 @@ MENU = {
     ],
     COORDINATOR: [(_("Reach figures"), "rapportage:dashboard")],
     ADMINISTRATOR: [(_("Frozen figures"), "rapportage:snapshots")],
+    PARTNER: [(_("Figures"), "rapportage:partner-figures")],
 }
 
 registry.menus.register(MENU)

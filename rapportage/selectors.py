@@ -1,17 +1,30 @@
 """Reads of the reporting app, scoped by the access policy; the figures are in ``reach``."""
 
+from dataclasses import dataclass
+
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from familieschool.access import COORDINATOR, boards_for, get_for_user, role_of, schools_for
-from familieschool.models import School, SchoolBoard
+from familieschool.access import (
+    COORDINATOR,
+    boards_for,
+    get_for_user,
+    organisation_for,
+    role_of,
+    schools_for,
+)
+from familieschool.models import PartnerOrganisation, School, SchoolBoard
 from familieschool.schoolyear import SchoolYear
+from partners.models import Appointment, Spreekuur
+from servicepunt.models import Referral
 
 from .models import ReachSnapshot
 
 __all__ = [
+    "PartnerScope",
     "min_cell_for",
+    "partner_figures_scope",
     "report_scope",
     "school_year_choices",
     "snapshot_list",
@@ -53,6 +66,39 @@ def report_scope(
             raise Http404
         schools = chosen
     return schools, board
+
+
+@dataclass(frozen=True)
+class PartnerScope:
+    organisation: PartnerOrganisation
+    # Every school of the organisation's figures, by name; and the ids of those the user sees.
+    schools: list[School]
+    shown: set[int]
+    is_lead: bool
+
+
+def partner_figures_scope(user) -> PartnerScope:
+    """The schools of the user's organisation's figures: where it holds (or held) a consultation
+    hour, received a referral from, or saw a parent of. Its lead sees every one; other staff
+    the schools where they staff one of its consultation hours. No organisation: a 404."""
+    organisation = organisation_for(user)
+    if organisation is None:
+        raise Http404
+    spreekuren = Spreekuur.objects.visible_to(user)
+    schools = list(
+        School.objects.filter(
+            Q(pk__in=spreekuren.values("school_id"))
+            | Q(pk__in=Referral.objects.visible_to(user).values("school_id"))
+            | Q(pk__in=Appointment.objects.visible_to(user).values("parent__family__school_id"))
+        )
+        .annotate(
+            staffed=Count("spreekuren", filter=Q(spreekuren__in=spreekuren.filter(staff=user)))
+        )
+        .order_by("name", "pk")
+    )
+    is_lead = bool(user.is_organisation_lead)
+    shown = {school.pk for school in schools if is_lead or school.staffed}
+    return PartnerScope(organisation, schools, shown, is_lead)
 
 
 def snapshot_years() -> list[str]:

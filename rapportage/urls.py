@@ -8,5 +8,7 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("download/", views.export, name="export"),
     path("vastgelegd/", views.snapshots, name="snapshots"),
+    path("partner/", views.partner_figures_page, name="partner-figures"),
+    path("partner/download/", views.partner_figures_download, name="partner-figures-export"),
     path("vastgelegd/nieuw/", views.snapshot_create, name="snapshot-create"),
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from familieschool.access import (
     ADMINISTRATOR,
     COORDINATOR,
+    PARTNER,
     PROJECT_LEADER,
     boards_for,
     may_freeze_figures,
@@ -22,10 +23,23 @@ from familieschool.forms import posted
 from familieschool.schoolyear import SchoolYear
 
 from .dashboard import dashboard_data
-from .exports import reach_export
-from .forms import FreezeForm, ReachExportForm, ReachFilterForm
+from .exports import partner_figures_export, reach_export
+from .forms import (
+    FreezeForm,
+    PartnerFiguresExportForm,
+    PartnerFiguresForm,
+    ReachExportForm,
+    ReachFilterForm,
+)
 from .reach import reach_report
-from .selectors import min_cell_for, report_scope, snapshot_list, snapshot_years
+from .reach.partner import PARTNER_FIGURES, partner_figures
+from .selectors import (
+    min_cell_for,
+    partner_figures_scope,
+    report_scope,
+    snapshot_list,
+    snapshot_years,
+)
 from .services import reach_snapshot_create
 
 
@@ -142,3 +156,53 @@ def snapshot_create(request):
         {"snapshots": snapshot_list(), "form": form, "can_freeze": True},
         status=400,
     )
+
+
+def _partner_figures(user, form):
+    scope = partner_figures_scope(user)
+    figures = partner_figures(
+        organisation=scope.organisation,
+        schools=scope.schools,
+        shown=scope.shown,
+        period=form.period(),
+        min_cell=settings.MIN_CELL_COUNT,
+    )
+    return scope, figures
+
+
+@role_required(PARTNER)
+def partner_figures_page(request):
+    """The user's own organisation's figures per school, for a period; small counts hidden."""
+    form = PartnerFiguresForm(request.GET or None)
+    scope, figures = None, None
+    if not form.is_bound or form.is_valid():
+        scope, figures = _partner_figures(request.user, form)
+    query = request.GET.copy()
+    query.pop("formaat", None)
+    return render(
+        request,
+        "rapportage/partner_figures.html",
+        {
+            "form": form,
+            "scope": scope,
+            "figures": figures,
+            "columns": [label for _code, label in PARTNER_FIGURES],
+            "download_query": query.urlencode(),
+        },
+    )
+
+
+@role_required(PARTNER)
+def partner_figures_download(request):
+    """The same figures as the page, as a CSV or XLSX download."""
+    form = PartnerFiguresExportForm(request.GET)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("rapportage:partner-figures")
+    _scope, figures = _partner_figures(request.user, form)
+    result = partner_figures_export(figures, form.cleaned_data["formaat"])
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return response

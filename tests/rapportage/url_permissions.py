@@ -1,5 +1,5 @@
 from familieschool.schoolyear import SchoolYear
-from tests.permission_table import A, C, L, Row, only
+from tests.permission_table import A, C, L, P, Row, only
 
 
 def _ended_year(w) -> dict:
@@ -14,5 +14,12 @@ ROWS = [
         query=f"schooljaar={SchoolYear.current().label}&formaat=csv",
     ),
     Row("rapportage:snapshots", only(L, A)),
+    # A partner's own organisation's figures: no organisation in the URL, it is the user's.
+    Row("rapportage:partner-figures", only(P)),
+    Row(
+        "rapportage:partner-figures-export",
+        only(P),
+        query=f"periode=schooljaar&schooljaar={SchoolYear.current().label}&formaat=csv",
+    ),
     Row("rapportage:snapshot-create", only(L, A, ok=302), method="post", data=_ended_year),
 ]
