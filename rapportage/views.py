@@ -179,6 +179,9 @@ def partner_figures_page(request):
         scope, figures = _partner_figures(request.user, form)
     query = request.GET.copy()
     query.pop("formaat", None)
+    if not form.is_bound:
+        # The download of the page as first shown: the current school year.
+        query.update({"periode": "schooljaar", "schooljaar": SchoolYear.current().label})
     return render(
         request,
         "rapportage/partner_figures.html",

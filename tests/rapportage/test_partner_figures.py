@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from familieschool.constants import Role
+from familieschool.schoolyear import SchoolYear
 from rapportage.reach import Period
 from rapportage.reach.partner import partner_figures
 from rapportage.selectors import partner_figures_scope
@@ -323,6 +324,16 @@ def test_the_xlsx_is_the_pages_table(lena_client, world, settings):
 
     assert rows[0][0] == "School" and rows[0][4] == "Afspraken nagekomen"
     assert rows[2] == ("OBO Spoorzicht", 0, 0, 2, 2, 0, rows[2][6], 0)
+
+
+def test_the_download_link_of_the_first_page_gives_the_current_school_year(lena_client, world):
+    html = lena_client.get(PAGE).content.decode()
+    link = re.search(r'href="(/rapportage/partner/download/\?[^"]*formaat=csv)"', html)
+    response = lena_client.get(link.group(1).replace("&amp;", "&"))
+
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[1][0] == SchoolYear.current().label
 
 
 def test_a_bad_download_request_goes_back_with_the_error(lena_client, world):
