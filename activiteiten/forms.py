@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from familieschool.constants import ChildGroup, Language
+from familieschool.forms import ServiceModelForm
 from familieschool.models import PartnerOrganisation
 from familieschool.schoolyear import SchoolYear, validate_school_year_label
 
@@ -16,7 +17,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ServiceModelForm):
     groups = forms.MultipleChoiceField(
         label=_("For groups"),
         choices=ChildGroup.choices,
@@ -85,7 +86,7 @@ class SessionForm(forms.ModelForm):
         widgets = {"date": DATE}
 
 
-class SessionUpdateForm(forms.ModelForm):
+class SessionUpdateForm(ServiceModelForm):
     class Meta:
         model = Session
         fields = ["topic", "partner_present", "cancelled"]

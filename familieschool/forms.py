@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -34,6 +36,22 @@ def posted(request):
 def posted_files(request):
     """The uploaded files for a bound form, or None (see ``posted``)."""
     return request.FILES if request.method == "POST" else None
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm whose view saves through a service: it validates the model on a copy.
+
+    A ModelForm writes the posted values into its instance while it validates; the instance the
+    view fetched keeps its stored values here, so the service is the one that changes it.
+    """
+
+    def _post_clean(self):
+        stored = self.instance
+        self.instance = copy.copy(stored)
+        try:
+            super()._post_clean()
+        finally:
+            self.instance = stored
 
 
 def add_service_errors(form, error: ValidationError, default_field: str | None = None) -> None:

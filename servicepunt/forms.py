@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from familieschool.access import families_for
 from familieschool.constants import ChildGroup, Language
+from familieschool.forms import ServiceModelForm
 from familieschool.models import Child, Family, Parent
 
 from .constants import (
@@ -452,13 +453,13 @@ class ImportUploadForm(forms.Form):
 # --- family records ----------------------------------------------------------------------
 
 
-class FamilyForm(forms.ModelForm):
+class FamilyForm(ServiceModelForm):
     class Meta:
         model = Family
         fields = ["code", "languages", "interpreter_needed"]
 
 
-class ParentForm(forms.ModelForm):
+class ParentForm(ServiceModelForm):
     class Meta:
         model = Parent
         fields = [
@@ -530,7 +531,7 @@ class FamilyMergeForm(forms.Form):
         return other
 
 
-class ProvisionForm(forms.ModelForm):
+class ProvisionForm(ServiceModelForm):
     class Meta:
         model = Provision
         fields = ["kind", "status", "child", "occurred_on", "provided_by", "note", "referral"]

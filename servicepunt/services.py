@@ -350,9 +350,7 @@ def provision_update(
     referral: Referral | None = None,
 ) -> Provision:
     """Change a provision; a new status is dated today."""
-    # Read the stored status: a bound ModelForm has already changed the instance.
-    old_status = Provision.objects.values_list("status", flat=True).get(pk=provision.pk)
-    if status != old_status:
+    if status != provision.status:
         provision.status_changed_on = timezone.localdate()
     provision.kind = kind
     provision.status = status

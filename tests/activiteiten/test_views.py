@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activiteiten.constants import EnrolmentStatus
+from activiteiten.forms import ActivityForm
 from activiteiten.models import ActiveParentRole, Activity, Attendance, Enrolment, Session
-from familieschool.models import Family
+from familieschool.models import Family, School
 from tests.activiteiten.factories import (
     ActiveParentRoleFactory,
     ActivityFactory,
@@ -344,6 +345,20 @@ def test_a_partner_activity_without_partner_gets_a_dutch_error(alice_client, sch
 
     assert "Kies de partner die deze activiteit organiseert." in response.content.decode()
     assert not Activity.objects.exists()
+
+
+def test_checking_the_activity_form_leaves_the_activity_as_stored(school_a):
+    # The model's own checks still run in the form, on a copy: only the service changes it.
+    activity = ActivityFactory(school=school_a, title="Koffieochtend")
+    form = ActivityForm(
+        _activity_data(school_a, title="Vadergroep", end_time="18:00"),
+        instance=activity,
+        schools=School.objects.filter(pk=school_a.pk),
+    )
+
+    assert not form.is_valid()
+    assert "end_time" in form.errors
+    assert activity.title == "Koffieochtend"
 
 
 def test_a_coordinator_changes_the_capacity(alice_client, school_a):
