@@ -20,7 +20,7 @@ from familieschool.services import (
     parent_create,
 )
 
-from .constants import EnrolmentStatus, Organiser, TargetGroup
+from .constants import EnrolmentStatus, Organiser
 from .models import (
     ActiveParentRole,
     Activity,
@@ -82,7 +82,7 @@ def activity_create(
     nth: int | None = None,
     valid_until: date | None = None,
     description: str = "",
-    target_group: str = TargetGroup.PARENTS,
+    target_group: str = "",  # empty: the target group of its type
     groups: list[str] | None = None,
     organiser: str = Organiser.SCHOOL,
     organiser_partner: PartnerOrganisation | None = None,
