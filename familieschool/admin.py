@@ -96,6 +96,16 @@ class SchoolYearFiguresInline(admin.StackedInline):
     extra = 0
 
 
+class FilledValuesFilter(admin.AllValuesFieldListFilter):
+    """A filter on a text field's values that leaves out the empty value: Django lists it as a
+    link without text, which screen readers cannot name (axe link-name)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] != "":
+                yield choice
+
+
 @admin.register(SchoolBoard)
 class SchoolBoardAdmin(admin.ModelAdmin):
     search_fields = ["name"]
@@ -112,7 +122,13 @@ class SchoolAdmin(admin.ModelAdmin):
         "start_year",
         "servicepunt_name",
     ]
-    list_filter = ["type", "board", "municipality", "district", "start_year"]
+    list_filter = [
+        "type",
+        "board",
+        ("municipality", FilledValuesFilter),
+        ("district", FilledValuesFilter),
+        "start_year",
+    ]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [SchoolYearFiguresInline]
@@ -148,7 +164,13 @@ class UserAdmin(BaseUserAdmin):
         "municipality",
         "is_active",
     ]
-    list_filter = ["role", "is_active", "organisation", "board", "municipality"]
+    list_filter = [
+        "role",
+        "is_active",
+        "organisation",
+        "board",
+        ("municipality", FilledValuesFilter),
+    ]
     filter_horizontal = ["schools", "groups", "user_permissions"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
