@@ -2,7 +2,15 @@ from django.contrib import admin
 
 from familieschool.admin import NamedInputsMixin
 
-from .models import Activity, ActivityType, BuildingBlock, FundingSource, Session
+from .models import (
+    Activity,
+    ActivityFunding,
+    ActivityType,
+    BuildingBlock,
+    FundingBudget,
+    FundingSource,
+    Session,
+)
 
 
 @admin.register(BuildingBlock)
@@ -42,6 +50,21 @@ class FundingSourceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class ActivityFundingInline(admin.TabularInline):
+    model = ActivityFunding
+    extra = 0
+    autocomplete_fields = ["source"]
+
+
+@admin.register(FundingBudget)
+class FundingBudgetAdmin(admin.ModelAdmin):
+    list_display = ["school_year", "school", "source", "activity", "amount"]
+    list_filter = ["school_year", "source", "school"]
+    search_fields = ["school__name", "source__name", "activity__title"]
+    list_select_related = ["school", "source", "activity"]
+    autocomplete_fields = ["source", "activity"]
+
+
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
     list_display = [
@@ -50,17 +73,17 @@ class ActivityAdmin(admin.ModelAdmin):
         "type",
         "target_group",
         "organiser",
-        "funding_source",
         "weekday",
         "start_time",
         "valid_from",
         "valid_until",
         "public",
     ]
-    list_filter = ["school", "type", "target_group", "organiser", "funding_source", "public"]
+    list_filter = ["school", "type", "target_group", "organiser", "funding_sources", "public"]
     search_fields = ["title"]
-    list_select_related = ["school", "type", "funding_source"]
+    list_select_related = ["school", "type"]
     autocomplete_fields = ["organiser_partner"]
+    inlines = [ActivityFundingInline]
 
 
 @admin.register(Session)

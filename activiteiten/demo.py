@@ -19,9 +19,11 @@ from .constants import ActiveRole, EnrolmentStatus, Organiser, TargetGroup
 from .models import (
     ActiveParentRole,
     Activity,
+    ActivityFunding,
     ActivityType,
     Attendance,
     Enrolment,
+    FundingBudget,
     FundingSource,
     Session,
 )
@@ -127,15 +129,37 @@ def _closed(school, start: date, end: date) -> set[date]:
 
 
 def _activity(school, type_code, funding, **fields) -> Activity:
-    activity = Activity(
-        school=school,
-        type=ActivityType.objects.get(code=type_code),
-        funding_source=FundingSource.objects.filter(name__startswith=funding).first(),
-        **fields,
-    )
+    """An activity paid by ``funding``: the start of a source's name, or pairs of such a start
+    and its share (%) for an activity that combines sources."""
+    activity = Activity(school=school, type=ActivityType.objects.get(code=type_code), **fields)
     activity.full_clean()
     activity.save()
+    shares = [(funding, None)] if isinstance(funding, str) else funding
+    for name, share in shares:
+        source = FundingSource.objects.filter(name__startswith=name).first()
+        if source is not None:
+            ActivityFunding.objects.create(activity=activity, source=source, share_pct=share)
     return activity
+
+
+# Seed 001: a budget of about EUR 5,000 per location; the coordinator's hours come from the
+# regeling brugfunctionaris.
+DEMO_BUDGET = 5000
+
+
+def _budgets(ctx) -> None:
+    source = FundingSource.objects.filter(name__startswith="Regeling brugfunctionaris").first()
+    if source is None:
+        return
+    for year in (ctx.school_year.previous(), ctx.school_year):
+        for school in ctx.schools:
+            FundingBudget.objects.get_or_create(
+                school=school,
+                source=source,
+                school_year=year.label,
+                activity=None,
+                defaults={"amount": DEMO_BUDGET},
+            )
 
 
 def _sessions(activity, start, end, skip, rng, *, topics=False, partners=()) -> list[Session]:
@@ -245,7 +269,7 @@ def _taalles(ctx, school, parents, rng, user, skip) -> list[Attendance]:
     activity = _activity(
         school,
         "taalles",
-        "School en Omgeving",
+        (("School en Omgeving", 60), ("Fondsen", 40)),
         weekday=0,
         start_time=time(13, 0),
         end_time=time(15, 0),
@@ -372,6 +396,7 @@ def _active_roles(ctx, school_families, rng) -> None:
 def seed(ctx: DemoContext) -> None:
     """Activities, sessions with attendance, enrolments and active parents at the demo schools."""
     _fix_module_schools(ctx.schools)
+    _budgets(ctx)
     if Activity.objects.filter(school__in=ctx.schools, type__code="koffieochtend").exists():
         return
     rng = random.Random(f"activiteiten-{ctx.school_year.label}")

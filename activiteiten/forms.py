@@ -10,8 +10,8 @@ from familieschool.models import PartnerOrganisation
 from familieschool.schoolyear import SchoolYear, validate_school_year_label
 
 from .constants import ActiveRole, TargetGroup
-from .models import Activity, Session
-from .services import MAX_HEADCOUNT, Newcomer
+from .models import Activity, ActivityFunding, FundingBudget, FundingSource, Session
+from .services import MAX_HEADCOUNT, Funding, Newcomer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -37,7 +37,6 @@ class ActivityForm(ServiceModelForm):
             "groups",
             "organiser",
             "organiser_partner",
-            "funding_source",
             "weekday",
             "start_time",
             "end_time",
@@ -72,11 +71,119 @@ class ActivityForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["school"].empty_label = None
-        self.fields["funding_source"].required = False
         self.fields["target_group"].choices = [("", _("As its type")), *TargetGroup.choices]
 
     def clean_groups(self):
         return list(self.cleaned_data.get("groups") or [])
+
+
+NOT_NEGATIVE = _("Enter a number of 0 or more.")
+
+
+class ActivityFundingForm(forms.ModelForm):
+    """One funding source of an activity: a row of the formset on the activity's page."""
+
+    class Meta:
+        model = ActivityFunding
+        fields = ["source", "share_pct", "amount"]
+        error_messages = {
+            "share_pct": {
+                "min_value": NOT_NEGATIVE,
+                "max_value": _("A share is at most 100%."),
+                "invalid": _("Enter a number, e.g. 50 or 12.5."),
+            },
+            "amount": {"min_value": NOT_NEGATIVE, "invalid": _("Enter an amount, e.g. 1200.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = FundingSource.objects.order_by("name")
+        self.fields["source"].error_messages["required"] = _("Choose the funding source.")
+        for name in ("share_pct", "amount"):
+            self.fields[name].widget.attrs.update(min="0", step="0.01", inputmode="decimal")
+
+    def validate_unique(self):
+        # The formset and the service check that a source is listed once; the rows are
+        # replaced as a whole, so a source removed and added again is no duplicate.
+        pass
+
+
+class BaseActivityFundingFormSet(forms.BaseInlineFormSet):
+    """The sources of an activity: each one once, shares together at most 100%."""
+
+    def validate_unique(self):
+        # See ActivityFundingForm.validate_unique: clean() names the duplicate row instead.
+        pass
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form) and form.is_valid()
+        ]
+        seen = set()
+        for form in rows:
+            source = form.cleaned_data.get("source")
+            if source is not None and source.pk in seen:
+                form.add_error("source", _("This funding source is already listed."))
+            if source is not None:
+                seen.add(source.pk)
+        shares = [form for form in rows if form.cleaned_data.get("share_pct") is not None]
+        if sum(form.cleaned_data["share_pct"] for form in shares) > 100:
+            for form in shares:
+                form.add_error("share_pct", _("The shares together come to more than 100%."))
+
+    def fundings(self) -> list[Funding]:
+        """The rows to keep, as the service takes them."""
+        return [
+            Funding(
+                source=form.cleaned_data["source"],
+                share_pct=form.cleaned_data.get("share_pct"),
+                amount=form.cleaned_data.get("amount"),
+            )
+            for form in self.forms
+            if form.has_changed()
+            and not self._should_delete_form(form)
+            and form.cleaned_data.get("source") is not None
+        ]
+
+
+ActivityFundingFormSet = forms.inlineformset_factory(
+    Activity,
+    ActivityFunding,
+    form=ActivityFundingForm,
+    formset=BaseActivityFundingFormSet,
+    extra=1,
+    max_num=20,
+    can_delete=True,
+)
+
+
+class FundingBudgetForm(forms.ModelForm):
+    class Meta:
+        model = FundingBudget
+        fields = ["school", "source", "school_year", "activity", "amount"]
+        error_messages = {
+            "amount": {"min_value": NOT_NEGATIVE, "invalid": _("Enter an amount, e.g. 5000.")},
+        }
+
+    def __init__(self, *args, schools, activities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["school"].empty_label = None
+        self.fields["source"].queryset = FundingSource.objects.order_by("name")
+        self.fields["activity"].queryset = activities
+        self.fields["amount"].widget.attrs.update(min="0", step="0.01", inputmode="decimal")
+        if not self.initial.get("school_year") and not self.instance.pk:
+            self.initial["school_year"] = SchoolYear.current().label
+
+    def clean(self):
+        cleaned = super().clean()
+        school, activity = cleaned.get("school"), cleaned.get("activity")
+        if school and activity and activity.school_id != school.pk:
+            self.add_error("activity", _("Choose an activity of this school."))
+        return cleaned
 
 
 class SessionForm(forms.ModelForm):

@@ -1,5 +1,8 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -134,13 +137,12 @@ class Activity(RecurringSchedule):
         related_name="activities",
         verbose_name=_("organising partner"),
     )
-    funding_source = models.ForeignKey(
+    funding_sources = models.ManyToManyField(
         FundingSource,
-        on_delete=models.PROTECT,
-        null=True,
+        through="ActivityFunding",
         blank=True,
         related_name="activities",
-        verbose_name=_("funding source"),
+        verbose_name=_("funding sources"),
     )
     location = models.CharField(_("location"), max_length=100, blank=True)
     groups = models.JSONField(
@@ -206,6 +208,141 @@ class Activity(RecurringSchedule):
 
     def description_in(self, language: str) -> str:
         return getattr(self, f"description_{language}", "") or self.description
+
+
+class ActivityFunding(models.Model):
+    """One funding source of an activity, with the share (%) or the amount (EUR) it pays."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="fundings", verbose_name=_("activity")
+    )
+    source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="fundings",
+        verbose_name=_("funding source"),
+    )
+    share_pct = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    amount = models.DecimalField(
+        _("amount (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["activity", "source__name"]
+        verbose_name = _("funding of an activity")
+        verbose_name_plural = _("funding of activities")
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "source"], name="one_funding_per_source"),
+            models.CheckConstraint(
+                condition=Q(share_pct__isnull=True) | Q(amount__isnull=True),
+                name="funding_share_or_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_pct__isnull=True) | Q(share_pct__gte=0, share_pct__lte=100),
+                name="funding_share_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="funding_amount_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} {self.source}"
+
+    def clean(self):
+        super().clean()
+        if self.share_pct is not None and self.amount is not None:
+            raise ValidationError({"amount": _("Give either a share or an amount, not both.")})
+
+    @property
+    def portion(self) -> str:
+        """The share or amount as text ("50%", "EUR 1200.00"), empty when neither is given."""
+        if self.share_pct is not None:
+            return f"{self.share_pct.normalize():f}%"
+        if self.amount is not None:
+            return f"€ {self.amount:.2f}"
+        return ""
+
+
+class FundingBudget(models.Model):
+    """The budget a funding source gives a school in a school year, optionally for one of its
+    activities."""
+
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, related_name="funding_budgets", verbose_name=_("school")
+    )
+    source = models.ForeignKey(
+        FundingSource,
+        on_delete=models.PROTECT,
+        related_name="budgets",
+        verbose_name=_("funding source"),
+    )
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("activity"),
+        help_text=_("Empty: the budget is for the school as a whole."),
+    )
+    school_year = models.CharField(
+        _("school year"), max_length=9, validators=[validate_school_year_label]
+    )
+    amount = models.DecimalField(
+        _("budget (EUR)"),
+        max_digits=10,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-school_year", "school__name", "source__name"]
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "source", "school_year"],
+                condition=Q(activity__isnull=True),
+                name="one_school_budget_per_source_year",
+                violation_error_message=_(
+                    "This school already has a budget of this source for this school year."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "source", "school_year"],
+                condition=Q(activity__isnull=False),
+                name="one_activity_budget_per_source_year",
+                violation_error_message=_(
+                    "This activity already has a budget of this source for this school year."
+                ),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.school} {self.source} {self.school_year}"
+
+    def clean(self):
+        super().clean()
+        if self.activity_id and self.school_id and self.activity.school_id != self.school_id:
+            raise ValidationError({"activity": _("Choose an activity of this school.")})
 
 
 class Session(models.Model):

@@ -14,10 +14,12 @@ from familieschool.models import Child, Family, Parent, School, child_in_groups_
 from familieschool.recurrence import occurrences
 
 from .constants import EnrolmentStatus
-from .models import ActiveParentRole, Activity, Attendance, Enrolment, Session
+from .models import ActiveParentRole, Activity, Attendance, Enrolment, FundingBudget, Session
 
 __all__ = [
     "activity_get",
+    "funding_budgets_for",
+    "funding_budget_get",
     "session_get",
     "enrolment_get",
     "active_role_get",
@@ -45,14 +47,22 @@ REGULARS_MAX = 60
 
 def activities_for(user) -> QuerySet[Activity]:
     """Activities of the user's own schools, with what their lists show."""
-    return Activity.objects.visible_to(user).select_related(
-        "school", "type", "funding_source", "organiser_partner"
-    )
+    return Activity.objects.visible_to(user).select_related("school", "type", "organiser_partner")
 
 
 def activity_get(*, user, pk: int) -> Activity:
     """One activity of the user's schools; anything else is a 404."""
     return get_for_user(activities_for(user), pk=pk)
+
+
+def funding_budgets_for(user) -> QuerySet[FundingBudget]:
+    """Budgets of the user's own schools, with what their list shows."""
+    return FundingBudget.objects.visible_to(user).select_related("school", "source", "activity")
+
+
+def funding_budget_get(*, user, pk: int) -> FundingBudget:
+    """One budget of the user's schools; anything else is a 404."""
+    return get_for_user(funding_budgets_for(user), pk=pk)
 
 
 def session_get(*, user, pk: int) -> Session:

@@ -3,6 +3,7 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, time
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,9 +25,11 @@ from .constants import EnrolmentStatus, Organiser
 from .models import (
     ActiveParentRole,
     Activity,
+    ActivityFunding,
     ActivityType,
     Attendance,
     Enrolment,
+    FundingBudget,
     FundingSource,
     Session,
 )
@@ -34,6 +37,10 @@ from .models import (
 __all__ = [
     "activity_create",
     "activity_update",
+    "activity_fundings_set",
+    "Funding",
+    "funding_budget_save",
+    "funding_budget_delete",
     "session_ensure",
     "session_create",
     "session_update",
@@ -86,7 +93,7 @@ def activity_create(
     groups: list[str] | None = None,
     organiser: str = Organiser.SCHOOL,
     organiser_partner: PartnerOrganisation | None = None,
-    funding_source: FundingSource | None = None,
+    fundings: list["Funding"] | None = None,
     location: str = "",
     capacity: int | None = None,
     signup_required: bool = False,
@@ -98,7 +105,7 @@ def activity_create(
     title_tr: str = "",
     description_tr: str = "",
 ) -> Activity:
-    """Create an activity at one of the coordinator's schools."""
+    """Create an activity at one of the coordinator's schools, with its funding sources."""
     activity = Activity(
         school=school,
         type=type,
@@ -115,7 +122,6 @@ def activity_create(
         groups=list(groups or []),
         organiser=organiser,
         organiser_partner=organiser_partner,
-        funding_source=funding_source,
         location=location,
         capacity=capacity,
         signup_required=signup_required,
@@ -129,6 +135,8 @@ def activity_create(
     )
     activity.full_clean()
     activity.save()
+    if fundings:
+        activity_fundings_set(activity=activity, fundings=fundings)
     return activity
 
 
@@ -152,7 +160,6 @@ def activity_update(
     groups: list[str],
     organiser: str,
     organiser_partner: PartnerOrganisation | None,
-    funding_source: FundingSource | None,
     location: str,
     capacity: int | None,
     signup_required: bool,
@@ -163,8 +170,10 @@ def activity_update(
     description_ar: str = "",
     title_tr: str = "",
     description_tr: str = "",
+    fundings: list["Funding"] | None = None,
 ) -> Activity:
-    """Change an activity; a larger capacity moves children up from the waiting list."""
+    """Change an activity (and, when given, its funding sources); a larger capacity moves
+    children up from the waiting list."""
     activity.school = school
     activity.type = type
     activity.title = title
@@ -180,7 +189,6 @@ def activity_update(
     activity.groups = list(groups)
     activity.organiser = organiser
     activity.organiser_partner = organiser_partner
-    activity.funding_source = funding_source
     activity.location = location
     activity.capacity = capacity
     activity.signup_required = signup_required
@@ -193,8 +201,66 @@ def activity_update(
     activity.description_tr = description_tr
     activity.full_clean()
     activity.save()
+    if fundings is not None:
+        activity_fundings_set(activity=activity, fundings=fundings)
     enrolment_promote(activity=activity, user=user)
     return activity
+
+
+@dataclass(frozen=True)
+class Funding:
+    """A funding source of an activity, with the share (%) or the amount (EUR) it pays."""
+
+    source: FundingSource
+    share_pct: Decimal | None = None
+    amount: Decimal | None = None
+
+
+@transaction.atomic
+def activity_fundings_set(*, activity: Activity, fundings: list[Funding]) -> list[ActivityFunding]:
+    """Replace an activity's funding sources by ``fundings``: each source once, shares together
+    at most 100%."""
+    rows = [
+        ActivityFunding(
+            activity=activity, source=row.source, share_pct=row.share_pct, amount=row.amount
+        )
+        for row in fundings
+    ]
+    sources = [row.source_id for row in rows]
+    if len(sources) != len(set(sources)):
+        raise ValidationError({"source": _("This funding source is already listed.")})
+    if sum(row.share_pct or 0 for row in rows) > 100:
+        raise ValidationError({"share_pct": _("The shares together come to more than 100%.")})
+    for row in rows:
+        row.full_clean(exclude=["activity"], validate_unique=False)
+    ActivityFunding.objects.filter(activity=activity).delete()
+    return ActivityFunding.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def funding_budget_save(
+    *,
+    budget: FundingBudget | None = None,
+    school: School,
+    source: FundingSource,
+    school_year: str,
+    amount,
+    activity: Activity | None = None,
+) -> FundingBudget:
+    """Add a budget of a funding source for a school (or one of its activities) and a school
+    year, or change ``budget``."""
+    budget = budget or FundingBudget()
+    budget.school, budget.source, budget.school_year = school, source, school_year
+    budget.amount, budget.activity = amount, activity
+    budget.full_clean()
+    budget.save()
+    return budget
+
+
+@transaction.atomic
+def funding_budget_delete(*, budget: FundingBudget) -> None:
+    """Remove a budget."""
+    budget.delete()
 
 
 # --- sessions ------------------------------------------------------------------------------

@@ -24,13 +24,16 @@ from .filters import ActivityFilter
 from .forms import (
     ActiveRoleForm,
     ActivityForm,
+    ActivityFundingFormSet,
     AttendanceForm,
     EnrolForm,
     EnrolmentUpdateForm,
+    FundingBudgetForm,
     NewcomerFormSet,
     SessionForm,
     SessionUpdateForm,
 )
+from .models import Activity
 from .pictograms import PUBLIC_LANGUAGES, qr_svg
 
 # The calendar of an activity shows what lies this far ahead.
@@ -60,41 +63,60 @@ def activity_list(request):
     )
 
 
+def _funding_formset(request, activity=None):
+    return ActivityFundingFormSet(
+        posted(request), instance=activity or Activity(), prefix="financiers"
+    )
+
+
 @role_required(COORDINATOR)
 def activity_create(request):
-    """A new activity at one of the coordinator's schools."""
+    """A new activity at one of the coordinator's schools, with its funding sources."""
     schools = record_schools_for(request.user)
     form = ActivityForm(
         posted(request),
         schools=schools,
         initial={"valid_from": timezone.localdate(), "school": schools.first()},
     )
-    if request.method == "POST" and form.is_valid():
+    fundings = _funding_formset(request)
+    if request.method == "POST" and form.is_valid() and fundings.is_valid():
         try:
-            activity = services.activity_create(user=request.user, **form.cleaned_data)
+            activity = services.activity_create(
+                user=request.user, fundings=fundings.fundings(), **form.cleaned_data
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The activity has been added."))
             return redirect("activiteiten:activity-detail", pk=activity.pk)
-    return render(request, "activiteiten/activity_form.html", {"form": form})
+    return render(request, "activiteiten/activity_form.html", {"form": form, "fundings": fundings})
 
 
 @role_required(COORDINATOR)
 def activity_update(request, pk):
-    """Change an activity."""
+    """Change an activity and its funding sources."""
     activity = _activity(request, pk)
     schools = record_schools_for(request.user)
     form = ActivityForm(posted(request), instance=activity, schools=schools)
-    if request.method == "POST" and form.is_valid():
+    fundings = _funding_formset(request, activity)
+    if request.method == "POST" and form.is_valid() and fundings.is_valid():
         try:
-            services.activity_update(activity=activity, user=request.user, **form.cleaned_data)
+            services.activity_update(
+                activity=activity,
+                user=request.user,
+                fundings=fundings.fundings(),
+                **form.cleaned_data,
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, _("The activity has been saved."))
             return redirect("activiteiten:activity-detail", pk=activity.pk)
-    return render(request, "activiteiten/activity_form.html", {"form": form, "activity": activity})
+    return render(
+        request,
+        "activiteiten/activity_form.html",
+        {"form": form, "fundings": fundings, "activity": activity},
+    )
 
 
 @role_required(COORDINATOR)
@@ -129,6 +151,66 @@ def activity_detail(request, pk):
             "next_year": SchoolYear(year.start_year + 1) if today not in year else None,
         },
     )
+
+
+# --- budgets -------------------------------------------------------------------------------
+
+
+@role_required(COORDINATOR)
+def budget_list(request):
+    """The budgets of the coordinator's schools per funding source and school year."""
+    budgets = selectors.funding_budgets_for(request.user).order_by(
+        "-school_year", "school__name", "source__name", "activity__title"
+    )
+    return render(request, "activiteiten/fundingbudget_list.html", {"budgets": budgets})
+
+
+def _budget_form(request, budget=None):
+    return FundingBudgetForm(
+        posted(request),
+        instance=budget,
+        schools=record_schools_for(request.user),
+        activities=selectors.activities_for(request.user).order_by("school__name", "title"),
+    )
+
+
+def _budget_save(request, form, budget=None):
+    try:
+        services.funding_budget_save(budget=budget, **form.cleaned_data)
+    except ValidationError as error:
+        add_service_errors(form, error, default_field="amount")
+        return False
+    messages.success(request, _("The budget has been saved."))
+    return True
+
+
+@role_required(COORDINATOR)
+def budget_create(request):
+    """A budget of a funding source for one of the coordinator's schools and a school year."""
+    form = _budget_form(request)
+    if request.method == "POST" and form.is_valid() and _budget_save(request, form):
+        return redirect("activiteiten:budget-list")
+    return render(request, "activiteiten/fundingbudget_form.html", {"form": form})
+
+
+@role_required(COORDINATOR)
+def budget_update(request, pk):
+    """Change or remove a budget of one of the coordinator's schools."""
+    budget = selectors.funding_budget_get(user=request.user, pk=pk)
+    form = _budget_form(request, budget)
+    if request.method == "POST" and form.is_valid() and _budget_save(request, form, budget):
+        return redirect("activiteiten:budget-list")
+    return render(request, "activiteiten/fundingbudget_form.html", {"form": form, "budget": budget})
+
+
+@require_POST
+@role_required(COORDINATOR)
+def budget_delete(request, pk):
+    """Remove a budget of one of the coordinator's schools."""
+    budget = selectors.funding_budget_get(user=request.user, pk=pk)
+    services.funding_budget_delete(budget=budget)
+    messages.success(request, _("The budget has been removed."))
+    return redirect("activiteiten:budget-list")
 
 
 # --- sessions ------------------------------------------------------------------------------

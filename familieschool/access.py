@@ -182,6 +182,8 @@ SCOPE_PATHS: dict[str, tuple[str, str | None]] = {
     "activiteiten.Enrolment": ("activity__school", None),
     "activiteiten.ActiveParentRole": ("parent__family__school", None),
     "activiteiten.ImportedHeadcount": ("session__activity__school", None),
+    "activiteiten.ActivityFunding": ("activity__school", None),
+    "activiteiten.FundingBudget": ("school", None),
 }
 
 # Models that reach a school but are not records a user opens: figures, snapshots and the

@@ -146,9 +146,11 @@ def generate(
     from activiteiten.models import (
         ActiveParentRole,
         Activity,
+        ActivityFunding,
         ActivityType,
         Attendance,
         Enrolment,
+        FundingSource,
         Session,
     )
     from familieschool.constants import Role
@@ -440,6 +442,16 @@ def generate(
         ],
         activities,
     )
+    # Every activity has a funding source; every third combines it with a second one.
+    sources = list(FundingSource.objects.order_by("id").values_list("id", flat=True))
+    fundings = []
+    for a, *_rest in activities if sources else []:
+        fundings.append((len(fundings) + 1, a, sources[a % len(sources)]))
+        if a % 3 == 0 and len(sources) > 1:
+            fundings.append((len(fundings) + 1, a, sources[(a + 1) % len(sources)]))
+    counts["activity fundings"] = load(
+        ActivityFunding, ["id", "activity_id", "source_id"], fundings
+    )
     sessions, session_people = [], []
     for a, weekday, *_rest, s, _type, _title, target in activities:
         for y in range(YEARS):
@@ -519,6 +531,7 @@ def generate(
             Spreekuur,
             Appointment,
             Activity,
+            ActivityFunding,
             Session,
             Attendance,
             Enrolment,

@@ -7,9 +7,12 @@ from activiteiten.constants import EnrolmentStatus, TargetGroup
 from activiteiten.models import (
     ActiveParentRole,
     Activity,
+    ActivityFunding,
     ActivityType,
     Attendance,
     Enrolment,
+    FundingBudget,
+    FundingSource,
     Session,
 )
 from familieschool.constants import Recurrence
@@ -19,6 +22,11 @@ from tests.familieschool.factories import ChildFactory, ParentFactory, SchoolFac
 def activity_type(code: str = "koffieochtend") -> ActivityType:
     """One of the seeded activity types (migration 0002)."""
     return ActivityType.objects.get(code=code)
+
+
+def funding_source(name: str = "School en Omgeving") -> FundingSource:
+    """A funding source by name: one of the seeded ones (migration 0002) or a new one."""
+    return FundingSource.objects.get_or_create(name=name)[0]
 
 
 class ActivityFactory(DjangoModelFactory):
@@ -84,3 +92,21 @@ class ActiveParentRoleFactory(DjangoModelFactory):
     parent = factory.SubFactory(ParentFactory)
     school_year = "2024/2025"
     role = "klassenouder"
+
+
+class ActivityFundingFactory(DjangoModelFactory):
+    class Meta:
+        model = ActivityFunding
+
+    activity = factory.SubFactory(ActivityFactory)
+    source = factory.LazyFunction(funding_source)
+
+
+class FundingBudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = FundingBudget
+
+    school = factory.SubFactory(SchoolFactory)
+    source = factory.LazyFunction(funding_source)
+    school_year = "2024/2025"
+    amount = 5000

@@ -1,11 +1,18 @@
 """The attendance page in a real Chromium on a tablet: a 20-parent coffee morning."""
 
 import datetime
+import re
+from decimal import Decimal
 
 import pytest
 
-from activiteiten.models import Attendance, Session
-from tests.activiteiten.factories import ActivityFactory, ChildrenProgrammeFactory, EnrolmentFactory
+from activiteiten.models import Activity, Attendance, Session
+from tests.activiteiten.factories import (
+    ActivityFactory,
+    ChildrenProgrammeFactory,
+    EnrolmentFactory,
+    funding_source,
+)
 from tests.browser import TABLET
 from tests.familieschool.factories import FamilyFactory, ParentFactory
 
@@ -106,3 +113,29 @@ def test_unticking_the_only_box_of_a_form_is_saved_from_the_page(page, school_a)
 
     enrolment.refresh_from_db()
     assert enrolment.free_of_charge is False
+
+
+def test_a_coordinator_adds_an_activity_paid_by_two_sources(open_page, alice, school_a):
+    bso, fonds = funding_source("School en Omgeving"), funding_source("Fondsen")
+    page = open_page(alice)
+    page.goto("/activiteiten/nieuw/")
+    page.select_option("#id_type", label="Koffieochtend")
+    page.fill("#id_title", "Taalcafé")
+    page.select_option("#id_weekday", str(datetime.date.today().weekday()))
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_end_time", "10:30")
+    page.select_option("#id_financiers-0-source", str(bso.pk))
+    page.fill("#id_financiers-0-share_pct", "60")
+    page.click("#add-funding")
+    # The row the button added is focused and filled like the first.
+    assert page.evaluate("document.activeElement.id") == "id_financiers-1-source"
+    page.select_option("#id_financiers-1-source", str(fonds.pk))
+    page.fill("#id_financiers-1-amount", "1200")
+    page.click("form button[type=submit].btn-primary")
+    page.wait_for_url(re.compile(r".*/activiteiten/\d+/$"))
+
+    activity = Activity.objects.get(title="Taalcafé")
+    assert sorted(
+        (row.source.name, row.share_pct, row.amount) for row in activity.fundings.all()
+    ) == [("Fondsen", None, Decimal("1200")), ("School en Omgeving", Decimal("60"), None)]
+    assert "gefinancierd door" in page.content()

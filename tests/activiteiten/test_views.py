@@ -296,6 +296,12 @@ def _activity_data(school, **extra):
         "recurrence": "weekly",
         "valid_from": "2024-09-06",
         "public": "on",
+        # The funding sources' formset as the page renders it: one empty row.
+        "financiers-TOTAL_FORMS": "1",
+        "financiers-INITIAL_FORMS": "0",
+        "financiers-0-source": "",
+        "financiers-0-share_pct": "",
+        "financiers-0-amount": "",
         **extra,
     }
 

@@ -3,6 +3,7 @@ from tests.activiteiten.factories import (
     ActivityFactory,
     ChildrenProgrammeFactory,
     EnrolmentFactory,
+    FundingBudgetFactory,
     SessionFactory,
 )
 from tests.permission_table import ROLES, C, Row, only
@@ -75,6 +76,23 @@ ROWS = [
         method="post",
         elsewhere=True,
         audited=True,
+    ),
+    Row("activiteiten:budget-list", only(C)),
+    Row("activiteiten:budget-create", only(C)),
+    Row(
+        "activiteiten:budget-update",
+        only(C),
+        kwargs=lambda w: {"pk": FundingBudgetFactory(school=w.objects.school).pk},
+        elsewhere=True,
+        audited="a school's budget, not a family record",
+    ),
+    Row(
+        "activiteiten:budget-delete",
+        only(C, ok=302),
+        kwargs=lambda w: {"pk": FundingBudgetFactory(school=w.objects.school).pk},
+        method="post",
+        elsewhere=True,
+        audited="a school's budget, not a family record",
     ),
     Row("activiteiten:role-home", only(C, ok=302)),
     Row(
