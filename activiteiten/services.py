@@ -244,7 +244,7 @@ def funding_budget_save(
     school: School,
     source: FundingSource,
     school_year: str,
-    amount,
+    amount: Decimal,
     activity: Activity | None = None,
 ) -> FundingBudget:
     """Add a budget of a funding source for a school (or one of its activities) and a school

@@ -121,3 +121,50 @@ class PartnerFiguresExportForm(PartnerFiguresForm):
     formaat = forms.ChoiceField(
         label=_("Format"), choices=[(name, name.upper()) for name in FORMATS], initial="csv"
     )
+
+
+class FundingExportForm(forms.Form):
+    """The period of the export per funding source: a school year, a calendar year, or from-to
+    (the first one filled in counts, from-to before the calendar year before the school year)."""
+
+    schooljaar = forms.ChoiceField(label=_("School year"), required=False)
+    kalenderjaar = forms.IntegerField(
+        label=_("or a calendar year"), required=False, min_value=2000, max_value=2100
+    )
+    van = forms.DateField(
+        label=_("or from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tot = forms.DateField(
+        label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    formaat = forms.ChoiceField(
+        label=_("Format"), choices=[(name, name.upper()) for name in FORMATS], initial="xlsx"
+    )
+
+    def __init__(self, *args, snapshot_years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = school_year_choices(snapshot_years)
+        self.fields["schooljaar"].choices = [(label, label) for label in labels]
+        self.fields["schooljaar"].initial = SchoolYear.current().label
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("van"), cleaned.get("tot")
+        if bool(first) != bool(last):
+            self.add_error("tot" if first else "van", _("Give both the first and the last day."))
+        elif first and last and last < first:
+            self.add_error("tot", _("The end of the period lies before its start."))
+        elif not (first or cleaned.get("kalenderjaar") or cleaned.get("schooljaar")):
+            self.add_error("schooljaar", _("Choose a school year, a calendar year or a period."))
+        return cleaned
+
+    def period(self):
+        """The chosen period (a ``rapportage.reach.Period``)."""
+        from .reach import Period
+
+        cleaned = self.cleaned_data
+        if cleaned.get("van"):
+            return Period(cleaned["van"], cleaned["tot"])
+        if cleaned.get("kalenderjaar"):
+            return Period.calendar_year(cleaned["kalenderjaar"])
+        return Period.of(SchoolYear.parse(cleaned["schooljaar"]))

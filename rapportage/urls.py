@@ -7,6 +7,7 @@ app_name = "rapportage"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("download/", views.export, name="export"),
+    path("financiers/", views.funding_export, name="funding-export"),
     path("vastgelegd/", views.snapshots, name="snapshots"),
     path("partner/", views.partner_figures_page, name="partner-figures"),
     path("partner/download/", views.partner_figures_download, name="partner-figures-export"),

@@ -26,11 +26,13 @@ from .dashboard import dashboard_data
 from .exports import partner_figures_export, reach_export
 from .forms import (
     FreezeForm,
+    FundingExportForm,
     PartnerFiguresExportForm,
     PartnerFiguresForm,
     ReachExportForm,
     ReachFilterForm,
 )
+from .funding import funding_export as funding_file
 from .reach import reach_report
 from .reach.partner import PARTNER_FIGURES, partner_figures
 from .selectors import (
@@ -113,6 +115,28 @@ def export(request):
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     return response
+
+
+@role_required(PROJECT_LEADER, COORDINATOR)
+def funding_export(request):
+    """The export per funding source for a period: the form, and the file once it is valid."""
+    schools, _board = _scope(request)
+    asked = "formaat" in request.GET
+    form = FundingExportForm(request.GET if asked else None, snapshot_years=snapshot_years())
+    if asked and form.is_valid():
+        period = form.period()
+        result = funding_file(
+            period=period,
+            schools=schools,
+            min_cell=min_cell_for(request.user),
+            fmt=form.cleaned_data["formaat"],
+            scope=schools_for(request.user),
+            kept=period.label == period.school_year.label,
+        )
+        response = HttpResponse(result.content, content_type=result.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+        return response
+    return render(request, "rapportage/funding_export.html", {"form": form})
 
 
 @role_required(PROJECT_LEADER, ADMINISTRATOR)

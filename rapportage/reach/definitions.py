@@ -27,12 +27,14 @@ GROUP_CONTACTS = "contacten"
 GROUP_REFERRALS = "doorverwijzingen"
 GROUP_ACTIVITIES = "activiteiten"
 GROUP_PARTNERS = "partners"
+GROUP_FUNDING = "financiers"
 GROUPS = {
     GROUP_REACH: _("Reach"),
     GROUP_CONTACTS: _("Contacts"),
     GROUP_REFERRALS: _("Referrals"),
     GROUP_ACTIVITIES: _("Activities"),
     GROUP_PARTNERS: _("Partners"),
+    GROUP_FUNDING: _("Funding sources"),
 }
 
 # --- indicator codes: the ``indicator`` column of the CSV, a stable contract --------------
@@ -74,15 +76,14 @@ FAMILIES_PER_PROVISION = "gezinnen_per_voorziening"
 FAMILIES_PER_PROVISION_STATUS = "gezinnen_per_voorziening_status"
 CHILDREN_PROGRAMME = "kinderen_programma"
 CHILDREN_PROGRAMME_PCT = "kinderen_programma_pct"
+ACTIVITIES_PER_FUNDER = "activiteiten_per_financier"
+SESSIONS_PER_FUNDER = "bijeenkomsten_per_financier"
+ATTENDANCE_PER_FUNDER = "deelnames_per_financier"
+PARTICIPANTS_PER_FUNDER = "deelnemers_per_financier"
 
 # Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
 # their counting is not on main): never reuse them for another figure.
-RESERVED = (
-    "kinderen_per_programma_pct",
-    "activiteiten_per_financier",
-    "bijeenkomsten_per_financier",
-    "deelnemers_per_financier",
-)
+RESERVED = ("kinderen_per_programma_pct",)
 
 # The category of a contact whose language (or source) was not recorded.
 LANGUAGE_UNKNOWN = "onbekend"
@@ -237,6 +238,28 @@ INDICATORS = [
         categorised=True,
         with_total=True,
     ),
+    # Per funding source, without a total row: an activity with two sources counts under both.
+    Indicator(
+        ACTIVITIES_PER_FUNDER,
+        GROUP_FUNDING,
+        _("Activities per funding source"),
+        categorised=True,
+    ),
+    Indicator(
+        SESSIONS_PER_FUNDER, GROUP_FUNDING, _("Sessions held per funding source"), categorised=True
+    ),
+    Indicator(
+        ATTENDANCE_PER_FUNDER,
+        GROUP_FUNDING,
+        _("Attendance per funding source (named and anonymous)"),
+        categorised=True,
+    ),
+    Indicator(
+        PARTICIPANTS_PER_FUNDER,
+        GROUP_FUNDING,
+        _("Unique participants per funding source (named)"),
+        categorised=True,
+    ),
 ]
 BY_CODE = {indicator.code: indicator for indicator in INDICATORS}
 # Counts whose categories add up to another figure: contacts over the months (which give the
@@ -275,6 +298,10 @@ BASE_COUNTS = [
     FAMILIES_PER_PROVISION,
     FAMILIES_PER_PROVISION_STATUS,
     CHILDREN_PROGRAMME,
+    ACTIVITIES_PER_FUNDER,
+    SESSIONS_PER_FUNDER,
+    ATTENDANCE_PER_FUNDER,
+    PARTICIPANTS_PER_FUNDER,
 ]
 # Categories that appear only where something was counted (a partner without referrals in
 # the selection gets no rows); the others are listed in full, zeros included.
@@ -287,6 +314,10 @@ SPARSE = {
     APPOINTMENTS_MISSED,
     SPREEKUREN_CANCELLED,
     SPREEKUREN_HELD,
+    ACTIVITIES_PER_FUNDER,
+    SESSIONS_PER_FUNDER,
+    ATTENDANCE_PER_FUNDER,
+    PARTICIPANTS_PER_FUNDER,
 }
 PER_PARTNER = (
     PARENTS_PER_PARTNER,
@@ -298,6 +329,13 @@ PER_PARTNER = (
 # Categorised figures whose categories are activity-type codes, and theme codes.
 PER_ACTIVITY_TYPE = (SESSIONS, ATTENDANCE, PARTICIPANTS)
 PER_THEME = (CONTACTS_PER_THEME,)
+# Categorised figures whose categories are funding sources' names.
+PER_FUNDER = (
+    ACTIVITIES_PER_FUNDER,
+    SESSIONS_PER_FUNDER,
+    ATTENDANCE_PER_FUNDER,
+    PARTICIPANTS_PER_FUNDER,
+)
 
 
 # --- the data passed between counting, suppression and rows ------------------------------

@@ -29,10 +29,12 @@ from partners.models import SpreekuurCancellation
 from tests.activiteiten.factories import (
     ActiveParentRoleFactory,
     ActivityFactory,
+    ActivityFundingFactory,
     AttendanceFactory,
     EnrolmentFactory,
     SessionFactory,
     activity_type,
+    funding_source,
 )
 from tests.familieschool.factories import (
     ChildFactory,
@@ -148,6 +150,12 @@ ACTIVITIES = {
     "koffie A": ("A", "koffieochtend"),
     "vsd A": ("A", "verlengde_schooldag"),
     "koffie B": ("B", "koffieochtend"),
+}
+# The funding sources of the activities: koffie A has two and counts under both.
+FUNDING = {
+    "koffie A": ["School en Omgeving", "Fondsen"],
+    "vsd A": ["Verrijkte Schooldag"],
+    "koffie B": ["Fondsen"],
 }
 # The target group of the activities that are (also) for children; the others are for parents.
 FOR_CHILDREN = {"vsd A": "children", "koffie B": "both"}
@@ -272,6 +280,9 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
             type=activity_type(code),
             target_group=FOR_CHILDREN.get(key, "parents"),
         )
+    for key, names in FUNDING.items():
+        for name in names:
+            ActivityFundingFactory(activity=world.activities[key], source=funding_source(name))
     for key, day, anonymous, cancelled, people in SESSIONS:
         session = SessionFactory(
             activity=world.activities[key],
@@ -444,10 +455,17 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
         counts[(home, "gezinnen_per_voorziening_status", category)] = len(found)
     unique = defaultdict(set)
     extended_day, programme = defaultdict(set), defaultdict(set)
+    funded_activities, funded_people = defaultdict(set), defaultdict(set)
     for key, day, anonymous, cancelled, people in SESSIONS:
         if cancelled or not _in_year(label, day):
             continue
         letter, code = ACTIVITIES[key]
+        for source in FUNDING.get(key, []):
+            funded_activities[(letter, source)].add(key)
+            counts[(letter, "bijeenkomsten_per_financier", source)] += 1
+            counts[(letter, "deelnames_per_financier", source)] += anonymous + len(people)
+            for person in people:
+                funded_people[(_school_of(person), source)].add(person)
         counts[(letter, "bijeenkomsten", code)] += 1
         counts[(letter, "bijeenkomsten", "")] += 1
         counts[(letter, "deelnames", code)] += anonymous + len(people)
@@ -468,6 +486,10 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
                     programme[home].add(person)
     for (home, code), people in unique.items():
         counts[(home, "deelnemers_uniek", code)] = len(people)
+    for (letter, source), keys in funded_activities.items():
+        counts[(letter, "activiteiten_per_financier", source)] = len(keys)
+    for (home, source), people in funded_people.items():
+        counts[(home, "deelnemers_per_financier", source)] = len(people)
     for key, child, status, requested in ENROLMENTS:
         if status == "enrolled" and requested.astimezone(ZONE).date() <= last:
             if ACTIVITIES[key][1] == "verlengde_schooldag":

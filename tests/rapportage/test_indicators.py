@@ -301,3 +301,64 @@ def test_children_in_a_programme_follow_the_type_unless_the_activity_sets_its_ow
 
     assert rows[(reach_world.name("C"), "kinderen_programma", "")].value == 2
     assert rows[(reach_world.name("C"), "kinderen_verlengde_schooldag", "")].value == 0
+
+
+def test_funding_figures_count_an_activity_under_each_of_its_sources(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a, b = reach_world.name("A"), reach_world.name("B")
+    for source in ("School en Omgeving", "Fondsen"):
+        # koffie A: 5 Nov (3 named + 3 anonymous) and 6 May (1 named); 12 Nov was cancelled.
+        assert rows[(a, "activiteiten_per_financier", source)].value == 1
+        assert rows[(a, "bijeenkomsten_per_financier", source)].value == 2
+        assert rows[(a, "deelnames_per_financier", source)].value == 7
+        # a1p1 (twice) and a2p1 of A; b1p1 of B counts at her own school.
+        assert rows[(a, "deelnemers_per_financier", source)].value == 2
+        assert rows[(b, "deelnemers_per_financier", source)].value == 1
+    assert rows[(a, "deelnemers_per_financier", "Verrijkte Schooldag")].value == 1
+    # koffie B's one session was on 2 July 2024: the year before.
+    assert rows[(b, "bijeenkomsten_per_financier", "Fondsen")].value == 0
+    earlier = by_key(reach_rows("2023/2024"))
+    assert earlier[(b, "bijeenkomsten_per_financier", "Fondsen")].value == 1
+    assert earlier[(b, "deelnames_per_financier", "Fondsen")].value == 5
+    # The sources do not add up to the activities: no total row.
+    assert (a, "activiteiten_per_financier", "") not in rows
+    assert rows[(TOTAL, "deelnemers_per_financier", "Fondsen")].value == 3
+
+
+def test_a_parent_at_two_activities_of_one_source_counts_once_for_it(school_a):
+    from datetime import date
+
+    from tests.activiteiten.factories import (
+        ActivityFactory,
+        ActivityFundingFactory,
+        AttendanceFactory,
+        SessionFactory,
+        funding_source,
+    )
+    from tests.familieschool.factories import ParentFactory
+
+    fonds, bso = funding_source("Fondsen"), funding_source("School en Omgeving")
+    parent = ParentFactory(family__school=school_a)
+    koffie, taal = ActivityFactory(school=school_a), ActivityFactory(school=school_a)
+    ActivityFundingFactory(activity=koffie, source=fonds)
+    ActivityFundingFactory(activity=taal, source=fonds, share_pct=50)
+    ActivityFundingFactory(activity=taal, source=bso, share_pct=50)
+    for activity in (koffie, taal):
+        session = SessionFactory(activity=activity, date=date(2024, 10, 1), anonymous_count=2)
+        AttendanceFactory(session=session, parent=parent)
+
+    rows = by_key(reach_rows(YEAR))
+
+    name = school_a.name
+    assert rows[(name, "activiteiten_per_financier", "Fondsen")].value == 2
+    assert rows[(name, "deelnames_per_financier", "Fondsen")].value == 6
+    assert rows[(name, "deelnemers_per_financier", "Fondsen")].value == 1
+    assert rows[(name, "deelnemers_per_financier", "School en Omgeving")].value == 1
+    assert rows[(name, "activiteiten_per_financier", "School en Omgeving")].value == 1
+
+
+def test_small_funding_counts_are_hidden_for_the_project_leader(reach_world):
+    rows = by_key(reach_rows(YEAR, min_cell=5))
+    a = reach_world.name("A")
+    row = rows[(a, "deelnemers_per_financier", "Fondsen")]
+    assert (row.hidden, row.waarde) == (True, "<5")

@@ -13,6 +13,7 @@ ROWS = [
         only(C, L),
         query=f"schooljaar={SchoolYear.current().label}&formaat=csv",
     ),
+    Row("rapportage:funding-export", only(C, L)),
     Row("rapportage:snapshots", only(L, A)),
     # A partner's own organisation's figures: no organisation in the URL, it is the user's.
     Row("rapportage:partner-figures", only(P)),

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from familieschool.models import School, SchoolBoard
 from familieschool.schoolyear import SchoolYear
 from rapportage.exports import FORMATS, reach_export
+from rapportage.funding import funding_export
 from rapportage.reach import Period
 
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
         "column; its pupils and families are those of the school year of its first day, and its "
         "label is the schooljaar column (2024, or 2024-01-01/2024-06-30). Small counts are "
         "hidden as on the project leader's dashboard (--min-cell, default MIN_CELL_COUNT); "
-        "--min-cell 0 gives exact figures. The indicators are defined in docs/indicators.md."
+        "--min-cell 0 gives exact figures. The indicators are defined in docs/indicators.md. "
+        "--financier writes the export per funding source of the period instead."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +38,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--bestuur", metavar="NAME", help="Only the schools of this board.")
         parser.add_argument("--format", choices=FORMATS, default="csv")
+        parser.add_argument(
+            "--financier",
+            action="store_true",
+            help=(
+                "Write the export per funding source instead: per source and school the "
+                "activities held (with their share or amount), sessions, attendance, unique "
+                "participants and the budgets of the school years the period touches, with the "
+                "same small-count rule (see rapportage/funding.py)."
+            ),
+        )
         parser.add_argument("--output", required=True, help="The file to write.")
         parser.add_argument(
             "--min-cell",
@@ -70,6 +82,13 @@ class Command(BaseCommand):
                 where = f" at board {bestuur!r}" if bestuur else ""
                 raise CommandError(f"No school called {', '.join(map(repr, missing))}{where}.")
             schools = schools.filter(name__in=school)
+        if options["financier"]:
+            result = funding_export(period=period, schools=schools, min_cell=min_cell, fmt=format)
+            Path(output).write_bytes(result.content)
+            self.stdout.write(
+                f"{result.rows} rows per funding source of {period.label} written to {output}."
+            )
+            return
         result = reach_export(
             school_year=period.school_year,
             period=period,
