@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from familieschool.admin import NamedInputsMixin
+from familieschool.admin import NamedInputsMixin, NamedTabularInline
 
 from .models import (
     Activity,
@@ -50,7 +50,7 @@ class FundingSourceAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class ActivityFundingInline(admin.TabularInline):
+class ActivityFundingInline(NamedTabularInline):
     model = ActivityFunding
     extra = 0
     autocomplete_fields = ["source"]
