@@ -122,7 +122,11 @@ def funding_export(request):
     """The export per funding source for a period: the form, and the file once it is valid."""
     schools, _board = _scope(request)
     asked = "formaat" in request.GET
-    form = FundingExportForm(request.GET if asked else None, snapshot_years=snapshot_years())
+    form = FundingExportForm(
+        request.GET if asked else None,
+        snapshot_years=snapshot_years(),
+        initial={"schooljaar": request.GET.get("schooljaar") or SchoolYear.current().label},
+    )
     if asked and form.is_valid():
         period = form.period()
         result = funding_file(

@@ -66,7 +66,15 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_group(reach_world):
         "Doorverwijzingen",
         "Activiteiten",
         "Partners",
+        "Financiers",
     ]
+    funding_codes = {row[6].value for row in workbook["Financiers"].iter_rows(min_row=2)}
+    assert funding_codes == {
+        "activiteiten_per_financier",
+        "bijeenkomsten_per_financier",
+        "deelnames_per_financier",
+        "deelnemers_per_financier",
+    }
     # The partner figures of issue 14 have their own sheet, with the parents counted per partner.
     partner_codes = {row[6].value for row in workbook["Partners"].iter_rows(min_row=2)}
     assert partner_codes == {
