@@ -405,18 +405,21 @@ def _count_languages(records: _Records, ids: list[int], values: Values) -> list[
 def _count_new_parents(records: _Records, ids: list[int], values: Values) -> None:
     """Parents with named attendance in the period, at their own school: new when one of their
     attendances in the period is marked as their first time, returning otherwise."""
-    named = records.attendance.filter(parent__isnull=False)
+    # Counted from the attendance side, distinct parents per school, rather than
+    # ``COUNT(...) FILTER (WHERE parent.id IN (...))``: a subquery inside FILTER is a SubPlan that
+    # PostgreSQL hashes only while it fits in work_mem, and ran for minutes per school year at
+    # city scale when it did not. This shape is one pass over the period's named attendance.
     per_school = (
-        Parent.objects.filter(family__school_id__in=ids)
-        .values("family__school_id")
+        records.attendance.filter(parent__isnull=False, parent__family__school_id__in=ids)
+        .values("parent__family__school_id")
         .annotate(
-            attending=Count("id", filter=Q(id__in=named.values("parent_id"))),
-            new=Count("id", filter=Q(id__in=named.filter(first_time=True).values("parent_id"))),
+            attending=Count("parent_id", distinct=True),
+            new=Count("parent_id", distinct=True, filter=Q(first_time=True)),
         )
         .order_by()
     )
     for row in per_school:
-        school = row["family__school_id"]
+        school = row["parent__family__school_id"]
         values[(school, d.PARENTS_NEW, "")] = row["new"]
         values[(school, d.PARENTS_RETURNING, "")] = row["attending"] - row["new"]
 
