@@ -89,6 +89,8 @@ class ReachCount(models.Model):
     counted_at = models.DateTimeField(_("counted at"))
     # The categories of the categorised figures, in the order of the report.
     categories = models.JSONField(_("categories"), default=dict)
+    # ``writes_so_far()`` when counting began: the recount is skipped while it stays the same.
+    writes = models.BigIntegerField(_("writes when counted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-first_day"]

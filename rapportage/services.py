@@ -14,8 +14,14 @@ from familieschool.schoolyear import SchoolYear
 from .models import ReachCount, ReachSnapshot, ReachSnapshotFigure, ReachSnapshotSchool
 from .reach import Period, base_keys, live_figures
 from .reach.kept import reach_count_refresh
+from .reach.report import same_period_last_year
 
-__all__ = ["reach_count_refresh", "reach_counts_recount", "reach_snapshot_create"]
+__all__ = [
+    "reach_count_refresh",
+    "reach_counts_recount",
+    "reach_counts_remove_stale",
+    "reach_snapshot_create",
+]
 
 # A kept count of an older school year (not this one or the last) is recounted once a day.
 OLDER_YEARS_EVERY = timedelta(days=1)
@@ -84,21 +90,69 @@ def reach_snapshot_create(*, school_year: SchoolYear, user=None) -> ReachSnapsho
     return snapshot
 
 
-def reach_counts_recount() -> dict[str, int]:
-    """Recount the kept figures of this and last school year, and of older years kept more than
-    a day ago; a frozen year is read from its snapshot and not recounted."""
+# From this local hour on, tomorrow's "same period last year" is counted too, so that the first
+# dashboard after midnight finds it kept instead of counting it in the request.
+TOMORROW_FROM_HOUR = 23
+
+
+def _last_year_so_far(now) -> list[Period]:
+    """The parts of last school year the dashboard compares this year with: up to the same day
+    a year ago (see ``same_period_last_year``), today's and, late in the day, tomorrow's."""
+    today = timezone.localdate(now)
+    days = [today]
+    if timezone.localtime(now).hour >= TOMORROW_FROM_HOUR:
+        days.append(today + timedelta(days=1))
+    return [
+        period
+        for day in days
+        if (period := same_period_last_year(SchoolYear.of(day), day)) is not None
+    ]
+
+
+def reach_counts_recount(*, force: bool = False) -> dict[str, int]:
+    """Recount the kept figures of this and last school year and of the part of last year the
+    dashboard compares with, and of older years kept more than a day ago; skip each one when
+    nothing was registered since its count. A frozen year is read from its snapshot and not
+    recounted; the parts of last year kept for days gone by are removed."""
+    now = timezone.now()
     current = SchoolYear.current()
     frozen = set(ReachSnapshot.objects.values_list("school_year", flat=True))
-    due = {current, current.previous()}
-    stale = ReachCount.objects.filter(counted_at__lt=timezone.now() - OLDER_YEARS_EVERY)
+    due = {Period.of(current), Period.of(current.previous())}
+    stale = ReachCount.objects.filter(counted_at__lt=now - OLDER_YEARS_EVERY)
     for first_day, last_day in stale.values_list("first_day", "last_day"):
         year = SchoolYear.of(first_day)
         if (year.start, year.end) == (first_day, last_day):
-            due.add(year)
-    recounted = 0
-    for year in sorted(due):
-        if year.label not in frozen:
-            reach_count_refresh(period=Period.of(year))
+            due.add(Period.of(year))
+    partial = _last_year_so_far(now)
+    due.update(partial)
+    removed = reach_counts_remove_stale(keep=partial)
+    recounted = unchanged = 0
+    for period in sorted(due, key=lambda period: (period.first, period.last)):
+        if period.school_year.label in frozen:
+            continue
+        count = reach_count_refresh(period=period, only_if_changed=not force)
+        if count.recounted:
             recounted += 1
-    logger.info("reach figures recounted: %d school years", recounted)
-    return {"recounted": recounted}
+        else:
+            unchanged += 1
+    logger.info(
+        "reach figures: %d periods recounted, %d unchanged, %d old parts removed",
+        recounted,
+        unchanged,
+        removed,
+    )
+    return {"recounted": recounted, "unchanged": unchanged, "removed": removed}
+
+
+def reach_counts_remove_stale(*, keep: list[Period]) -> int:
+    """Remove the kept counts of a school year's first part (last year up to a day gone by, kept
+    for the dashboard's comparison) other than ``keep``; whole years and other periods stay."""
+    removed = []
+    for count in ReachCount.objects.only("pk", "first_day", "last_day"):
+        year = SchoolYear.of(count.first_day)
+        period = Period(count.first_day, count.last_day)
+        if count.first_day == year.start and count.last_day < year.end and period not in keep:
+            removed.append(count.pk)
+    if removed:
+        ReachCount.objects.filter(pk__in=removed).delete()
+    return len(removed)

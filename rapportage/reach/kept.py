@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from familieschool.schoolyear import SchoolYear
@@ -21,17 +21,85 @@ from familieschool.schoolyear import SchoolYear
 from .counting import Period, count_values, school_infos, school_queryset
 from .definitions import Figures
 
-__all__ = ["kept_figures", "reach_count_refresh"]
+__all__ = ["kept_figures", "reach_count_refresh", "writes_so_far"]
+
+# Tables written without changing any figure (logins, sessions, the audit log, mail, the beat's
+# own bookkeeping, the kept counts themselves). Leaving one out of this list costs needless
+# recounts, never a stale figure: every other table of the database counts as a registration.
+NOT_FIGURES = (
+    "familieschool_auditlog",
+    "familieschool_outboxmessage",
+    "familieschool_sentlog",
+    "familieschool_user",
+    "servicepunt_partnerupdatesseen",
+)
+NOT_FIGURES_PREFIXES = (
+    "django_",
+    "axes_",
+    "otp_",
+    "auth_",
+    "familieschool_user_",
+    "rapportage_reachcount",
+    "rapportage_reachsnapshot",
+    "rapportage_reachexport",
+)
+
+_WRITES = """
+SELECT coalesce(sum(s.n_tup_ins + s.n_tup_upd + s.n_tup_del
+                    + x.n_tup_ins + x.n_tup_upd + x.n_tup_del), 0)
+FROM pg_stat_user_tables s JOIN pg_stat_xact_user_tables x USING (relid)
+WHERE s.schemaname = current_schema()
+  AND NOT s.relname = ANY(%(tables)s)
+  AND NOT s.relname LIKE ANY(%(prefixes)s)
+"""
 
 
-def reach_count_refresh(*, period: Period):
-    """Count every school's figures of ``period`` and keep them, replacing the older count."""
+def writes_so_far() -> int | None:
+    """How many rows were ever inserted, updated or deleted in the tables the figures come from,
+    by PostgreSQL's statistics (one cheap query); None on another database.
+
+    The count only grows, so an unchanged number means nothing was registered. Other sessions'
+    writes reach the statistics within seconds of their commit (PostgreSQL 15 flushes them when a
+    session goes idle, at most a minute late); this session's own are added from
+    ``pg_stat_xact_user_tables``. A statistics reset makes the number drop: a recount, as it
+    should be.
+    """
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _WRITES,
+            {
+                "tables": list(NOT_FIGURES),
+                "prefixes": [prefix.replace("_", r"\_") + "%" for prefix in NOT_FIGURES_PREFIXES],
+            },
+        )
+        return int(cursor.fetchone()[0])
+
+
+def reach_count_refresh(*, period: Period, only_if_changed: bool = False):
+    """Count every school's figures of ``period`` and keep them, replacing the older count.
+
+    With ``only_if_changed`` a kept count is not recounted when nothing was written since it was
+    counted (see ``writes_so_far``): its ``counted_at`` moves on, since a recount would give the
+    same figures."""
     from familieschool.models import School
 
     from ..models import ReachCount, ReachCountSchool
 
     # A registration committed after this moment may be missed: the count is "as of" its start.
+    # The number of writes is read before counting, so that a registration it does not include
+    # makes the next check recount.
     started = timezone.now()
+    writes = writes_so_far()
+    if only_if_changed and writes is not None:
+        unchanged = ReachCount.objects.filter(
+            first_day=period.first, last_day=period.last, writes=writes, counted_at__lt=started
+        ).update(counted_at=started)
+        if unchanged:
+            count = ReachCount.objects.get(first_day=period.first, last_day=period.last)
+            count.recounted = False
+            return count
     ids = list(School.objects.values_list("pk", flat=True))
     categories, values = count_values(period, ids)
     per_school: dict[int, dict[str, dict[str, int]]] = {school_id: {} for school_id in ids}
@@ -42,19 +110,22 @@ def reach_count_refresh(*, period: Period):
         count, created = ReachCount.objects.select_for_update().get_or_create(
             first_day=period.first,
             last_day=period.last,
-            defaults={"counted_at": started, "categories": categories},
+            defaults={"counted_at": started, "categories": categories, "writes": writes},
         )
         if not created:
             if count.counted_at >= started:
+                count.recounted = False
                 return count  # a recount that started later has already been kept
             count.counted_at = started
             count.categories = categories
-            count.save(update_fields=["counted_at", "categories"])
+            count.writes = writes
+            count.save(update_fields=["counted_at", "categories", "writes"])
             count.schools.all().delete()
         ReachCountSchool.objects.bulk_create(
             ReachCountSchool(count=count, school_id=school_id, values=school_values)
             for school_id, school_values in per_school.items()
         )
+    count.recounted = True
     return count
 
 

@@ -2,7 +2,7 @@
 independent count of conftest.py) as of their count, and a recount brings in what was
 registered since."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -11,12 +11,20 @@ from django.utils import timezone
 from familieschool.schoolyear import SchoolYear
 from rapportage.models import ReachCount, ReachCountSchool
 from rapportage.reach import LEVEL_SCHOOL, Period, reach_report
+from rapportage.reach.report import same_period_last_year
 from rapportage.services import reach_count_refresh, reach_counts_recount, reach_snapshot_create
 from rapportage.tasks import recount_reach
 from tests.rapportage.test_reach import PREVIOUS, YEAR, by_letter
 from tests.servicepunt.factories import ContactFactory
 
 DASHBOARD = reverse("rapportage:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def _not_late_in_the_evening(monkeypatch):
+    # From 23:00 the recount also counts tomorrow's part of last year; the tests that count
+    # periods do not depend on the hour they run at (the evening has its own test).
+    monkeypatch.setattr("rapportage.services.TOMORROW_FROM_HOUR", 24)
 
 
 def _refresh(label: str) -> ReachCount:
@@ -101,6 +109,7 @@ def test_a_registration_shows_up_at_the_next_recount_and_the_page_says_when(scho
     assert response.context["report"].counted_at > first.counted_at
 
 
+@pytest.mark.integration
 def test_the_recount_skips_frozen_years_and_recounts_older_years_once_a_day(reach_world):
     current = SchoolYear.current()
     old, frozen, recent = (SchoolYear.parse(label) for label in (YEAR, PREVIOUS, "2022/2023"))
@@ -113,10 +122,12 @@ def test_the_recount_skips_frozen_years_and_recounts_older_years_once_a_day(reac
     reach_snapshot_create(school_year=frozen)
     before = dict(ReachCount.objects.values_list("first_day", "counted_at"))
 
-    assert reach_counts_recount() == {"recounted": 3}
+    # This and last school year and last year's first part up to today are counted; the old
+    # year is due, but nothing was registered since its count: it is checked, not recounted.
+    assert reach_counts_recount() == {"recounted": 3, "unchanged": 1, "removed": 0}
 
     after = dict(ReachCount.objects.values_list("first_day", "counted_at"))
-    assert after[old.start] > before[old.start]  # more than a day old
+    assert after[old.start] > before[old.start]  # more than a day old: checked again
     assert after[frozen.start] == two_days_ago  # read from its snapshot instead
     assert after[recent.start] == before[recent.start]  # counted just now
     assert {current.start, current.previous().start} <= set(after)
@@ -150,7 +161,113 @@ def test_the_command_recounts_this_and_last_school_year(school_a):
 
     call_command("recount_reach", stdout=out)
 
-    assert "2 school years" in out.getvalue()
+    assert "3 periods recounted, 0 unchanged" in out.getvalue()
     current = SchoolYear.current()
     kept = ReachCountSchool.objects.get(count__first_day=current.start, school=school_a)
     assert sum(kept.values["contacten_per_maand"].values()) == 1
+
+
+@pytest.mark.integration
+def test_the_recount_counts_nothing_again_when_nothing_was_registered(school_a):
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(hours=1))
+    first = reach_counts_recount()
+    kept = set(ReachCountSchool.objects.values_list("pk", flat=True))
+    counted_at = dict(ReachCount.objects.values_list("pk", "counted_at"))
+
+    second = reach_counts_recount()
+
+    assert first["recounted"] == 3 and first["unchanged"] == 0  # this, last, last so far
+    assert second == {"recounted": 0, "unchanged": 3, "removed": 0}
+    # The kept rows were not rewritten; the counts say they still hold now.
+    assert set(ReachCountSchool.objects.values_list("pk", flat=True)) == kept
+    for pk, at in ReachCount.objects.values_list("pk", "counted_at"):
+        assert at > counted_at[pk]
+
+
+def test_a_registration_of_any_kind_makes_the_next_recount_count(school_a):
+    from tests.familieschool.factories import FamilyFactory
+
+    reach_counts_recount()
+    FamilyFactory(school=school_a)  # not even a contact: a new family changes the pupils' base
+
+    assert reach_counts_recount()["recounted"] == 3
+
+
+@pytest.mark.integration
+def test_logins_sessions_and_the_audit_log_do_not_make_a_recount(school_a, lisa, lisa_client):
+    from familieschool.constants import AuditAction
+    from familieschool.services import audit_log_record
+
+    reach_counts_recount()
+    lisa_client.get(DASHBOARD)  # a session, the audit of nothing, a kept count read
+    audit_log_record(user=lisa, action=AuditAction.VIEW, obj=school_a)
+
+    assert reach_counts_recount()["recounted"] == 0
+
+
+def test_last_years_parts_of_days_gone_by_are_removed_and_today_s_is_kept(school_a):
+    current = SchoolYear.current()
+    previous = current.previous()
+    yesterdays = Period(previous.start, timezone.localdate() - timedelta(days=366))
+    reach_count_refresh(period=yesterdays)
+    calendar_year = reach_count_refresh(period=Period.calendar_year(previous.start_year))
+
+    result = reach_counts_recount()
+
+    assert result["removed"] == 1
+    periods = set(ReachCount.objects.values_list("first_day", "last_day"))
+    assert (yesterdays.first, yesterdays.last) not in periods
+    assert (calendar_year.first_day, calendar_year.last_day) in periods
+    today_s = same_period_last_year(current, timezone.localdate())
+    assert {
+        (current.start, current.end),
+        (previous.start, previous.end),
+        (today_s.first, today_s.last),
+    } <= periods
+
+
+def test_after_the_recount_the_dashboard_counts_nothing_in_the_request(school_a, lisa_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(hours=1))
+    recount_reach()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = lisa_client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert response.context["report"].previous_until is not None  # compared with last year so far
+    touched = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "servicepunt_contact" not in touched
+    assert "activiteiten_attendance" not in touched
+
+
+def test_late_in_the_evening_tomorrow_s_part_of_last_year_is_counted_too(school_a, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    evening = datetime(2026, 11, 29, 23, 30, tzinfo=ZoneInfo("Europe/Amsterdam"))
+    monkeypatch.setattr("rapportage.services.timezone.now", lambda: evening)
+    monkeypatch.setattr("rapportage.services.TOMORROW_FROM_HOUR", 23)
+
+    reach_counts_recount()
+
+    last_days = set(ReachCount.objects.values_list("last_day", flat=True))
+    assert {date(2025, 11, 29), date(2025, 11, 30)} <= last_days
+
+
+@pytest.mark.integration
+def test_the_command_recounts_what_nothing_changed_when_forced(school_a):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    reach_counts_recount()
+    out = StringIO()
+
+    call_command("recount_reach", stdout=out)
+    call_command("recount_reach", "--force", stdout=out)
+
+    assert "0 periods recounted, 3 unchanged" in out.getvalue()
+    assert "3 periods recounted, 0 unchanged" in out.getvalue()
