@@ -339,13 +339,81 @@ def test_the_family_filter_is_a_text_field_with_a_type_ahead(
     assert parent_a.first_name not in str(by_name)
 
 
-def test_the_contact_list_is_paginated(alice_client, school_a, themes):
-    for _ in range(30):
-        ContactFactory(school=school_a)
+def _pager_link(page: str, rel: str) -> str | None:
+    """The href of the pager's "next" or "prev" link as rendered, unescaped."""
+    import html
+    import re
 
-    response = alice_client.get(reverse("servicepunt:contact-list"), {"page": 2})
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', page)
+    return html.unescape(found.group(1)) if found else None
 
-    assert len(response.context["page"].object_list) == 5
+
+def _walk(client, url: str, rel: str = "next", start: str = ""):
+    """Follow the rendered pager links from ``start``; every page's rows, queries and SQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pages, link = [], start
+    while link is not None:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url + link)
+        assert response.status_code == 200
+        sql = " ".join(query["sql"] for query in queries.captured_queries)
+        pages.append((list(response.context["page"].object_list), len(queries), sql, response))
+        link = _pager_link(response.content.decode(), rel)
+    return pages
+
+
+def test_the_contact_list_pages_on_through_the_rendered_links(alice_client, school_a, themes):
+    moment = timezone.now() - timedelta(days=3)
+    # Ties on the moment too: the id decides, so no contact is shown twice or skipped.
+    contacts = [
+        ContactFactory(school=school_a, occurred_at=moment - timedelta(hours=i // 3))
+        for i in range(60)
+    ]
+    newest_first = sorted(contacts, key=lambda c: (c.occurred_at, c.pk), reverse=True)
+    url = reverse("servicepunt:contact-list")
+
+    pages = _walk(alice_client, url)
+
+    assert [len(rows) for rows, *_ in pages] == [25, 25, 10]
+    assert [contact for rows, *_ in pages for contact in rows] == newest_first
+    assert "Pagina 3 van 3" in pages[-1][3].content.decode()
+    # Back from the last page by the "previous" links: the same pages in reverse.
+    back = _walk(
+        alice_client, url, rel="prev", start=_pager_link(pages[1][3].content.decode(), "next")
+    )
+    assert [rows for rows, *_ in back] == [rows for rows, *_ in reversed(pages)]
+
+
+def test_a_page_deep_in_the_list_costs_what_the_first_costs(
+    alice_client, school_a, themes, monkeypatch
+):
+    monkeypatch.setattr("servicepunt.views.PAGE_SIZE", 2)
+    for i in range(21):
+        ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(days=i))
+    url = reverse("servicepunt:contact-list")
+
+    pages = _walk(alice_client, url)
+
+    assert len(pages) == 11
+    # The first page needs no look-up of where it starts; every later page the same one more.
+    counts = {queries for _rows, queries, _sql, _response in pages[1:]}
+    assert counts == {pages[0][1] + 1}
+    assert not any("OFFSET" in sql for _rows, _queries, sql, _response in pages)
+
+
+def test_the_pager_keeps_the_filters(alice_client, school_a, themes, monkeypatch):
+    monkeypatch.setattr("servicepunt.views.PAGE_SIZE", 2)
+    wonen = [ContactFactory(school=school_a, themes=[themes["wonen"]]) for _ in range(5)]
+    for _ in range(4):
+        ContactFactory(school=school_a, themes=[themes["werk"]])
+    url = reverse("servicepunt:contact-list")
+
+    pages = _walk(alice_client, url, start=f"?theme={themes['wonen'].pk}")
+
+    assert sorted(c.pk for rows, *_ in pages for c in rows) == sorted(c.pk for c in wonen)
+    assert all(f"theme={themes['wonen'].pk}" in r.request["QUERY_STRING"] for *_, r in pages)
 
 
 def test_the_contact_list_counts_up_to_a_cap(alice_client, school_a, themes, monkeypatch):
@@ -356,11 +424,27 @@ def test_the_contact_list_counts_up_to_a_cap(alice_client, school_a, themes, mon
         ContactFactory(school=school_a)
     url = reverse("servicepunt:contact-list")
 
-    response = alice_client.get(url, {"page": 99})
+    pages = _walk(alice_client, url)
 
-    assert "Meer dan 30 contacten" in response.content.decode()
-    assert response.context["page"].number == 2
-    assert len(response.context["page"].object_list) == 5
+    first = pages[0][3].content.decode()
+    assert "Meer dan 30 contacten" in first
+    assert "Pagina 1<" in first  # no number of pages: the count stopped at the cap
+    # Paging does not stop at the cap: every contact can be reached.
+    assert [len(rows) for rows, *_ in pages] == [25, 6]
+
+
+def test_a_page_number_alone_or_another_school_s_contact_gives_the_first_page(
+    alice_client, school_a, school_b, themes
+):
+    mine = [ContactFactory(school=school_a) for _ in range(30)]
+    theirs = ContactFactory(school=school_b)
+    url = reverse("servicepunt:contact-list")
+    first = sorted(mine, key=lambda c: (c.occurred_at, c.pk), reverse=True)[:25]
+
+    for params in ({"page": 99}, {"na": theirs.pk, "page": 2}, {"voor": "x"}):
+        response = alice_client.get(url, params)
+        assert list(response.context["page"].object_list) == first, params
+        assert response.context["page"].number == 1
 
 
 def test_another_schools_contact_is_a_404(alice_client, school_b, themes):
