@@ -7,6 +7,7 @@ and without the reports running). The ids below follow the generator's layout: s
 has families ``(s-1)*400+1 .. s*400`` and activities ``(s-1)*10+1 .. s*10``.
 """
 
+import atexit
 import json
 import os
 import random
@@ -14,13 +15,43 @@ import re
 from datetime import date, timedelta
 from http.cookiejar import DefaultCookiePolicy
 
-from locust import HttpUser, between, task
+from django_otp.oath import totp
+from locust import HttpUser, between, events, task
 
 PASSWORD = "familieschool-groot"
 FAMILIES_PER_SCHOOL = 400
 ACTIVITIES_PER_SCHOOL = 10
 TOKENS = json.loads(os.environ.get("LOAD_CALENDAR_TOKENS", "{}"))
+# Project leaders need the second step: the key of the app scripts/load.py set up for each.
+TOTP_KEYS = json.loads(os.environ.get("LOAD_TOTP_KEYS", "{}"))
+_today = date.today()
+_start = _today.year if _today.month >= 8 else _today.year - 1
+SCHOOL_YEAR = f"{_start}/{_start + 1}"  # the download needs the year; the dashboard opens on it
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+# Every response time with the role that asked, written to LOAD_TIMES_FILE at the end, so that
+# scripts/load.py can take percentiles over all of a role's requests (locust's own are per page).
+TIMES: list[tuple[str, str, float]] = []
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, response_length, exception, context, **kwargs):
+    if name != "login" and context.get("role"):
+        TIMES.append((context["role"], name, response_time))
+
+
+@atexit.register
+def _write_times():
+    target = os.environ.get("LOAD_TIMES_FILE")
+    if target:
+        with open(target, "w") as handle:
+            json.dump(TIMES, handle)
+
+
+@events.reset_stats.add_listener
+def _reset():
+    # The figures start once everyone has logged in (--reset-stats), as locust's own do.
+    TIMES.clear()
 
 
 # The portal runs with DEBUG=0, so its cookies are Secure; the test talks plain HTTP to
@@ -33,6 +64,10 @@ class _Staff(HttpUser):
     abstract = True
     wait_time = between(1, 3)
     username = ""
+    role = ""
+
+    def context(self):
+        return {"role": self.role}
 
     def on_start(self):
         page = self.client.get("/inloggen/", name="login")
@@ -45,6 +80,24 @@ class _Staff(HttpUser):
         )
         if response.status_code != 302:
             raise RuntimeError(f"{self.username} could not log in")
+        if "/tweede-stap/" in response.headers.get("Location", ""):
+            self.second_step()
+
+    def second_step(self):
+        key = TOTP_KEYS.get(self.username)
+        if not key:
+            raise RuntimeError(f"{self.username} needs a second step: no app key given")
+        page = self.client.get("/tweede-stap/", name="login")
+        token = CSRF.search(page.text).group(1)
+        code = f"{totp(bytes.fromhex(key)):06d}"
+        response = self.client.post(
+            "/tweede-stap/",
+            {"token": code, "csrfmiddlewaretoken": token},
+            name="login",
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            raise RuntimeError(f"{self.username}: the second step failed")
 
     def csrf(self) -> str:
         return self.client.cookies.get("csrftoken", "")
@@ -66,6 +119,7 @@ _leaders = iter(["projectleider", "projectleider-bestuur1", "projectleider-bestu
 
 class Coordinator(_Staff):
     fixed_count = 17
+    role = "coordinator"
 
     def on_start(self):
         self.username = _coordinators()
@@ -133,6 +187,7 @@ class Coordinator(_Staff):
 
 class Partner(_Staff):
     fixed_count = 5
+    role = "partner"
 
     def on_start(self):
         self.username = _partners()
@@ -157,6 +212,7 @@ class ProjectLeader(_Staff):
     # LOAD_LEADERS=0: the class is not used at all.
     abstract = os.environ.get("LOAD_LEADERS", "1") == "0"
     fixed_count = 2
+    role = "leader"
 
     def on_start(self):
         self.username = next(_leaders)
@@ -169,7 +225,10 @@ class ProjectLeader(_Staff):
     @task(1)
     def export(self):
         fmt = random.choice(("csv", "xlsx"))
-        self.client.get(f"/rapportage/download/?formaat={fmt}", name=f"reach export {fmt}")
+        self.client.get(
+            f"/rapportage/download/?formaat={fmt}&schooljaar={SCHOOL_YEAR}",
+            name=f"reach export {fmt}",
+        )
 
 
 class Monitor(HttpUser):
@@ -177,6 +236,9 @@ class Monitor(HttpUser):
 
     fixed_count = 1
     wait_time = between(1, 3)
+
+    def context(self):
+        return {"role": "monitor"}
 
     @task
     def healthz(self):
