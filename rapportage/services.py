@@ -109,9 +109,29 @@ def _last_year_so_far(now) -> list[Period]:
     ]
 
 
+def _years_never_counted(current: SchoolYear) -> set[Period]:
+    """The school years since the first contact (and the one before it) that have no kept count
+    yet, so that opening one counts nothing in the request (each is counted once, then checked
+    once a day)."""
+    from servicepunt.models import Contact
+
+    first = Contact.objects.order_by("occurred_at").values_list("occurred_at", flat=True).first()
+    if first is None:
+        return set()
+    kept = set(ReachCount.objects.values_list("first_day", "last_day"))
+    # From the year before the first: the dashboard compares each year with the one before.
+    year, years = SchoolYear.of(timezone.localdate(first)).previous(), set()
+    while year < current:
+        if (year.start, year.end) not in kept:
+            years.add(Period.of(year))
+        year = SchoolYear(year.start_year + 1)
+    return years
+
+
 def reach_counts_recount(*, force: bool = False) -> dict[str, int]:
     """Recount the kept figures of this and last school year and of the part of last year the
-    dashboard compares with, and of older years kept more than a day ago; skip each one when
+    dashboard compares with, of older years kept more than a day ago, and count once the years
+    since the first contact that were never counted; skip each one when
     nothing was registered since its count. A frozen year is read from its snapshot and not
     recounted; the parts of last year kept for days gone by are removed."""
     now = timezone.now()
@@ -123,6 +143,7 @@ def reach_counts_recount(*, force: bool = False) -> dict[str, int]:
         year = SchoolYear.of(first_day)
         if (year.start, year.end) == (first_day, last_day):
             due.add(Period.of(year))
+    due.update(_years_never_counted(current))
     partial = _last_year_so_far(now)
     due.update(partial)
     removed = reach_counts_remove_stale(keep=partial)

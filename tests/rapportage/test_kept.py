@@ -2,7 +2,7 @@
 independent count of conftest.py) as of their count, and a recount brings in what was
 registered since."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -271,3 +271,30 @@ def test_the_command_recounts_what_nothing_changed_when_forced(school_a):
 
     assert "0 periods recounted, 3 unchanged" in out.getvalue()
     assert "3 periods recounted, 0 unchanged" in out.getvalue()
+
+
+def test_the_task_counts_once_the_years_nobody_opened_so_no_request_counts_them(
+    school_a, lisa_client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    three_years_ago = SchoolYear.current().previous().previous().previous()
+    ContactFactory(
+        school=school_a,
+        occurred_at=timezone.make_aware(
+            datetime.combine(three_years_ago.start + timedelta(days=40), time(10))
+        ),
+    )
+
+    first = reach_counts_recount()
+    second = reach_counts_recount()
+
+    # This and last year, last year so far, the two years before last year, and the one before
+    # those (the dashboard compares a year with the one before).
+    assert first["recounted"] == 6
+    assert second == {"recounted": 0, "unchanged": 3, "removed": 0}
+    with CaptureQueriesContext(connection) as queries:
+        response = lisa_client.get(DASHBOARD, {"schooljaar": three_years_ago.label})
+    assert response.status_code == 200
+    assert "servicepunt_contact" not in " ".join(q["sql"] for q in queries.captured_queries)
