@@ -89,15 +89,16 @@ def suppress(
 
 
 def _second_cell(cells: Mapping, hidden: set, total: Cell, parts: list[Cell]) -> Cell:
-    """The cell to hide next in a sum: the smallest visible part that is not zero; when none is
-    left, the total itself (or, when the total is hidden, any visible part)."""
-    visible = [part for part in parts if part not in hidden]
-    candidates = [part for part in visible if cells[part] > 0] or (
+    """The cell to hide next in a sum: the smallest visible part that is not zero (the first of
+    equals); when none is left, the total itself (or, when the total is hidden, any visible
+    part)."""
+    visible = [(cells[part], index) for index, part in enumerate(parts) if part not in hidden]
+    candidates = [found for found in visible if found[0] > 0] or (
         visible if total in hidden else []
     )
     if not candidates:
         return total
-    return min(candidates, key=lambda part: (cells[part], parts.index(part)))
+    return parts[min(candidates)[1]]
 
 
 def table_hidden(
