@@ -88,10 +88,13 @@ def reach_export(
     scope=None,
     kept: bool = False,
     period=None,
+    breakdown: str | None = None,
 ) -> ReachExport:
     """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen;
     with ``kept``, from the kept count instead of counting now). With ``period`` (a
-    ``rapportage.reach.Period``) the figures of that period instead, counted now."""
+    ``rapportage.reach.Period``) the figures of that period instead, counted now. With
+    ``breakdown`` (``soort``, ``gemeente``, ``wijk`` or ``startjaar``) the rows of its groups
+    of schools follow the boards', named in the ``school`` column as the boards are."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     report = reach_report(
@@ -102,6 +105,7 @@ def reach_export(
         scope=scope,
         kept=kept,
         period=period,
+        breakdown=breakdown,
     )
     with translation.override("nl"):
         content = _csv(report) if fmt == "csv" else _xlsx(report)

@@ -6,13 +6,31 @@ from familieschool.schoolyear import SchoolYear
 
 from .exports import FORMATS
 from .reach import Period
+from .reach.definitions import (
+    BREAKDOWN_DISTRICT,
+    BREAKDOWN_MUNICIPALITY,
+    BREAKDOWN_START_YEAR,
+    BREAKDOWN_TYPE,
+)
 from .selectors import school_year_choices
 
 
 class ReachFilterForm(forms.Form):
-    """The school year of the dashboard (and of its downloads)."""
+    """The school year of the dashboard (and of its downloads), and rows per what besides the
+    boards."""
 
     schooljaar = forms.ChoiceField(label=_("School year"))
+    per = forms.ChoiceField(
+        label=_("Also per"),
+        required=False,
+        choices=[
+            ("", _("board only")),
+            (BREAKDOWN_TYPE, _("school type (po, vo, so)")),
+            (BREAKDOWN_MUNICIPALITY, _("municipality")),
+            (BREAKDOWN_DISTRICT, _("district")),
+            (BREAKDOWN_START_YEAR, _("starting year")),
+        ],
+    )
 
     def __init__(self, *args, snapshot_years=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,6 +43,12 @@ class ReachFilterForm(forms.Form):
         if self.is_bound and self.is_valid():
             return SchoolYear.parse(self.cleaned_data["schooljaar"])
         return SchoolYear.current()
+
+    def breakdown(self) -> str | None:
+        """The breakdown chosen, or None (board rows only) when none or an invalid one."""
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["per"] or None
+        return None
 
 
 class ReachExportForm(ReachFilterForm):

@@ -62,16 +62,20 @@ def dashboard(request):
         request.GET if "schooljaar" in request.GET else None, snapshot_years=frozen
     )
     year = form.school_year()
+    breakdown = form.breakdown()
     report = reach_report(
         year,
         schools=schools,
         min_cell=min_cell_for(request.user),
         scope=schools_for(request.user),
         kept=True,
+        breakdown=breakdown,
     )
     query = {"schooljaar": year.label}
     if board is not None:
         query["bestuur"] = board.pk
+    if breakdown:
+        query["per"] = breakdown
     boards = list(boards_for(request.user))
     return render(
         request,
@@ -82,6 +86,7 @@ def dashboard(request):
             "year": year,
             "boards": boards if len(boards) > 1 else [],
             "board": board,
+            "breakdown": breakdown or "",
             "download_query": urlencode(query),
             "can_freeze": may_freeze_figures(request.user),
             "year_ended": year.end < timezone.localdate(),
@@ -111,6 +116,7 @@ def export(request):
         fmt=form.cleaned_data["formaat"],
         scope=schools_for(request.user),
         kept=True,
+        breakdown=form.breakdown(),
     )
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'

@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 import tests
 from familieschool.constants import Role
 from familieschool.models import AuditLog
+from familieschool.schoolyear import SchoolYear
 from tests.familieschool.factories import ParentFactory, UserFactory
 from tests.login import force_login_verified
 from tests.permission_table import Row, only
@@ -232,3 +233,22 @@ def test_user_without_a_role_is_refused(client, db):
     nobody = UserFactory(username="nobody", role="")
     client.force_login(nobody)
     assert client.get(reverse("home")).status_code == 403
+
+
+def test_a_project_leader_of_a_municipality_gets_a_404_for_a_school_outside_it(client, world):
+    """The permission walk's project-leader rows, for a leader of the own school's municipality:
+    what lies in it answers as for every project leader, the other school (moved to another
+    municipality) is a 404, on the dashboard and the download."""
+    other = world.others.school
+    other.municipality = "Amsterdam"
+    other.save()
+    leader = UserFactory(
+        username="gerda", role=Role.PROJECT_LEADER, municipality=world.objects.school.municipality
+    )
+    force_login_verified(client, leader)
+    query = {"schooljaar": SchoolYear.current().label, "formaat": "csv"}
+    for name in ("rapportage:dashboard", "rapportage:export"):
+        url = reverse(name)
+        own = client.get(url, {**query, "school": world.objects.school.pk})
+        assert own.status_code == 200, name
+        assert client.get(url, {**query, "school": other.pk}).status_code == 404, name

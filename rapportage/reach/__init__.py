@@ -34,10 +34,12 @@ with its count; a change against last year is only shown when both years are.
 from .counting import Period, base_keys, frozen_figures, live_figures, month_labels, year_bounds
 from .definitions import (
     BOARD_PREFIX,
+    BREAKDOWNS,
     BY_CODE,
     GROUPS,
     INDICATORS,
     LEVEL_BOARD,
+    LEVEL_BREAKDOWN,
     LEVEL_SCHOOL,
     LEVEL_TOTAL,
     MONTHS,
@@ -52,10 +54,12 @@ from .rows import build_rows
 
 __all__ = [
     "BOARD_PREFIX",
+    "BREAKDOWNS",
     "BY_CODE",
     "GROUPS",
     "INDICATORS",
     "LEVEL_BOARD",
+    "LEVEL_BREAKDOWN",
     "LEVEL_SCHOOL",
     "LEVEL_TOTAL",
     "MONTHS",

@@ -131,7 +131,17 @@ def school_infos(year: SchoolYear, schools: QuerySet[School]) -> list[SchoolInfo
             year_families=Subquery(figures.values("families")[:1]),
         )
         .order_by("name")
-        .values_list("id", "name", "board__name", "year_pupils", "year_families")
+        .values_list(
+            "id",
+            "name",
+            "board__name",
+            "year_pupils",
+            "year_families",
+            "type",
+            "municipality",
+            "district",
+            "start_year",
+        )
     )
     return [SchoolInfo(*row) for row in rows]
 
@@ -714,12 +724,24 @@ def frozen_figures(snapshot, schools=None) -> Figures:
 
     school_ids = school_queryset(schools).values("pk")
     frozen_schools = list(
-        ReachSnapshotSchool.objects.filter(snapshot=snapshot, school_id__in=school_ids).order_by(
-            "school_name"
-        )
+        ReachSnapshotSchool.objects.filter(snapshot=snapshot, school_id__in=school_ids)
+        .select_related("school")
+        .order_by("school_name")
     )
+    # The name, board and counts are those of the year; what the breakdowns group by is read
+    # from the school as it is now (a snapshot does not hold it).
     infos = [
-        SchoolInfo(s.school_id, s.school_name, s.board_name, s.pupils, s.families)
+        SchoolInfo(
+            s.school_id,
+            s.school_name,
+            s.board_name,
+            s.pupils,
+            s.families,
+            s.school.type,
+            s.school.municipality,
+            s.school.district,
+            s.school.start_year,
+        )
         for s in frozen_schools
     ]
     rows = (

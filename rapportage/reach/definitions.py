@@ -18,7 +18,31 @@ BOARD_PREFIX = "bestuur: "
 
 LEVEL_SCHOOL = "school"
 LEVEL_BOARD = "board"
+LEVEL_BREAKDOWN = "breakdown"
 LEVEL_TOTAL = "total"
+
+# Breakdowns: rows that group the schools another way than by board, named like the board rows
+# ("soort: po", "gemeente: Utrecht", "wijk: Overvecht", "startjaar: 2019"). The key is the
+# name's prefix and the ``--per`` option of export_reach; the value the ``SchoolInfo`` field.
+BREAKDOWN_TYPE = "soort"
+BREAKDOWN_MUNICIPALITY = "gemeente"
+BREAKDOWN_DISTRICT = "wijk"
+BREAKDOWN_START_YEAR = "startjaar"
+BREAKDOWNS = {
+    BREAKDOWN_TYPE: "type",
+    BREAKDOWN_MUNICIPALITY: "municipality",
+    BREAKDOWN_DISTRICT: "district",
+    BREAKDOWN_START_YEAR: "start_year",
+}
+# A school without a district or starting year is in this group of that breakdown.
+UNKNOWN_GROUP = "onbekend"
+
+
+def breakdown_group(breakdown: str, school: SchoolInfo) -> str:
+    """The name of the row of ``breakdown`` that ``school`` counts in, e.g. "wijk: Overvecht"."""
+    value = getattr(school, BREAKDOWNS[breakdown])
+    return f"{breakdown}: {UNKNOWN_GROUP if value in (None, '') else value}"
+
 
 # --- groups (a sheet of the XLSX each) ---------------------------------------------------
 
@@ -348,6 +372,11 @@ class SchoolInfo:
     board: str
     pupils: int | None
     families: int | None
+    # What the breakdowns group by (see ``BREAKDOWNS``).
+    type: str = ""
+    municipality: str = ""
+    district: str = ""
+    start_year: int | None = None
 
 
 @dataclass

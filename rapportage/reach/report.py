@@ -138,6 +138,7 @@ def reach_report(
     scope=None,
     kept: bool = False,
     period: Period | None = None,
+    breakdown: str | None = None,
 ) -> ReachReport:
     """The year's rows (and last year's, for the changes), from the snapshot when frozen.
 
@@ -151,11 +152,14 @@ def reach_report(
     With ``period`` (a calendar year or any from-to period; ``school_year`` is then ignored)
     the figures are counted now for that period, without last year's: pupils and families are
     those of the school year of the period's first day (see docs/indicators.md).
+
+    With ``breakdown`` (a key of ``definitions.BREAKDOWNS``) the rows of its groups of schools
+    ("soort: po", "wijk: Overvecht"...) follow the boards'.
     """
     from ..models import ReachSnapshot
 
     if period is not None and period != Period.of(period.school_year):
-        return _period_report(period, schools, min_cell, scope)
+        return _period_report(period, schools, min_cell, scope, breakdown)
     if period is not None:
         school_year = period.school_year
     year = _coerce_year(school_year)
@@ -178,17 +182,17 @@ def reach_report(
             before = _figures(year.previous(), schools, snapshots, live, kept)
     return ReachReport(
         school_year=year,
-        rows=build_rows(current, min_cell, only),
+        rows=build_rows(current, min_cell, only, breakdown),
         min_cell=min_cell,
         frozen_at=current.frozen_at,
-        previous_rows=build_rows(before, min_cell, only) if before else [],
+        previous_rows=build_rows(before, min_cell, only, breakdown) if before else [],
         previous_frozen_at=before.frozen_at if before else None,
         counted_at=current.counted_at,
         previous_until=until,
     )
 
 
-def _period_report(period: Period, schools, min_cell: int, scope) -> ReachReport:
+def _period_report(period: Period, schools, min_cell: int, scope, breakdown) -> ReachReport:
     only = None
     if scope is not None and min_cell > 1:
         only = set(school_queryset(schools).values_list("pk", flat=True))
@@ -196,7 +200,7 @@ def _period_report(period: Period, schools, min_cell: int, scope) -> ReachReport
     figures = live_figures(period.school_year, schools, period=period)
     return ReachReport(
         school_year=period.school_year,
-        rows=build_rows(figures, min_cell, only),
+        rows=build_rows(figures, min_cell, only, breakdown),
         min_cell=min_cell,
         period_label=figures.period_label,
     )

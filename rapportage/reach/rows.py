@@ -9,9 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import suppression
 from .definitions import (
     BOARD_PREFIX,
+    BREAKDOWNS,
     BY_CODE,
     INDICATORS,
     LEVEL_BOARD,
+    LEVEL_BREAKDOWN,
     LEVEL_SCHOOL,
     LEVEL_TOTAL,
     PARTITIONS,
@@ -21,6 +23,7 @@ from .definitions import (
     Indicator,
     ReachRow,
     SchoolInfo,
+    breakdown_group,
 )
 
 ONE_DECIMAL = Decimal("0.1")
@@ -28,11 +31,14 @@ ONE_DECIMAL = Decimal("0.1")
 
 @dataclass(frozen=True)
 class _Entity:
-    """A row's subject: a school, a board or the total, with the schools it adds up."""
+    """A row's subject: a school, a board, a breakdown's group or the total, with the schools
+    it adds up."""
 
     level: str
     name: str
     members: list[SchoolInfo]
+    # For a breakdown's group: the breakdown ("soort", "wijk"...).
+    breakdown: str = ""
 
     def denominator(self, kind: str) -> int | None:
         """The members' pupils or families together; None when one of them is unknown."""
@@ -42,40 +48,56 @@ class _Entity:
         return sum(counts)
 
 
-def build_rows(figures: Figures, min_cell: int = 0, only: set[int] | None = None) -> list[ReachRow]:
+def build_rows(
+    figures: Figures,
+    min_cell: int = 0,
+    only: set[int] | None = None,
+    breakdown: str | None = None,
+) -> list[ReachRow]:
     """Totals per board and overall, percentages and small-count suppression: plain rows.
+
+    With ``breakdown`` (a key of ``BREAKDOWNS``) the rows of its groups of schools follow the
+    boards'. Small counts are hidden as in the rows of every breakdown at once, whichever is
+    shown, so that two breakdowns of one report cannot be combined to work out a hidden cell.
 
     With ``only`` (some of the schools' ids) the rows are those of these schools cut from the
     report of all of them: what is hidden there stays hidden, so that no two selections can be
     subtracted. A board stays when all its schools are chosen; the total becomes that of the
     one whole board chosen, or unknown.
     """
-    rows = _build_rows(figures, min_cell)
+    rows = _build_rows(figures, min_cell, breakdown)
     if only is None or only >= {school.id for school in figures.schools}:
         return rows
     return _narrow(rows, figures, only)
 
 
-def _build_rows(figures: Figures, min_cell: int) -> list[ReachRow]:
+def _build_rows(figures: Figures, min_cell: int, breakdown: str | None) -> list[ReachRow]:
     entities = _entities(figures.schools)
     categories = _listed_categories(figures)
     keys = list(_count_keys(categories))
     cells = _cells(figures, entities, keys, categories)
-    hidden = _hidden(figures, cells, categories, min_cell)
+    hidden = _hidden(figures, entities, cells, categories, min_cell)
     label = figures.label
     rows = []
     for entity in entities:
+        if entity.level == LEVEL_BREAKDOWN and entity.breakdown != breakdown:
+            continue
         for indicator in INDICATORS:
             rows += _indicator_rows(label, entity, indicator, categories, cells, hidden, min_cell)
     return rows
 
 
-def _hidden(figures: Figures, cells: dict, categories, min_cell: int) -> set:
+def _hidden(figures: Figures, entities: list[_Entity], cells: dict, categories, min_cell: int):
     """The cells to hide, as ``suppression.table_hidden`` finds them in the table of every
-    entity (row) by every ``(indicator, category)`` (column)."""
+    entity (row) by every ``(indicator, category)`` (column): the boards and every breakdown's
+    groups are sums of their schools, the total the sum of the boards and of each breakdown."""
     if min_cell <= 1:
         return set()
     row_sums, column_sums = suppression.report_sums(figures.schools, categories)
+    for breakdown in BREAKDOWNS:
+        groups = [e for e in entities if e.breakdown == breakdown]
+        row_sums += [(group.name, [s.name for s in group.members]) for group in groups]
+        row_sums.append((TOTAL, [group.name for group in groups]))
     table = {(name, (code, category)): value for (name, code, category), value in cells.items()}
     found = suppression.table_hidden(
         table, min_cell=min_cell, row_sums=row_sums, column_sums=column_sums
@@ -84,7 +106,8 @@ def _hidden(figures: Figures, cells: dict, categories, min_cell: int) -> set:
 
 
 def _entities(schools: list[SchoolInfo]) -> list[_Entity]:
-    """The schools (in the given order), the boards by name, then the total."""
+    """The schools (in the given order), the boards by name, every breakdown's groups, then
+    the total."""
     boards = sorted({school.board for school in schools})
     return (
         [_Entity(LEVEL_SCHOOL, school.name, [school]) for school in schools]
@@ -96,8 +119,25 @@ def _entities(schools: list[SchoolInfo]) -> list[_Entity]:
             )
             for board in boards
         ]
+        + [group for breakdown in BREAKDOWNS for group in _groups(schools, breakdown)]
         + [_Entity(LEVEL_TOTAL, TOTAL, schools)]
     )
+
+
+def _groups(schools: list[SchoolInfo], breakdown: str) -> list[_Entity]:
+    """The groups of one breakdown, by value (years in order), the unknown ones last."""
+    field = BREAKDOWNS[breakdown]
+    members: dict[str, list[SchoolInfo]] = defaultdict(list)
+    order: dict[str, tuple] = {}
+    for school in schools:
+        name = breakdown_group(breakdown, school)
+        members[name].append(school)
+        value = getattr(school, field)
+        order[name] = (value in (None, ""), value if value not in (None, "") else 0)
+    return [
+        _Entity(LEVEL_BREAKDOWN, name, members[name], breakdown)
+        for name in sorted(members, key=lambda name: order[name])
+    ]
 
 
 def _listed_categories(figures: Figures) -> dict[str, list[str]]:
@@ -216,11 +256,16 @@ def _indicator_rows(
 def _narrow(rows: list[ReachRow], figures: Figures, only: set[int]) -> list[ReachRow]:
     """The rows of the schools ``only`` (and of their whole boards) cut from ``rows``."""
     members: dict[str, set[int]] = defaultdict(set)
+    groups: dict[str, set[int]] = defaultdict(set)
     for school in figures.schools:
         members[school.board].add(school.id)
-    keep = {(LEVEL_SCHOOL, school.name) for school in figures.schools if school.id in only} | {
-        (LEVEL_BOARD, BOARD_PREFIX + board) for board, ids in members.items() if ids <= only
-    }
+        for breakdown in BREAKDOWNS:
+            groups[breakdown_group(breakdown, school)].add(school.id)
+    keep = (
+        {(LEVEL_SCHOOL, school.name) for school in figures.schools if school.id in only}
+        | {(LEVEL_BOARD, BOARD_PREFIX + board) for board, ids in members.items() if ids <= only}
+        | {(LEVEL_BREAKDOWN, name) for name, ids in groups.items() if ids <= only}
+    )
     chosen = [board for board, ids in members.items() if ids & only]
     total_from = (
         BOARD_PREFIX + chosen[0] if len(chosen) == 1 and members[chosen[0]] == only else None

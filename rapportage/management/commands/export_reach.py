@@ -8,7 +8,7 @@ from familieschool.models import School, SchoolBoard
 from familieschool.schoolyear import SchoolYear
 from rapportage.exports import FORMATS, reach_export
 from rapportage.funding import funding_export
-from rapportage.reach import Period
+from rapportage.reach import BREAKDOWNS, Period
 
 
 class Command(BaseCommand):
@@ -19,7 +19,10 @@ class Command(BaseCommand):
         "column; its pupils and families are those of the school year of its first day, and its "
         "label is the schooljaar column (2024, or 2024-01-01/2024-06-30). Small counts are "
         "hidden as on the project leader's dashboard (--min-cell, default MIN_CELL_COUNT); "
-        "--min-cell 0 gives exact figures. The indicators are defined in docs/indicators.md. "
+        "--min-cell 0 gives exact figures. --per adds rows per school type (soort: po), "
+        "municipality (gemeente: Utrecht), district (wijk: Overvecht) or starting year "
+        "(startjaar: 2019) after the board rows, summed from their schools like the boards. "
+        "The indicators are defined in docs/indicators.md. "
         "--financier writes the export per funding source of the period instead."
     )
 
@@ -37,6 +40,12 @@ class Command(BaseCommand):
             "--school", action="append", default=[], metavar="NAME", help="Only this school."
         )
         parser.add_argument("--bestuur", metavar="NAME", help="Only the schools of this board.")
+        parser.add_argument(
+            "--per",
+            choices=list(BREAKDOWNS),
+            default=None,
+            help="Also rows per school type, municipality, district or starting year.",
+        )
         parser.add_argument("--format", choices=FORMATS, default="csv")
         parser.add_argument(
             "--financier",
@@ -56,7 +65,7 @@ class Command(BaseCommand):
             help="Hide counts from 1 to K-1 (default: the MIN_CELL_COUNT setting; 0: exact).",
         )
 
-    def handle(self, *args, schooljaar, school, bestuur, format, output, min_cell, **options):
+    def handle(self, *args, schooljaar, school, bestuur, format, output, min_cell, per, **options):
         period = _period(options["kalenderjaar"], options["van"], options["tot"])
         if schooljaar is not None:
             if options["tot"]:
@@ -95,6 +104,7 @@ class Command(BaseCommand):
             schools=schools,
             min_cell=min_cell,
             fmt=format,
+            breakdown=per,
         )
         Path(output).write_bytes(result.content)
         frozen = " (frozen figures)" if result.frozen else ""
