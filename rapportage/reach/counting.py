@@ -14,20 +14,21 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from activiteiten.constants import EXTENDED_SCHOOL_DAY, FOR_CHILDREN, EnrolmentStatus
 from activiteiten.models import (
     ActiveParentRole,
+    Activity,
     ActivityType,
     Attendance,
     Enrolment,
     Session,
     audience_in,
 )
-from familieschool.constants import Language, ParentRelation
+from familieschool.constants import PUPILS_PER_GROUP, Language, ParentRelation
 from familieschool.models import (
     Child,
     Family,
@@ -35,6 +36,7 @@ from familieschool.models import (
     PartnerOrganisation,
     School,
     SchoolYearFigures,
+    group_after,
 )
 from familieschool.schoolyear import SchoolYear
 from partners.constants import AppointmentStatus
@@ -635,8 +637,82 @@ def _count_funding(records: _Records, ids: list[int], values: Values) -> list[st
     return sorted(found)
 
 
+# The year figures' pupils per groep (or klas): the field and the groups it counts.
+PUPIL_FIELDS = [(field, covers) for _column, field, covers in PUPILS_PER_GROUP]
+
+
+def _pupils_in(figures: dict | None, groups: set[str]) -> int | None:
+    """The school's pupils in ``groups`` (groep 1 and 2 are known together); None when one of
+    them is not known, or a group is none of groep 1-8 and klas 1-6."""
+    if figures is None:
+        return None
+    total = 0
+    for field, covers in PUPIL_FIELDS:
+        if groups & set(covers):
+            if figures[field] is None:
+                return None
+            total += figures[field]
+    if not groups <= {group for _field, covers in PUPIL_FIELDS for group in covers}:
+        return None
+    return total
+
+
+def _count_programmes(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Per children's programme with groepen (by title, at its school): the school's pupils in
+    those groepen in the period's school year, and the unique children of the school in them
+    enrolled in or attending it in the period; only where the pupils per groep are known: 3
+    queries. A child's groep is the one recorded for her, moved on to that school year."""
+    period, year = records.period, records.period.school_year
+    fields = [field for field, _covers in PUPIL_FIELDS]
+    figures = {
+        row["school_id"]: row
+        for row in SchoolYearFigures.objects.filter(
+            school_id__in=ids, school_year=year.label
+        ).values("school_id", *fields)
+    }
+    programmes: dict[tuple[int, str], set[str]] = defaultdict(set)
+    of_activity: dict[int, tuple[int, str]] = {}
+    running = (
+        Activity.objects.filter(school_id__in=ids, valid_from__lte=period.last)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=period.first))
+        .filter(audience_in(FOR_CHILDREN))
+        .exclude(groups=[])
+    )
+    for activity_id, school_id, title, groups in running.values_list(
+        "id", "school_id", "title", "groups"
+    ):
+        programmes[(school_id, title)] |= set(groups)
+        of_activity[activity_id] = (school_id, title)
+    titles = set()
+    for (school_id, title), groups in programmes.items():
+        pupils = _pupils_in(figures.get(school_id), groups)
+        if pupils is not None:
+            titles.add(title)
+            values[(school_id, d.PUPILS_PER_PROGRAMME, title)] = pupils
+    # The running programmes again as a subquery, so that the count is 3 queries for any data.
+    enrolled = Enrolment.objects.filter(
+        status=EnrolmentStatus.ENROLLED,
+        requested_at__lt=records.end,
+        activity_id__in=running.values("id"),
+        child__family__school_id=F("activity__school_id"),
+    ).values_list("activity_id", "child_id", "child__group", "child__group_year")
+    attending = records.attendance.filter(
+        session__activity_id__in=running.values("id"),
+        child__family__school_id=F("session__activity__school_id"),
+    ).values_list("session__activity_id", "child_id", "child__group", "child__group_year")
+    children: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for activity_id, child_id, group, group_year in _union(enrolled, attending):
+        key = of_activity.get(activity_id)
+        if key is not None and group_after(group, year.start_year - group_year) in programmes[key]:
+            children[key].add(child_id)
+    for (school_id, title), found in children.items():
+        if (school_id, d.PUPILS_PER_PROGRAMME, title) in values:
+            values[(school_id, d.CHILDREN_PER_PROGRAMME, title)] = len(found)
+    return sorted(titles)
+
+
 def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], Values]:
-    """The counted figures of the schools ``ids`` in ``period``, and the categories: 29 queries."""
+    """The counted figures of the schools ``ids`` in ``period``, and the categories: 32 queries."""
     start, end = period.bounds()
     records = _Records(period, start, end)
     values: Values = defaultdict(int)
@@ -657,6 +733,7 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     sources = _count_sources(records, ids, values)
     kinds, kind_statuses = _count_provisions(records, ids, values)
     funders = _count_funding(records, ids, values)
+    programmes = _count_programmes(records, ids, values)
     type_codes = list(types.values())
     categories = {
         d.CONTACTS_PER_MONTH: months,
@@ -672,6 +749,8 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
         d.FAMILIES_PER_PROVISION: kinds,
         d.FAMILIES_PER_PROVISION_STATUS: kind_statuses,
         **{code: list(funders) for code in d.PER_FUNDER},
+        d.CHILDREN_PER_PROGRAMME: programmes,
+        d.PUPILS_PER_PROGRAMME: list(programmes),
     }
     return categories, dict(values)
 
@@ -689,7 +768,7 @@ def count_partner_values(period: Period, ids: list[int], partner_id: int) -> Val
 
 
 def live_figures(school_year: SchoolYear, schools=None, period: Period | None = None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 30 queries.
+    """Count the figures of ``schools`` (all when None) in the live records: 33 queries.
 
     With ``period`` the figures are those of that period (pupils and families of
     ``school_year``, the period's ``school_year``); without, of the school year."""

@@ -104,10 +104,13 @@ ACTIVITIES_PER_FUNDER = "activiteiten_per_financier"
 SESSIONS_PER_FUNDER = "bijeenkomsten_per_financier"
 ATTENDANCE_PER_FUNDER = "deelnames_per_financier"
 PARTICIPANTS_PER_FUNDER = "deelnemers_per_financier"
+CHILDREN_PER_PROGRAMME = "kinderen_per_programma"
+PUPILS_PER_PROGRAMME = "leerlingen_per_programma"
+CHILDREN_PER_PROGRAMME_PCT = "kinderen_per_programma_pct"
 
 # Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
-# their counting is not on main): never reuse them for another figure.
-RESERVED = ("kinderen_per_programma_pct",)
+# their counting is not on main): never reuse them for another figure. Every one is counted now.
+RESERVED: tuple[str, ...] = ()
 
 # The category of a contact whose language (or source) was not recorded.
 LANGUAGE_UNKNOWN = "onbekend"
@@ -130,7 +133,8 @@ class Indicator:
     categorised: bool = False
     # A categorised count that also has a row with an empty category: the sum of its categories.
     with_total: bool = False
-    # For a percentage: (the count it is computed from, PUPILS or FAMILIES).
+    # For a percentage: (the count it is computed from, PUPILS or FAMILIES); for a categorised
+    # one, (the count, the count per category it is divided by).
     percentage_of: tuple[str, str] | None = None
     # The figure on the dashboard's key-figure table and the export's overview sheet.
     key: bool = False
@@ -225,6 +229,25 @@ INDICATORS = [
         GROUP_ACTIVITIES,
         _("Children in a children's programme (% of pupils)"),
         percentage_of=(CHILDREN_PROGRAMME, PUPILS),
+    ),
+    Indicator(
+        CHILDREN_PER_PROGRAMME,
+        GROUP_ACTIVITIES,
+        _("Children per programme (of its groups)"),
+        categorised=True,
+    ),
+    Indicator(
+        PUPILS_PER_PROGRAMME,
+        GROUP_ACTIVITIES,
+        _("Pupils in a programme's groups"),
+        categorised=True,
+    ),
+    Indicator(
+        CHILDREN_PER_PROGRAMME_PCT,
+        GROUP_ACTIVITIES,
+        _("Children per programme (% of the pupils in its groups)"),
+        categorised=True,
+        percentage_of=(CHILDREN_PER_PROGRAMME, PUPILS_PER_PROGRAMME),
     ),
     Indicator(PARENTS_NEW, GROUP_ACTIVITIES, _("Parents at an activity for the first time")),
     Indicator(PARENTS_RETURNING, GROUP_ACTIVITIES, _("Returning parents at activities")),
@@ -326,10 +349,14 @@ BASE_COUNTS = [
     SESSIONS_PER_FUNDER,
     ATTENDANCE_PER_FUNDER,
     PARTICIPANTS_PER_FUNDER,
+    CHILDREN_PER_PROGRAMME,
+    PUPILS_PER_PROGRAMME,
 ]
 # Categories that appear only where something was counted (a partner without referrals in
 # the selection gets no rows); the others are listed in full, zeros included.
 SPARSE = {
+    CHILDREN_PER_PROGRAMME,
+    PUPILS_PER_PROGRAMME,
     FAMILIES_PER_PROVISION_STATUS,
     REFERRALS,
     REFERRALS_COMPLETED,
@@ -360,6 +387,8 @@ PER_FUNDER = (
     ATTENDANCE_PER_FUNDER,
     PARTICIPANTS_PER_FUNDER,
 )
+# Categorised by programme (activity title), the percentage per programme of its own count.
+PER_PROGRAMME = (CHILDREN_PER_PROGRAMME, PUPILS_PER_PROGRAMME, CHILDREN_PER_PROGRAMME_PCT)
 
 
 # --- the data passed between counting, suppression and rows ------------------------------

@@ -11,12 +11,15 @@ from .definitions import (
     BOARD_PREFIX,
     BREAKDOWNS,
     BY_CODE,
+    CHILDREN_PER_PROGRAMME,
     INDICATORS,
     LEVEL_BOARD,
     LEVEL_BREAKDOWN,
     LEVEL_SCHOOL,
     LEVEL_TOTAL,
     PARTITIONS,
+    PER_PROGRAMME,
+    PUPILS_PER_PROGRAMME,
     SPARSE,
     TOTAL,
     Figures,
@@ -149,6 +152,8 @@ def _listed_categories(figures: Figures) -> dict[str, list[str]]:
             for category in categories.get(code, [])
             if any(figures.values.get((s.id, code, category), 0) for s in figures.schools)
         ]
+    # The programmes of the schools read (with pupils in their groups), whatever the children.
+    categories[CHILDREN_PER_PROGRAMME] = list(categories.get(PUPILS_PER_PROGRAMME, []))
     return categories
 
 
@@ -224,6 +229,8 @@ def _indicator_rows(
     if indicator.school_figure is not None:
         value = entity.denominator(indicator.school_figure)
         return [ReachRow(label, entity.name, indicator.code, "", value, **common)]
+    if indicator.code in PER_PROGRAMME:
+        return _programme_rows(label, entity, indicator, categories, cells, hidden, common)
     if indicator.is_percentage:
         numerator, kind = indicator.percentage_of
         key = (entity.name, numerator, "")
@@ -251,6 +258,33 @@ def _indicator_rows(
         )
         for category in _own_categories(indicator, categories)
     ]
+
+
+def _programme_rows(label, entity, indicator, categories, cells, hidden, common) -> list[ReachRow]:
+    """Per programme (every entity lists every one, as for other categories; a school without
+    it has 0 pupils in its groups and no percentage): the percentage is the children over
+    those pupils, hidden with the children's count."""
+    rows = []
+    for category in categories.get(PUPILS_PER_PROGRAMME, []):
+        pupils = cells[(entity.name, PUPILS_PER_PROGRAMME, category)]
+        key = (entity.name, indicator.code, category)
+        if indicator.is_percentage:
+            key = (entity.name, indicator.percentage_of[0], category)
+            value = _percentage(cells[key], pupils)
+        else:
+            value = cells[key]
+        rows.append(
+            ReachRow(
+                label,
+                entity.name,
+                indicator.code,
+                category,
+                value,
+                hidden=key in hidden,
+                **common,
+            )
+        )
+    return rows
 
 
 def _narrow(rows: list[ReachRow], figures: Figures, only: set[int]) -> list[ReachRow]:

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from familieschool.models import SchoolHoliday, SchoolYearFigures
+from familieschool.models import SchoolHoliday, SchoolYearFigures, current_school_year_start
 from partners.models import SpreekuurCancellation
 from tests.activiteiten.factories import (
     ActiveParentRoleFactory,
@@ -54,6 +54,8 @@ from tests.servicepunt.factories import (
 )
 
 ZONE = ZoneInfo("Europe/Amsterdam")
+# The school year a child entered without a recorded year was entered in (the default).
+CURRENT_YEAR = current_school_year_start()
 
 
 def local(*args) -> datetime:
@@ -167,6 +169,14 @@ SESSIONS = [
     ("vsd A", date(2025, 3, 3), 0, False, ["a3c1"]),
     ("koffie B", date(2024, 7, 2), 4, False, ["b2p1"]),
 ]
+# The groepen a children's programme is meant for (kinderen_per_programma), and each child's
+# groep as recorded (groep, in the school year starting in): a1c1 is in groep 5 in 2024/2025,
+# a3c1 in groep 4 then although groep 5 now (a child's groep moves on every 1 August). The
+# others were entered in the current school year, in groep 5 (the factory's default).
+PROGRAMME_GROUPS = {"vsd A": ["g5", "g6", "g7", "g8"]}
+CHILD_GROUPS = {"a1c1": ("g6", 2025), "a3c1": ("g5", 2025)}
+# Pupils per groep of the year figures (school A in 2024/2025 only: elsewhere not known).
+PUPILS_PER_GROUP = {("A", "2024/2025"): {"g5": 26, "g6": 25, "g7": 24, "g8": 25}}
 ENROLMENTS = [
     # (activity, child, status, requested on)
     ("vsd A", "a1c1", "enrolled", local(2024, 9, 2, 12)),
@@ -221,7 +231,9 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
                 family=family, relation="father" if key in FATHERS else "mother"
             )
         for key in children:
-            world.children[key] = ChildFactory(family=family)
+            group, since = CHILD_GROUPS.get(key, (None, None))
+            extra = {"group": group, "group_year": since} if group else {}
+            world.children[key] = ChildFactory(family=family, **extra)
     seeded_themes = default_themes()
     sources = default_contact_sources()
     kinds = default_provision_kinds()
@@ -279,6 +291,8 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
             school=world.schools[letter],
             type=activity_type(code),
             target_group=FOR_CHILDREN.get(key, "parents"),
+            title=key,
+            groups=PROGRAMME_GROUPS.get(key, []),
         )
     for key, names in FUNDING.items():
         for name in names:
@@ -305,8 +319,13 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
     for parent, label in ACTIVE_ROLES:
         ActiveParentRoleFactory(parent=world.parents[parent], school_year=label)
     for (letter, label), (pupils, families) in YEAR_FIGURES.items():
+        per_group = PUPILS_PER_GROUP.get((letter, label), {})
         SchoolYearFigures.objects.create(
-            school=world.schools[letter], school_year=label, pupils=pupils, families=families
+            school=world.schools[letter],
+            school_year=label,
+            pupils=pupils,
+            families=families,
+            **{f"pupils_group_{group[1:]}": n for group, n in per_group.items()},
         )
     return world
 
@@ -523,7 +542,47 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
         )
         counts[(letter, "kinderen_programma", "")] = len(programme[letter])
         counts[(letter, "kinderen_programma_pct", "")] = _pct(len(programme[letter]), pupils)
+    _expect_per_programme(counts, label, first, last)
     return dict(counts)
+
+
+def _group_in(child: str, label: str) -> str | None:
+    """The child's groep in the school year ``label``: as recorded, one up per year since."""
+    group, since = CHILD_GROUPS.get(child, ("g5", CURRENT_YEAR))
+    number = int(group[1:]) + int(label[:4]) - since
+    return f"g{number}" if 1 <= number <= 8 else None
+
+
+def _expect_per_programme(counts, label: str, first: date, last: date) -> None:
+    """Per programme with groepen at a school whose pupils per groep are known: those pupils,
+    and the unique children of the school in those groepen enrolled in or at it."""
+    for key, groups in PROGRAMME_GROUPS.items():
+        letter = ACTIVITIES[key][0]
+        per_group = PUPILS_PER_GROUP.get((letter, label))
+        if per_group is None:
+            continue
+        reached = {
+            child
+            for activity, child, status, requested in ENROLMENTS
+            if activity == key
+            and status == "enrolled"
+            and requested.astimezone(ZONE).date() <= last
+        } | {
+            person
+            for activity, day, _anonymous, cancelled, people in SESSIONS
+            if activity == key and not cancelled and first <= day <= last
+            for person in people
+            if any(person in children for _school, _parents, children in FAMILIES.values())
+        }
+        children = {
+            child
+            for child in reached
+            if _school_of(child) == letter and _group_in(child, label) in groups
+        }
+        pupils = sum(per_group[group] for group in groups)
+        counts[(letter, "leerlingen_per_programma", key)] = pupils
+        counts[(letter, "kinderen_per_programma", key)] = len(children)
+        counts[(letter, "kinderen_per_programma_pct", key)] = _pct(len(children), pupils)
 
 
 @pytest.fixture

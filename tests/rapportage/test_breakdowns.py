@@ -70,7 +70,7 @@ def test_each_group_is_the_sum_of_its_schools_in_the_independent_count(
     keys = {(indicator, category) for (_letter, indicator, category) in expected}
     for name, letters in groups.items():
         for indicator, category in keys:
-            if indicator in PERCENTAGES or indicator in ("leerlingen", "gezinnen"):
+            if indicator.endswith("_pct") or indicator in ("leerlingen", "gezinnen"):
                 continue
             total = sum(expected.get((letter, indicator, category), 0) for letter in letters)
             assert got[(name, indicator, category)] == total, (name, indicator, category)
@@ -79,6 +79,18 @@ def test_each_group_is_the_sum_of_its_schools_in_the_independent_count(
         for code, (numerator, kind) in PERCENTAGES.items():
             count = sum(expected.get((letter, numerator, ""), 0) for letter in letters)
             assert got[(name, code, "")] == _pct(count, _base(letters, kind)), (name, code)
+        # A share per programme: the group's children over its pupils in the programme's groepen.
+        for letter, code, category in expected:
+            if code == "kinderen_per_programma_pct" and letter in letters:
+                children = sum(
+                    expected.get((school, "kinderen_per_programma", category), 0)
+                    for school in letters
+                )
+                pupils = sum(
+                    expected.get((school, "leerlingen_per_programma", category), 0)
+                    for school in letters
+                )
+                assert got[(name, code, category)] == _pct(children, pupils), (name, category)
 
 
 def test_without_a_breakdown_there_are_no_group_rows(breakdown_world):

@@ -362,3 +362,16 @@ def test_small_funding_counts_are_hidden_for_the_project_leader(reach_world):
     a = reach_world.name("A")
     row = rows[(a, "deelnemers_per_financier", "Fondsen")]
     assert (row.hidden, row.waarde) == (True, "<5")
+
+
+def test_a_programmes_share_counts_the_children_of_its_groepen_in_the_counted_year(reach_world):
+    rows = by_key(reach_rows(YEAR))
+    a = reach_world.name("A")
+
+    # vsd A is for groep 5-8 (100 pupils of A in 2024/2025). a1c1 (groep 6 now, groep 5 then)
+    # counts; a3c1 came to a session but was in groep 4 then; a2c1 enrolled after the year.
+    assert rows[(a, "leerlingen_per_programma", "vsd A")].value == 100
+    assert rows[(a, "kinderen_per_programma", "vsd A")].value == 1
+    assert str(rows[(a, "kinderen_per_programma_pct", "vsd A")].value) == "1.0"
+    # The year before, A's pupils per groep are not known: no figure at all.
+    assert not [row for row in reach_rows("2023/2024") if row.category == "vsd A"]

@@ -41,6 +41,18 @@ SCHOOLS = {
     "OBO De Klopvaart": (OBO, 146, 97, 36, 15, 92, ("boodschappentas", 45)),
     "OBO Spoorzicht": (OBO, 179, 107, 40, 16, 111, ("boodschappentas", 23)),
 }
+# Joannes XXIII's pupils per groep (173 together), for its programmes' shares: WOW academie
+# for groep 5-8 (40%: 36 of 89) and the huiswerkklas for groep 7-8 (70%: 31 of 44).
+JOANNES_GROUPS = {"g1": 40, "g3": 22, "g4": 22, "g5": 23, "g6": 22, "g7": 22, "g8": 22}
+PROGRAMMES = {
+    # school: [(title, type, groups, children enrolled from those groups)]
+    "Joannes XXIII": [
+        ("WOW academie", "verlengde_schooldag", ["g5", "g6", "g7", "g8"], 36),
+        ("Huiswerkklas", "huiswerkklas", ["g7", "g8"], 31),
+    ],
+    # De Schakel has no pupils per groep: no share for its module.
+    "De Schakel": [("Durf te dromen", "verlengde_schooldag", ["g5", "g6", "g7", "g8"], 20)],
+}
 # Parents at the coffee morning (with the servicepunt's, at least 50 unique parents a school).
 COFFEE = 60
 # Parents referred to the Werkwinkel in November 2024, per school: 16 in the calendar year.
@@ -53,9 +65,18 @@ def _moment(*args) -> datetime:
 
 def _build_school(name, board, pupils, families, helped, active, in_programme, provision, ww):
     school = SchoolFactory(name=name, board=board)
+    per_group = JOANNES_GROUPS if name == "Joannes XXIII" else {}
     SchoolYearFigures.objects.create(
-        school=school, school_year=YEAR, pupils=pupils, families=families
+        school=school,
+        school_year=YEAR,
+        pupils=pupils,
+        families=families,
+        **{
+            ("pupils_group_1_2" if group == "g1" else f"pupils_group_{group[1:]}"): n
+            for group, n in per_group.items()
+        },
     )
+    groups = [group for group, n in per_group.items() for _ in range(n)]
     homes = Family.objects.bulk_create(
         Family(school=school, code=f"{name[:3]}{n:03d}") for n in range(families)
     )
@@ -64,7 +85,11 @@ def _build_school(name, board, pupils, families, helped, active, in_programme, p
     )
     # Every family one child, the first ones a second, until the school's pupils are there.
     children = Child.objects.bulk_create(
-        Child(family=homes[n % families], group=ChildGroup.G5, group_year=2024)
+        Child(
+            family=homes[n % families],
+            group=groups[n] if groups else ChildGroup.G5,
+            group_year=2024,
+        )
         for n in range(pupils)
     )
     for n in range(helped):
@@ -102,6 +127,19 @@ def _build_school(name, board, pupils, families, helped, active, in_programme, p
             for child in children[:in_programme]
         )
         Enrolment.objects.filter(activity=sport).update(requested_at=_moment(2024, 9, 2, 12))
+    for title, type_code, wanted, enrolled in PROGRAMMES.get(name, []):
+        programme = ActivityFactory(
+            school=school,
+            type=activity_type(type_code),
+            target_group="",
+            title=title,
+            groups=wanted,
+        )
+        Enrolment.objects.bulk_create(
+            Enrolment(activity=programme, child=child, status="enrolled")
+            for child in [child for child in children if child.group in wanted][:enrolled]
+        )
+        Enrolment.objects.filter(activity=programme).update(requested_at=_moment(2024, 9, 2, 12))
     return school
 
 
@@ -128,8 +166,8 @@ def test_the_export_reproduces_seed_001s_figures_of_the_four_overvecht_schools(o
     def value(school, code, category=""):
         return rows[(school, code, category)]
 
-    def rounded(school, code) -> int:
-        return round(float(value(school, code)))
+    def rounded(school, code, category="") -> int:
+        return round(float(value(school, code, category)))
 
     for name, (_board, pupils, families, *_rest) in SCHOOLS.items():
         assert value(name, "leerlingen") == str(pupils)
@@ -156,6 +194,12 @@ def test_the_export_reproduces_seed_001s_figures_of_the_four_overvecht_schools(o
     for name in ("De Schakel", "OBO De Klopvaart", "OBO Spoorzicht"):
         assert 60 <= float(value(name, "kinderen_programma_pct")) <= 65, name
     assert value(TOTAL, "leerlingen") == str(252 + 173 + 146 + 179)
+    # At Joannes XXIII 40% of groep 5-8 in the WOW academie, 70% of groep 7-8 at the
+    # huiswerkklas; De Schakel's module has no share: its pupils per groep are not known.
+    assert rounded("Joannes XXIII", "kinderen_per_programma_pct", "WOW academie") == 40
+    assert rounded("Joannes XXIII", "kinderen_per_programma_pct", "Huiswerkklas") == 70
+    assert value("Joannes XXIII", "leerlingen_per_programma", "Huiswerkklas") == "44"
+    assert not [key for key in rows if key[2] == "Durf te dromen"]
 
 
 def test_more_than_15_parents_went_to_the_werkwinkel_in_2024(overvecht):

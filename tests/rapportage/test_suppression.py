@@ -260,7 +260,7 @@ def test_no_hidden_figure_of_random_reach_rows_can_be_worked_out(seed):
         for row in rows:
             if row.is_percentage and row.value is not None:
                 count = next(i.percentage_of[0] for i in INDICATORS if i.code == row.indicator)
-                assert row.hidden == ((row.school, count, "") in hidden)
+                assert row.hidden == ((row.school, count, row.category) in hidden)
 
 
 def test_three_referrals_of_one_each_hide_the_total_row_of_three():
