@@ -57,11 +57,12 @@ def _month_name(label: str) -> str:
     return date_format(date(int(year), int(month), 1), "M Y")
 
 
-def months_so_far(year, today: date) -> list[str]:
-    """The year's months up to this one: a month to come has nothing counted yet, and a line
-    that drops to 0 there reads as a collapse."""
+def months_so_far(year, today: date, period=None) -> list[str]:
+    """The year's (or the period's) months up to this one: a month to come has nothing counted
+    yet, and a line that drops to 0 there reads as a collapse."""
     this_month = f"{today.year}-{today.month:02d}"
-    return [label for label in month_labels(year) if label <= this_month]
+    labels = period.month_labels() if period is not None else month_labels(year)
+    return [label for label in labels if label <= this_month]
 
 
 def previous_label(report: ReachReport) -> str:
@@ -116,7 +117,7 @@ def dashboard_data(report: ReachReport) -> dict:
             }
         )
 
-    this_months = months_so_far(year, timezone.localdate())
+    this_months = months_so_far(year, timezone.localdate(), report.period)
     theme_rows = [
         row for row in report.rows if row.indicator == CONTACTS_PER_THEME and row.school == TOTAL
     ]
@@ -131,33 +132,44 @@ def dashboard_data(report: ReachReport) -> dict:
             ],
         }
 
+    # A calendar year or from-to period has no last year to compare with: one series, named
+    # after the period (never after a school year).
+    with_previous = report.period is None
     charts = {
         "schools": chart(
             school_names,
-            [
-                (year.label, [by_key.get((n, FAMILIES_REACHED, "")) for n in school_names]),
-                (
-                    previous_label(report),
-                    [previous.get((n, FAMILIES_REACHED, "")) for n in school_names],
-                ),
-            ],
+            [(report.label, [by_key.get((n, FAMILIES_REACHED, "")) for n in school_names])]
+            + (
+                [
+                    (
+                        previous_label(report),
+                        [previous.get((n, FAMILIES_REACHED, "")) for n in school_names],
+                    )
+                ]
+                if with_previous
+                else []
+            ),
         ),
         "themes": chart(
             [themes.get(row.category, row.category) for row in theme_rows],
-            [(year.label, theme_rows)],
+            [(report.label, theme_rows)],
         ),
         "months": chart(
             [_month_name(label) for label in this_months],
-            [
-                (year.label, [by_key.get((TOTAL, CONTACTS_PER_MONTH, m)) for m in this_months]),
-                (
-                    previous_label(report),
-                    [
-                        _previous(report, by_key.get((TOTAL, CONTACTS_PER_MONTH, m)))
-                        for m in this_months
-                    ],
-                ),
-            ],
+            [(report.label, [by_key.get((TOTAL, CONTACTS_PER_MONTH, m)) for m in this_months])]
+            + (
+                [
+                    (
+                        previous_label(report),
+                        [
+                            _previous(report, by_key.get((TOTAL, CONTACTS_PER_MONTH, m)))
+                            for m in this_months
+                        ],
+                    )
+                ]
+                if with_previous
+                else []
+            ),
         ),
     }
     chart_json = {

@@ -130,8 +130,8 @@ def _years_never_counted(current: SchoolYear) -> set[Period]:
 
 def reach_counts_recount(*, force: bool = False) -> dict[str, int]:
     """Recount the kept figures of this and last school year and of the part of last year the
-    dashboard compares with, of older years kept more than a day ago, and count once the years
-    since the first contact that were never counted; skip each one when
+    dashboard compares with, of older years and of calendar years kept more than a day ago,
+    and count once the years since the first contact that were never counted; skip each one when
     nothing was registered since its count. A frozen year is read from its snapshot and not
     recounted; the parts of last year kept for days gone by are removed."""
     now = timezone.now()
@@ -140,16 +140,19 @@ def reach_counts_recount(*, force: bool = False) -> dict[str, int]:
     due = {Period.of(current), Period.of(current.previous())}
     stale = ReachCount.objects.filter(counted_at__lt=now - OLDER_YEARS_EVERY)
     for first_day, last_day in stale.values_list("first_day", "last_day"):
-        year = SchoolYear.of(first_day)
-        if (year.start, year.end) == (first_day, last_day):
-            due.add(Period.of(year))
+        period = Period(first_day, last_day)
+        # Whole school years, and calendar years kept since a dashboard asked for one.
+        if period in (Period.of(SchoolYear.of(first_day)), Period.calendar_year(first_day.year)):
+            due.add(period)
     due.update(_years_never_counted(current))
     partial = _last_year_so_far(now)
     due.update(partial)
     removed = reach_counts_remove_stale(keep=partial)
     recounted = unchanged = 0
     for period in sorted(due, key=lambda period: (period.first, period.last)):
-        if period.school_year.label in frozen:
+        # A frozen school year (or its part) is read from its snapshot; a calendar year starting
+        # in a frozen school year is not part of it and is still recounted.
+        if period.first == period.school_year.start and period.school_year.label in frozen:
             continue
         count = reach_count_refresh(period=period, only_if_changed=not force)
         if count.recounted:

@@ -25,6 +25,8 @@ from familieschool.schoolyear import SchoolYear
 from .dashboard import dashboard_data
 from .exports import partner_figures_export, reach_export
 from .forms import (
+    PERIOD_CALENDAR_YEAR,
+    PERIOD_FROM_TO,
     FreezeForm,
     FundingExportForm,
     PartnerFiguresExportForm,
@@ -33,7 +35,7 @@ from .forms import (
     ReachFilterForm,
 )
 from .funding import funding_export as funding_file
-from .reach import reach_report
+from .reach import Period, reach_report
 from .reach.partner import PARTNER_FIGURES, partner_figures
 from .selectors import (
     min_cell_for,
@@ -53,15 +55,41 @@ def _scope(request):
     )
 
 
+def _counted_schools(request, schools) -> int:
+    """How many schools a report counts: the whole scope when small counts are hidden (they are
+    hidden as in the whole scope's report), else the schools shown."""
+    if min_cell_for(request.user) > 1:
+        return schools_for(request.user).count()
+    return schools.count()
+
+
+def _period_query(period: Period) -> dict:
+    """The period's part of the download links (the school year alone for a school year)."""
+    if period == Period.of(period.school_year):
+        return {"schooljaar": period.school_year.label}
+    if period == Period.calendar_year(period.first.year):
+        return {"periode": PERIOD_CALENDAR_YEAR, "kalenderjaar": period.first.year}
+    return {
+        "periode": PERIOD_FROM_TO,
+        "van": period.first.isoformat(),
+        "tot": period.last.isoformat(),
+    }
+
+
 @role_required(PROJECT_LEADER, COORDINATOR)
 def dashboard(request):
     """Key figures per school with last year's change, charts and the downloads."""
     schools, board = _scope(request)
     frozen = snapshot_years()
+    asked = "schooljaar" in request.GET or "periode" in request.GET
     form = ReachFilterForm(
-        request.GET if "schooljaar" in request.GET else None, snapshot_years=frozen
+        request.GET if asked else None,
+        snapshot_years=frozen,
+        school_count=_counted_schools(request, schools) if asked else 0,
     )
-    year = form.school_year()
+    period = form.chosen_period()
+    school_year = period == Period.of(period.school_year)
+    year = period.school_year
     breakdown = form.breakdown()
     report = reach_report(
         year,
@@ -70,8 +98,9 @@ def dashboard(request):
         scope=schools_for(request.user),
         kept=True,
         breakdown=breakdown,
+        period=None if school_year else period,
     )
-    query = {"schooljaar": year.label}
+    query = _period_query(period)
     if board is not None:
         query["bestuur"] = board.pk
     if breakdown:
@@ -84,15 +113,21 @@ def dashboard(request):
             "form": form,
             "report": report,
             "year": year,
+            # A calendar year or from-to period (None for a school year).
+            "period": None if school_year else period,
+            "report_time": timezone.now(),
             "boards": boards if len(boards) > 1 else [],
             "board": board,
             "breakdown": breakdown or "",
             "download_query": urlencode(query),
             "can_freeze": may_freeze_figures(request.user),
-            "year_ended": year.end < timezone.localdate(),
-            # This and last school year are recounted every few minutes, older ones once a day.
+            "year_ended": school_year and year.end < timezone.localdate(),
+            # This and last school year are recounted every few minutes, older ones and
+            # calendar years once a day; a from-to period is counted in the request.
             "recount_minutes": (
-                settings.REACH_RECOUNT_MINUTES if year >= SchoolYear.current().previous() else None
+                settings.REACH_RECOUNT_MINUTES
+                if school_year and year >= SchoolYear.current().previous()
+                else None
             ),
             **dashboard_data(report),
         },
@@ -101,22 +136,29 @@ def dashboard(request):
 
 @role_required(PROJECT_LEADER, COORDINATOR)
 def export(request):
-    """The dashboard's figures as a CSV or XLSX download (from the snapshot when frozen)."""
+    """The dashboard's figures as a CSV or XLSX download (from the snapshot when frozen), for
+    the dashboard's period."""
     schools, _board = _scope(request)
-    form = ReachExportForm(request.GET, snapshot_years=snapshot_years())
+    form = ReachExportForm(
+        request.GET,
+        snapshot_years=snapshot_years(),
+        school_count=_counted_schools(request, schools),
+    )
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
         return redirect("rapportage:dashboard")
+    period = form.period()
     result = reach_export(
-        school_year=form.school_year(),
+        school_year=period.school_year,
         schools=schools,
         min_cell=min_cell_for(request.user),
         fmt=form.cleaned_data["formaat"],
         scope=schools_for(request.user),
         kept=True,
         breakdown=form.breakdown(),
+        period=None if period == Period.of(period.school_year) else period,
     )
     response = HttpResponse(result.content, content_type=result.content_type)
     response["Content-Disposition"] = f'attachment; filename="{result.filename}"'

@@ -31,6 +31,8 @@ class ReachReport:
     # While the year is under way, last year is counted up to the same day (see
     # ``same_period_last_year``): the last day counted; None when it is the whole year.
     previous_until: date | None = None
+    # The days counted when they are not the school year (a calendar year, a from-to period).
+    period: Period | None = None
 
     def __post_init__(self):
         self._previous = {row.key: row for row in self.previous_rows}
@@ -150,8 +152,9 @@ def reach_report(
     ``counted_at``; without, they are counted now.
 
     With ``period`` (a calendar year or any from-to period; ``school_year`` is then ignored)
-    the figures are counted now for that period, without last year's: pupils and families are
-    those of the school year of the period's first day (see docs/indicators.md).
+    the figures are those of that period, without last year's: pupils and families are those
+    of the school year of the period's first day (see docs/indicators.md). With ``kept`` a
+    calendar year comes from its kept count; any other period is counted now.
 
     With ``breakdown`` (a key of ``definitions.BREAKDOWNS``) the rows of its groups of schools
     ("soort: po", "wijk: Overvecht"...) follow the boards'.
@@ -159,7 +162,7 @@ def reach_report(
     from ..models import ReachSnapshot
 
     if period is not None and period != Period.of(period.school_year):
-        return _period_report(period, schools, min_cell, scope, breakdown)
+        return _period_report(period, schools, min_cell, scope, breakdown, kept)
     if period is not None:
         school_year = period.school_year
     year = _coerce_year(school_year)
@@ -192,17 +195,28 @@ def reach_report(
     )
 
 
-def _period_report(period: Period, schools, min_cell: int, scope, breakdown) -> ReachReport:
+def _period_report(
+    period: Period, schools, min_cell: int, scope, breakdown, kept: bool
+) -> ReachReport:
+    """A calendar year or any from-to period. With ``kept`` a calendar year comes from its kept
+    count (counted once on the first request, then recounted like an older school year); any
+    other period is counted now (see docs/performance.md, kept counts)."""
     only = None
     if scope is not None and min_cell > 1:
         only = set(school_queryset(schools).values_list("pk", flat=True))
         schools = scope
-    figures = live_figures(period.school_year, schools, period=period)
+    if kept and period == Period.calendar_year(period.first.year):
+        figures = _counted(period.school_year, schools, True, period)
+        figures.period_label = period.label  # the rows' ``schooljaar`` column
+    else:
+        figures = live_figures(period.school_year, schools, period=period)
     return ReachReport(
         school_year=period.school_year,
         rows=build_rows(figures, min_cell, only, breakdown),
         min_cell=min_cell,
-        period_label=figures.period_label,
+        period_label=period.label,
+        counted_at=figures.counted_at,
+        period=period,
     )
 
 
