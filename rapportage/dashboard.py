@@ -1,5 +1,5 @@
 """The dashboard's tables and chart data, shaped from a report's rows (no queries but two
-small lookups of theme and activity-type names)."""
+small lookups of theme, activity-type and building-block names)."""
 
 from datetime import date
 
@@ -7,9 +7,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from activiteiten.models import ActivityType
+from activiteiten.models import ActivityType, BuildingBlock
 from servicepunt.models import Theme
 
+from .exports import offer_category_name
 from .reach import (
     BY_CODE,
     INDICATORS,
@@ -24,6 +25,7 @@ from .reach.definitions import (
     CONTACTS_PER_MONTH,
     CONTACTS_PER_THEME,
     FAMILIES_REACHED,
+    OFFER_PER_BUILDING_BLOCK,
     PARTICIPANTS,
     PER_ACTIVITY_TYPE,
     REFERRALS,
@@ -39,6 +41,7 @@ DETAIL_INDICATORS = [
     SESSIONS,
     ATTENDANCE,
     PARTICIPANTS,
+    OFFER_PER_BUILDING_BLOCK,
 ]
 
 
@@ -93,6 +96,12 @@ def dashboard_data(report: ReachReport) -> dict:
     themes = dict(Theme.objects.values_list("code", "name"))
     types = dict(ActivityType.objects.values_list("code", "name"))
     names = {CONTACTS_PER_THEME: themes} | dict.fromkeys(PER_ACTIVITY_TYPE, types)
+    blocks = dict(BuildingBlock.objects.values_list("code", "name"))
+    names[OFFER_PER_BUILDING_BLOCK] = {
+        row.category: offer_category_name(row.category, blocks)
+        for row in report.rows
+        if row.indicator == OFFER_PER_BUILDING_BLOCK and row.category
+    }
 
     details = []
     for code in DETAIL_INDICATORS:

@@ -11,8 +11,9 @@ A frozen year ends with one extra row ``<year>,totaal,vastgelegd,<date frozen>,1
 name ends in ``_vastgelegd``.
 
 XLSX (for people): an overview sheet with the key figures per school and the change against the
-previous year, then one sheet per group of figures; a note on the overview sheet says whether
-the figures are frozen.
+previous year, then one sheet per group of figures, and the sheet "Aanbod" listing the activities
+offered per building block and target group (``offer_rows``); a note on the overview sheet says
+whether the figures are frozen.
 """
 
 import io
@@ -23,7 +24,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from activiteiten.models import ActivityType
+from activiteiten.constants import TargetGroup
+from activiteiten.models import ActivityType, BuildingBlock
 from familieschool.constants import Language
 from familieschool.exports import csv_bytes, xlsx_bytes, xlsx_cell
 from servicepunt.constants import ProvisionStatus
@@ -39,6 +41,7 @@ from .reach import (
     ReachRow,
     reach_report,
 )
+from .reach.counting import Period, offered_activities, school_queryset
 from .reach.definitions import (
     CONTACTS,
     CONTACTS_PER_LANGUAGE,
@@ -46,6 +49,8 @@ from .reach.definitions import (
     CONTACTS_PER_THEME,
     FAMILIES_PER_PROVISION,
     FAMILIES_PER_PROVISION_STATUS,
+    NO_BUILDING_BLOCK,
+    OFFER_PER_BUILDING_BLOCK,
     PER_ACTIVITY_TYPE,
 )
 from .reach.partner import PARTNER_FIGURES, PartnerFigures
@@ -108,7 +113,7 @@ def reach_export(
         breakdown=breakdown,
     )
     with translation.override("nl"):
-        content = _csv(report) if fmt == "csv" else _xlsx(report)
+        content = _csv(report) if fmt == "csv" else _xlsx(report, offer_rows(report, schools))
     stem = f"bereik_{report.label.replace('/', '-')}"
     if report.is_frozen:
         stem += "_vastgelegd"
@@ -249,6 +254,31 @@ def _widths(sheet, widths: dict[int, float]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
+def offer_rows(report: ReachReport, schools=None) -> list[tuple[str, str, str, str, str]]:
+    """The activities offered in the report's period at ``schools`` (all when None), as
+    ``aanbod_per_bouwsteen`` counts them, from the records now (also for a frozen year): one
+    (school, building block, target group, activity type, activity title) per activity, in the
+    order of the building blocks, then by school, target group and title: 1 query."""
+    period = report.period or Period.of(report.school_year)
+    ids = school_queryset(schools).values("pk")
+    groups = {code: str(label) for code, label in TargetGroup.choices}
+    rows = offered_activities(period, ids).values_list(
+        "school__name", "type__building_block__name", "audience", "type__name", "title"
+    )
+    return [
+        (school, block or _("No building block"), groups.get(audience, audience), kind, title)
+        for school, block, audience, kind, title in rows
+    ]
+
+
+def offer_category_name(category: str, blocks: dict[str, str]) -> str:
+    """``<building block> / <target group>`` for a category ``<block code>:<target group>``."""
+    block, _sep, audience = category.partition(":")
+    groups = {code: str(label) for code, label in TargetGroup.choices}
+    block_name = _("No building block") if block == NO_BUILDING_BLOCK else blocks.get(block, block)
+    return f"{block_name} / {groups.get(audience, audience)}"
+
+
 def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
     """Readable names for the codes of themes, activity types, sources, provision kinds (with
     their status) and languages (4 queries); the code column keeps the indicator's code."""
@@ -256,6 +286,7 @@ def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
     types = dict(ActivityType.objects.values_list("code", "name"))
     sources = dict(ContactSource.objects.values_list("code", "name"))
     kinds = dict(ProvisionKind.objects.values_list("code", "name"))
+    blocks = dict(BuildingBlock.objects.values_list("code", "name"))
     languages = {code: str(label) for code, label in Language.choices}
     statuses = {code: str(label) for code, label in ProvisionStatus.choices}
     names = {}
@@ -274,6 +305,8 @@ def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
         elif row.indicator == FAMILIES_PER_PROVISION_STATUS and ":" in category:
             kind, status = category.split(":", 1)
             names[key] = f"{kinds.get(kind, kind)}: {statuses.get(status, status)}"
+        elif row.indicator == OFFER_PER_BUILDING_BLOCK and category:
+            names[key] = offer_category_name(category, blocks)
     return names
 
 
@@ -306,6 +339,13 @@ def _notes(report: ReachReport) -> list[str]:
                 )
             }
         )
+    notes.append(
+        _(
+            "Offer: the activities offered in the period, with a session held or, for a type "
+            "offered without sessions, running. Listed from the records now, also for a frozen "
+            "year."
+        )
+    )
     if report.previous_label:
         notes.append(
             _(
@@ -317,7 +357,24 @@ def _notes(report: ReachReport) -> list[str]:
     return notes
 
 
-def _xlsx(report: ReachReport) -> bytes:
+def _offer_sheet(workbook, offer: list[tuple[str, str, str, str, str]]) -> None:
+    """The "Aanbod" sheet: one row per activity offered (activity names are not personal)."""
+    sheet = workbook.create_sheet(_("Offer")[:31])
+    _header(
+        sheet, 1, [_("School"), _("Building block"), _("Target group"), _("Type"), _("Activity")]
+    )
+    longest = dict.fromkeys(range(1, 6), 10)
+    for number, row in enumerate(offer, start=2):
+        for column, value in enumerate(row, start=1):
+            xlsx_cell(sheet, number, column, value)
+            longest[column] = max(longest[column], len(value))
+    sheet.freeze_panes = "A2"
+    if offer:
+        sheet.auto_filter.ref = f"A1:E{len(offer) + 1}"
+    _widths(sheet, {column: min(width + 2, 50) for column, width in longest.items()})
+
+
+def _xlsx(report: ReachReport, offer: list[tuple[str, str, str, str, str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -449,6 +506,7 @@ def _xlsx(report: ReachReport) -> bytes:
                 7: 30,
             },
         )
+    _offer_sheet(workbook, offer)
 
     out = io.BytesIO()
     workbook.save(out)

@@ -14,11 +14,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, NullIf
 from django.utils import timezone
 
-from activiteiten.constants import EXTENDED_SCHOOL_DAY, FOR_CHILDREN, EnrolmentStatus
+from activiteiten.constants import EXTENDED_SCHOOL_DAY, FOR_CHILDREN, EnrolmentStatus, TargetGroup
 from activiteiten.models import (
     ActiveParentRole,
     Activity,
@@ -711,8 +712,73 @@ def _count_programmes(records: _Records, ids: list[int], values: Values) -> list
     return sorted(titles)
 
 
+def offered_activities(period: Period, ids: list[int]) -> QuerySet:
+    """The activities of the schools ``ids`` offered in ``period``: those with a session held
+    (not cancelled) in it, and those of a type offered without sessions that run in it (valid
+    from on or before its last day, valid until empty or on or after its first day). Annotated
+    with ``block`` (the code of its type's building block, None for none), ``block_order`` and
+    ``audience`` (its own target group, else its type's); in the order of the building blocks
+    (those without one last), then by school, target group and title."""
+    held = Session.objects.filter(
+        date__gte=period.first, date__lte=period.last, cancelled=False
+    ).values("activity_id")
+    running = Q(type__without_sessions=True, valid_from__lte=period.last) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=period.first)
+    )
+    return (
+        Activity.objects.filter(school_id__in=ids)
+        .filter(Q(id__in=held) | running)
+        .annotate(
+            block=F("type__building_block__code"),
+            block_order=F("type__building_block__sort_order"),
+            audience=Coalesce(NullIf("target_group", models.Value("")), "type__target_group"),
+        )
+        .annotate(
+            audience_order=models.Case(
+                *(
+                    models.When(audience=group, then=models.Value(order))
+                    for order, group in enumerate(TargetGroup.values)
+                ),
+                default=models.Value(len(TargetGroup.values)),
+            )
+        )
+        .order_by(
+            F("block_order").asc(nulls_last=True),
+            "type__building_block__name",
+            "school__name",
+            "audience_order",
+            "title",
+            "id",
+        )
+    )
+
+
+def offer_category(block: str | None, audience: str) -> str:
+    """The category of ``aanbod_per_bouwsteen``: ``<building block code>:<target group>``."""
+    return f"{block or d.NO_BUILDING_BLOCK}:{audience}"
+
+
+def _count_offer(records: _Records, ids: list[int], values: Values) -> list[str]:
+    """Activities offered per school, building block and target group: 1 query."""
+    groups = list(TargetGroup.values)
+    categories: dict[str, tuple] = {}
+    rows = offered_activities(records.period, ids).values_list(
+        "school_id", "block", "block_order", "audience"
+    )
+    for school_id, block, order, audience in rows:
+        category = offer_category(block, audience)
+        categories[category] = (
+            order is None,
+            order or 0,
+            block or "",
+            groups.index(audience) if audience in groups else len(groups),
+        )
+        values[(school_id, d.OFFER_PER_BUILDING_BLOCK, category)] += 1
+    return sorted(categories, key=categories.__getitem__)
+
+
 def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], Values]:
-    """The counted figures of the schools ``ids`` in ``period``, and the categories: 32 queries."""
+    """The counted figures of the schools ``ids`` in ``period``, and the categories: 33 queries."""
     start, end = period.bounds()
     records = _Records(period, start, end)
     values: Values = defaultdict(int)
@@ -734,6 +800,7 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
     kinds, kind_statuses = _count_provisions(records, ids, values)
     funders = _count_funding(records, ids, values)
     programmes = _count_programmes(records, ids, values)
+    offer = _count_offer(records, ids, values)
     type_codes = list(types.values())
     categories = {
         d.CONTACTS_PER_MONTH: months,
@@ -751,6 +818,7 @@ def count_values(period: Period, ids: list[int]) -> tuple[dict[str, list[str]], 
         **{code: list(funders) for code in d.PER_FUNDER},
         d.CHILDREN_PER_PROGRAMME: programmes,
         d.PUPILS_PER_PROGRAMME: list(programmes),
+        d.OFFER_PER_BUILDING_BLOCK: offer,
     }
     return categories, dict(values)
 
@@ -768,7 +836,7 @@ def count_partner_values(period: Period, ids: list[int], partner_id: int) -> Val
 
 
 def live_figures(school_year: SchoolYear, schools=None, period: Period | None = None) -> Figures:
-    """Count the figures of ``schools`` (all when None) in the live records: 33 queries.
+    """Count the figures of ``schools`` (all when None) in the live records: 34 queries.
 
     With ``period`` the figures are those of that period (pupils and families of
     ``school_year``, the period's ``school_year``); without, of the school year."""

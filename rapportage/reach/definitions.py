@@ -107,6 +107,7 @@ PARTICIPANTS_PER_FUNDER = "deelnemers_per_financier"
 CHILDREN_PER_PROGRAMME = "kinderen_per_programma"
 PUPILS_PER_PROGRAMME = "leerlingen_per_programma"
 CHILDREN_PER_PROGRAMME_PCT = "kinderen_per_programma_pct"
+OFFER_PER_BUILDING_BLOCK = "aanbod_per_bouwsteen"
 
 # Reserved codes of issue 14, defined in docs/indicators.md but not counted yet (their data or
 # their counting is not on main): never reuse them for another figure. Every one is counted now.
@@ -114,6 +115,8 @@ RESERVED: tuple[str, ...] = ()
 
 # The category of a contact whose language (or source) was not recorded.
 LANGUAGE_UNKNOWN = "onbekend"
+# The building block of an offer whose activity type has none.
+NO_BUILDING_BLOCK = "geen"
 SOURCE_UNKNOWN = "onbekend"
 
 # Kept for older imports: the months' code under its first name.
@@ -249,6 +252,13 @@ INDICATORS = [
         categorised=True,
         percentage_of=(CHILDREN_PER_PROGRAMME, PUPILS_PER_PROGRAMME),
     ),
+    # Per "<building block code>:<target group>": the activities offered, not people.
+    Indicator(
+        OFFER_PER_BUILDING_BLOCK,
+        GROUP_ACTIVITIES,
+        _("Activities offered per building block and target group"),
+        categorised=True,
+    ),
     Indicator(PARENTS_NEW, GROUP_ACTIVITIES, _("Parents at an activity for the first time")),
     Indicator(PARENTS_RETURNING, GROUP_ACTIVITIES, _("Returning parents at activities")),
     Indicator(
@@ -351,10 +361,12 @@ BASE_COUNTS = [
     PARTICIPANTS_PER_FUNDER,
     CHILDREN_PER_PROGRAMME,
     PUPILS_PER_PROGRAMME,
+    OFFER_PER_BUILDING_BLOCK,
 ]
 # Categories that appear only where something was counted (a partner without referrals in
 # the selection gets no rows); the others are listed in full, zeros included.
 SPARSE = {
+    OFFER_PER_BUILDING_BLOCK,
     CHILDREN_PER_PROGRAMME,
     PUPILS_PER_PROGRAMME,
     FAMILIES_PER_PROVISION_STATUS,

@@ -152,6 +152,23 @@ ACTIVITIES = {
     "koffie A": ("A", "koffieochtend"),
     "vsd A": ("A", "verlengde_schooldag"),
     "koffie B": ("B", "koffieochtend"),
+    # Its one session is cancelled: it is not in the offer (aanbod_per_bouwsteen).
+    "excursie B": ("B", "excursie"),
+}
+# Activities of a type offered without sessions (aanbod_per_bouwsteen), without a target group
+# of their own (their type's): (school, type code, valid from, valid until). ouderkamer A runs to
+# the last day of 2024/2025, startgesprek C from the first day of 2025/2026.
+WITHOUT_SESSIONS = {
+    "ouderkamer A": ("A", "ouderkamer", date(2024, 9, 2), date(2025, 7, 31)),
+    "startgesprek C": ("C", "startgesprek", date(2025, 8, 1), None),
+}
+# The building block and target group of the types above, as migration 0006 seeds them.
+TYPE_OFFER = {
+    "koffieochtend": ("ouders_als_partner", "parents"),
+    "verlengde_schooldag": ("rijke_dag", "children"),
+    "excursie": ("rijke_dag", "children"),
+    "ouderkamer": ("ouders_als_partner", "parents"),
+    "startgesprek": ("ouders_als_partner", "parents"),
 }
 # The funding sources of the activities: koffie A has two and counts under both.
 FUNDING = {
@@ -168,6 +185,7 @@ SESSIONS = [
     ("koffie A", date(2025, 5, 6), 0, False, ["a1p1"]),
     ("vsd A", date(2025, 3, 3), 0, False, ["a3c1"]),
     ("koffie B", date(2024, 7, 2), 4, False, ["b2p1"]),
+    ("excursie B", date(2025, 2, 4), 0, True, []),
 ]
 # The groepen a children's programme is meant for (kinderen_per_programma), and each child's
 # groep as recorded (groep, in the school year starting in): a1c1 is in groep 5 in 2024/2025,
@@ -293,6 +311,15 @@ def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
             target_group=FOR_CHILDREN.get(key, "parents"),
             title=key,
             groups=PROGRAMME_GROUPS.get(key, []),
+        )
+    for key, (letter, code, valid_from, valid_until) in WITHOUT_SESSIONS.items():
+        world.activities[key] = ActivityFactory(
+            school=world.schools[letter],
+            type=activity_type(code),
+            target_group="",
+            title=key,
+            valid_from=valid_from,
+            valid_until=valid_until,
         )
     for key, names in FUNDING.items():
         for name in names:
@@ -543,7 +570,28 @@ def expected_figures(label: str, first: date | None = None, last: date | None = 
         counts[(letter, "kinderen_programma", "")] = len(programme[letter])
         counts[(letter, "kinderen_programma_pct", "")] = _pct(len(programme[letter]), pupils)
     _expect_per_programme(counts, label, first, last)
+    _expect_offer(counts, first, last)
     return dict(counts)
+
+
+def _expect_offer(counts, first: date, last: date) -> None:
+    """Per school, building block and target group (the activity's own, else its type's): the
+    activities with a session held in the period, and those without sessions running in it."""
+    offered = {
+        key
+        for key, day, _anonymous, cancelled, _people in SESSIONS
+        if not cancelled and first <= day <= last
+    } | {
+        key
+        for key, (_letter, _code, valid_from, valid_until) in WITHOUT_SESSIONS.items()
+        if valid_from <= last and (valid_until is None or valid_until >= first)
+    }
+    for key in offered:
+        letter, code = ACTIVITIES[key] if key in ACTIVITIES else WITHOUT_SESSIONS[key][:2]
+        block, audience = TYPE_OFFER[code]
+        if key in ACTIVITIES:
+            audience = FOR_CHILDREN.get(key, "parents")
+        counts[(letter, "aanbod_per_bouwsteen", f"{block}:{audience}")] += 1
 
 
 def _group_in(child: str, label: str) -> str | None:

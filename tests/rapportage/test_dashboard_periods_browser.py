@@ -26,8 +26,7 @@ def test_a_project_leader_chooses_a_calendar_year_through_the_form(open_page, li
     assert page.locator("#id_periode").input_value() == "kalenderjaar"
     assert "Cijfers van" in page.locator("#counted-at").inner_text()
     labels = page.evaluate(
-        "Chart.getChart(document.getElementById('chart-months')).data.datasets"
-        ".map((d) => d.label)"
+        "Chart.getChart(document.getElementById('chart-months')).data.datasets.map((d) => d.label)"
     )
     assert labels == ["2025"]
     months = page.evaluate("Chart.getChart(document.getElementById('chart-months')).data.labels")

@@ -67,6 +67,7 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_group(reach_world):
         "Activiteiten",
         "Partners",
         "Financiers",
+        "Aanbod",
     ]
     funding_codes = {row[6].value for row in workbook["Financiers"].iter_rows(min_row=2)}
     assert funding_codes == {
@@ -84,7 +85,8 @@ def test_the_workbook_has_an_overview_and_a_sheet_per_group(reach_world):
         "spreekuren_geannuleerd",
         "spreekuren_gehouden",
     }
-    for name in workbook.sheetnames[1:]:
+    # The groups' sheets; the offer's list ("Aanbod") has its own columns (test_offer.py).
+    for name in workbook.sheetnames[1:-1]:
         sheet = workbook[name]
         assert sheet.freeze_panes == "A2"
         header = [cell.value for cell in sheet[1]]
@@ -170,7 +172,8 @@ def test_every_group_has_its_sheet_in_dutch_with_every_figure_of_the_group(reach
     with override("nl"):
         names = {group: str(label)[:31] for group, label in GROUPS.items()}
         labels = {i.code: str(i.label) for i in INDICATORS}
-    assert workbook.sheetnames == ["Overzicht", *names.values()]
+    # The groups' sheets, then the list of the offer ("Aanbod", test_offer.py).
+    assert workbook.sheetnames == ["Overzicht", *names.values(), "Aanbod"]
     for group, label in GROUPS.items():
         with override("en"):
             assert catalog.get(str(label)), f"{label!r} has no Dutch name"
