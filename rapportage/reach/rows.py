@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import pickle
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from django.core.cache import caches
 
 from . import suppression
 from .definitions import (
@@ -30,6 +35,16 @@ from .definitions import (
 )
 
 ONE_DECIMAL = Decimal("0.1")
+
+# Built rows are remembered (see ``_remembered_rows``) under a digest that includes this
+# module's code and that of the rules it applies, so a deploy never serves rows built by older
+# rules from a shared cache.
+ROWS_VERSION = hashlib.sha256(
+    b"".join(
+        (Path(__file__).parent / name).read_bytes()
+        for name in ("rows.py", "suppression.py", "definitions.py")
+    )
+).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -68,10 +83,42 @@ def build_rows(
     subtracted. A board stays when all its schools are chosen; the total becomes that of the
     one whole board chosen, or unknown.
     """
-    rows = _build_rows(figures, min_cell, breakdown)
+    rows = _remembered_rows(figures, min_cell, breakdown)
     if only is None or only >= {school.id for school in figures.schools}:
         return rows
     return _narrow(rows, figures, only)
+
+
+def _remembered_rows(figures: Figures, min_cell: int, breakdown: str | None) -> list[ReachRow]:
+    """``_build_rows``, remembered in the cache under a digest of everything it reads.
+
+    The rows are a pure function of the figures (aggregates only, never a person), so a kept
+    count read again by the next reader of the dashboard gets the rows without redoing the
+    totals and the suppression (most of the page's time at city scale). Any change in a
+    figure, a school's details, the threshold or the breakdown is another digest: a cached row
+    is never older than the figures it was built from."""
+    digest = hashlib.sha256(
+        pickle.dumps(
+            (
+                ROWS_VERSION,
+                figures.label,
+                figures.schools,
+                sorted(figures.values.items()),
+                sorted((code, list(names)) for code, names in figures.categories.items()),
+                sorted(figures.absent),
+                min_cell,
+                breakdown,
+            ),
+            protocol=pickle.HIGHEST_PROTOCOL,
+        )
+    ).hexdigest()
+    key = f"reach-rows:{digest}"
+    cache = caches["reach"]
+    rows = cache.get(key)
+    if rows is None:
+        rows = _build_rows(figures, min_cell, breakdown)
+        cache.set(key, rows)
+    return rows
 
 
 def _build_rows(figures: Figures, min_cell: int, breakdown: str | None) -> list[ReachRow]:
