@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from familieschool.constants import ChildGroup
 from familieschool.models import (
     Child,
+    CodedList,
     Parent,
     PartnerOrganisation,
     RecurringSchedule,
@@ -28,27 +29,16 @@ from .constants import (
 )
 
 
-class BuildingBlock(models.Model):
+class BuildingBlock(CodedList):
     """A bouwsteen of the Familieschool approach (seed 003, figure 1.1): what an activity type
     builds on, for the offer per building block."""
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(CodedList.Meta):
         verbose_name = _("building block")
         verbose_name_plural = _("building blocks")
 
-    def __str__(self):
-        return self.name
 
-
-class ActivityType(models.Model):
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+class ActivityType(CodedList):
     building_block = models.ForeignKey(
         BuildingBlock,
         on_delete=models.PROTECT,
@@ -73,13 +63,9 @@ class ActivityType(models.Model):
         ),
     )
 
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(CodedList.Meta):
         verbose_name = _("activity type")
         verbose_name_plural = _("activity types")
-
-    def __str__(self):
-        return self.name
 
 
 class FundingSource(models.Model):

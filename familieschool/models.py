@@ -24,6 +24,23 @@ from .constants import (
 from .schoolyear import SchoolYear, validate_school_year_label
 
 
+class CodedList(models.Model):
+    """An editable list an administrator keeps (themes, sources, kinds of provisions, building
+    blocks, activity types): a stable code the figures and seeds refer to, a Dutch name and an
+    order. The lists that can be retired add their own ``active``."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
 class ScopedQuerySet(models.QuerySet):
     """The queryset of a school-owned model: ``visible_to(user)`` applies the access policy."""
 

@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 from familieschool.access import PARTNER, role_of
 from familieschool.constants import Language
-from familieschool.models import Child, Family, Parent, PartnerOrganisation, School, ScopedQuerySet
+from familieschool.models import (
+    Child,
+    CodedList,
+    Family,
+    Parent,
+    PartnerOrganisation,
+    School,
+    ScopedQuerySet,
+)
 
 from .constants import (
     BOOKABLE_REFERRAL_STATUSES,
@@ -18,10 +26,7 @@ from .constants import (
 )
 
 
-class Theme(models.Model):
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+class Theme(CodedList):
     active = models.BooleanField(_("active"), default=True)
     suggested_partners = models.ManyToManyField(
         PartnerOrganisation,
@@ -30,30 +35,19 @@ class Theme(models.Model):
         verbose_name=_("suggested partners"),
     )
 
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(CodedList.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
 
-    def __str__(self):
-        return self.name
 
-
-class ContactSource(models.Model):
+class ContactSource(CodedList):
     """Who brought the family ("aangemeld door"): an editable list."""
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(CodedList.Meta):
         verbose_name = _("source of a contact")
         verbose_name_plural = _("sources of contacts")
-
-    def __str__(self):
-        return self.name
 
 
 class Contact(models.Model):
@@ -332,21 +326,14 @@ class PartnerUpdatesSeen(models.Model):
         return f"{self.user_id} {self.seen_at:%Y-%m-%d %H:%M}"
 
 
-class ProvisionKind(models.Model):
+class ProvisionKind(CodedList):
     """A kind of material aid or fund application ("voorziening"): an editable list."""
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
-        ordering = ["sort_order", "name"]
+    class Meta(CodedList.Meta):
         verbose_name = _("kind of provision")
         verbose_name_plural = _("kinds of provisions")
-
-    def __str__(self):
-        return self.name
 
 
 class Provision(models.Model):
