@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from familieschool.constants import Weekday
-from partners.feeds import spreekuur_calendar
+from partners.feeds import calendar_feed_occurrences, spreekuur_calendar
 from tests.familieschool.factories import FamilyFactory, ParentFactory, SchoolFactory, UserFactory
 from tests.partners.conftest import MONDAY
 from tests.partners.factories import (
@@ -177,3 +177,102 @@ def test_the_feed_answers_not_modified_until_something_changes(client, booked, p
     assert changed.status_code == 200
     assert changed["ETag"] != etag
     assert changed.content != first.content
+
+
+def icalendar_reference(found: list) -> bytes:
+    """The feed as it was built with icalendar's Calendar and Event objects (until November
+    2026), kept here as the reference that the line-by-line writer must match."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+    from icalendar import Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Familieschool portal//spreekuren//NL")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", _("Consultation hours"))
+    for occurrence in found:
+        spreekuur = occurrence.spreekuur
+        summary = _("Consultation hour %(partner)s at %(school)s") % {
+            "partner": spreekuur.partner.name,
+            "school": spreekuur.school.name,
+        }
+        event = Event()
+        event.add("uid", f"spreekuur-{spreekuur.pk}-{occurrence.date:%Y%m%d}@familieschool")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", occurrence.starts_at)
+        event.add("dtend", occurrence.ends_at)
+        place = (spreekuur.school.name, spreekuur.room)
+        event.add("location", ", ".join(part for part in place if part))
+        if occurrence.cancelled:
+            event.add("summary", _("Cancelled: %(summary)s") % {"summary": summary})
+            event.add("status", "CANCELLED")
+        else:
+            event.add("summary", summary)
+            event.add("status", "CONFIRMED")
+            count = occurrence.appointment_count
+            event.add(
+                "description",
+                ngettext("%(count)s appointment booked", "%(count)s appointments booked", count)
+                % {"count": count},
+            )
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def without_dtstamp(body: bytes) -> bytes:
+    """The feed without its DTSTAMP lines: the moment it was written, not what it says."""
+    return b"".join(
+        line for line in body.splitlines(keepends=True) if not line.startswith(b"DTSTAMP:")
+    )
+
+
+def test_the_feed_text_is_what_icalendar_writes_for_the_same_events(
+    booked, pam, partner_p, school_a
+):
+    """Names with the characters iCalendar escapes and long enough to fold, one with accents
+    (a fold must not split a character's bytes), over the clock change and a cancelled date."""
+    partner_p.name = r"Buurtteam Jeugd & Gezin; Noord, Oost \ West"
+    partner_p.save()
+    school_a.name = "Openbare basisschool Dé Kloppende Vaart-Schakel van Overvecht-Noord, ëën"
+    school_a.save()
+    SpreekuurFactory(
+        partner=partner_p,
+        school=school_a,
+        weekday=Weekday.WEDNESDAY,
+        start_time=time(13, 30),
+        end_time=time(15, 45),
+        room="Lokaal 3; boven, links",
+        staff=[pam],
+    )
+    found = calendar_feed_occurrences(user=pam, today=date(2026, 10, 12))
+    assert len(found) > 40
+
+    written = spreekuur_calendar(found=found)
+    reference = icalendar_reference(found)
+
+    assert without_dtstamp(written) == without_dtstamp(reference)
+    assert max(len(line) for line in written.split(b"\r\n")) <= 75
+    assert b"\\;" in written and b"\\," in written and b"\\\\" in written
+    assert b"\r\n " in written  # folded
+    events, expected = events_of(written), events_of(reference)
+    fields = ("uid", "summary", "status", "description", "location")
+    assert [
+        ({f: str(e.get(f)) for f in fields}, e.decoded("dtstart"), e.decoded("dtend"))
+        for e in events
+    ] == [
+        ({f: str(e.get(f)) for f in fields}, e.decoded("dtstart"), e.decoded("dtend"))
+        for e in expected
+    ]
+    assert {str(e.decoded("dtstart").tzinfo) for e in events} == {"Europe/Amsterdam"}
+    assert {e.decoded("dtstamp").utcoffset() for e in events} == {timedelta(0)}
+    assert Calendar.from_ical(written).walk("VTIMEZONE")[0].to_ical() == (
+        Calendar.from_ical(reference).walk("VTIMEZONE")[0].to_ical()
+    )
+
+
+def test_a_feed_without_spreekuren_is_an_empty_calendar(pam):
+    body = spreekuur_calendar(user=pam, today=TODAY)
+    assert without_dtstamp(body) == without_dtstamp(icalendar_reference([]))
+    assert Calendar.from_ical(body).walk("VEVENT") == []
