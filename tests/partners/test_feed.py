@@ -10,7 +10,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from familieschool.constants import Weekday
+from partners.constants import AppointmentStatus
 from partners.feeds import calendar_feed_occurrences, spreekuur_calendar
+from partners.services import appointment_set_status
 from tests.familieschool.factories import FamilyFactory, ParentFactory, SchoolFactory, UserFactory
 from tests.partners.conftest import MONDAY
 from tests.partners.factories import (
@@ -172,11 +174,23 @@ def test_the_feed_answers_not_modified_until_something_changes(client, booked, p
     assert unchanged.content == b""
     assert unchanged["ETag"] == etag
 
-    AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, start_time=time(11, 0))
+    booked_now = AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, start_time=time(11, 0))
     changed = client.get(url, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed["ETag"] != etag
-    assert changed.content != first.content
+    assert description_on(changed.content, MONDAY) == "3 afspraken geboekt"
+
+    appointment_set_status(user=pam, appointment=booked_now, status=AppointmentStatus.CANCELLED)
+    cancelled = client.get(url, headers={"If-None-Match": changed["ETag"]})
+    assert cancelled.status_code == 200
+    # The same events as before the booking: the same tag, since it digests what the text says.
+    assert cancelled["ETag"] == etag
+    assert description_on(cancelled.content, MONDAY) == "2 afspraken geboekt"
+
+
+def description_on(body: bytes, day: date) -> str:
+    (event,) = [e for e in events_of(body) if e.decoded("dtstart").date() == day]
+    return str(event["description"])
 
 
 def icalendar_reference(found: list) -> bytes:
