@@ -25,6 +25,7 @@ __all__ = [
     "active_role_get",
     "activities_for",
     "activity_calendar",
+    "attendance_candidates",
     "attendance_sheet",
     "enrolment_candidates",
     "enrolment_lists",
@@ -40,6 +41,9 @@ __all__ = [
 # How far back the "came before" list of the attendance page looks: the regulars of this term.
 REGULARS_WINDOW = timedelta(days=120)
 REGULARS_MAX = 60
+# The attendance page's search answers from this many characters, with this many parents.
+SEARCH_MIN_LENGTH = 2
+SEARCH_MAX = 20
 
 
 # --- activities ----------------------------------------------------------------------------
@@ -139,13 +143,21 @@ class PersonRow:
     first_time: bool = False
     detail: str = ""
 
+    @property
+    def value(self) -> str:
+        """The id as a form value: a plain string, never a localised number."""
+        return str(self.id)
+
 
 @dataclass
 class AttendanceSheet:
     activity: Activity
     day: date
     session: Session | None
+    # The most frequent recent visitors of the activity ("came before").
     regulars: list[PersonRow]
+    # Other parents the page must show: those present or ticked who are not regulars.
+    # Everyone else of the school is found with the search (``attendance_candidates``).
     others: list[PersonRow]
     children: list[PersonRow]
     anonymous_count: int
@@ -161,8 +173,20 @@ class AttendanceSheet:
         return self.checked_count + self.anonymous_count
 
 
+def _parents_with_history(activity: Activity, day: date) -> QuerySet[Parent]:
+    """The school's parents, each knowing whether they came to anything there before ``day``."""
+    # One indexed lookup per parent returned, not a read of the school's attendance history:
+    # callers narrow the parents to a few dozen first.
+    seen_before = Attendance.objects.filter(
+        parent=OuterRef("pk"),
+        session__activity__school=activity.school_id,
+        session__date__lt=day,
+    )
+    return school_parents(activity.school).annotate(seen=Exists(seen_before))
+
+
 def _parent_rows(activity, day, present, checked_parents, first_time):
-    """The school's parents: those who came lately (most often first) and the others."""
+    """The parents the page shows: the regulars (most often first) and whoever is ticked."""
     # The most frequent (then most recent) regulars only: a busy coffee morning would list
     # hundreds; the others stay one search away.
     came_before = dict(
@@ -177,15 +201,9 @@ def _parent_rows(activity, day, present, checked_parents, first_time):
         .order_by("-n", "-last", "parent_id")
         .values_list("parent_id", "n")[:REGULARS_MAX]
     )
-    # "Came to anything at this school before": one indexed lookup per parent of the school,
-    # not a read of the school's whole attendance history.
-    seen_before = Attendance.objects.filter(
-        parent=OuterRef("pk"),
-        session__activity__school=activity.school_id,
-        session__date__lt=day,
-    )
+    ticked = set(present) if checked_parents is None else set(checked_parents)
     regulars, others = [], []
-    for parent in school_parents(activity.school).annotate(seen=Exists(seen_before)):
+    for parent in _parents_with_history(activity, day).filter(pk__in=came_before.keys() | ticked):
         if checked_parents is not None:
             checked = parent.pk in checked_parents
             is_first = parent.pk in first_time
@@ -193,10 +211,32 @@ def _parent_rows(activity, day, present, checked_parents, first_time):
             checked = parent.pk in present
             is_first = present.get(parent.pk, not parent.seen)
         row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
-        (regulars if parent.pk in came_before or checked else others).append(row)
+        (regulars if parent.pk in came_before else others).append(row)
     # Sorted is stable: equally frequent parents keep the school list's order.
-    regulars.sort(key=lambda row: -came_before.get(row.id, 0))
+    regulars.sort(key=lambda row: -came_before[row.id])
     return regulars, others
+
+
+def attendance_candidates(activity: Activity, day: date, *, term: str) -> list[PersonRow]:
+    """The attendance page's search: parents of the school matching every word of ``term``.
+
+    A word matches a first name, last name or family code anywhere in it; at most
+    ``SEARCH_MAX`` parents, by name, with "first time" ticked for those who never came.
+    """
+    words = (term or "").split()[:5]
+    if not activity.for_parents or not words or len("".join(words)) < SEARCH_MIN_LENGTH:
+        return []
+    parents = _parents_with_history(activity, day)
+    for word in words:
+        parents = parents.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(family__code__icontains=word)
+        )
+    return [
+        PersonRow(parent.pk, parent.display_name, parent.family.code, first_time=not parent.seen)
+        for parent in parents[:SEARCH_MAX]
+    ]
 
 
 def attendance_sheet(

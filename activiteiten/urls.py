@@ -26,6 +26,11 @@ urlpatterns = [
     path("<int:pk>/wijzigen/", views.activity_update, name="activity-update"),
     path("<int:pk>/sessie/nieuw/", views.session_create, name="session-create"),
     path("<int:pk>/aanwezig/<activity_date:day>/", views.attendance, name="attendance"),
+    path(
+        "<int:pk>/aanwezig/<activity_date:day>/zoek/",
+        views.attendance_search,
+        name="attendance-search",
+    ),
     path("<int:pk>/inschrijvingen/", views.enrolment_list, name="enrolment-list"),
     path("budgetten/", views.budget_list, name="budget-list"),
     path("budgetten/nieuw/", views.budget_create, name="budget-create"),

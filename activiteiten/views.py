@@ -322,6 +322,16 @@ def attendance(request, pk, day):
     )
 
 
+@role_required(COORDINATOR)
+@require_POST
+def attendance_search(request, pk, day):
+    """The attendance page's search: the matching parents of the school as the page's cards."""
+    activity = _activity(request, pk)
+    # The term comes by POST, so that a name never appears in a URL or a log.
+    rows = selectors.attendance_candidates(activity, day, term=request.POST.get("q", ""))
+    return render(request, "activiteiten/_people.html", {"rows": rows, "field": "parent"})
+
+
 def _ids(values) -> set[int]:
     return {int(value) for value in values if str(value).isdigit()}
 

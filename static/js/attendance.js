@@ -1,31 +1,21 @@
-// The attendance page: filter the other parents, count who is present (the headcount too),
-// step the headcount, add rows for new families, and send the form only once.
+// The attendance page: find other parents of the school (asked from the server while typing),
+// count who is present (the headcount too), step the headcount, add rows for new families, and
+// send the form only once.
 (function () {
   "use strict";
   var form = document.getElementById("attendance-form");
   if (!form) return;
   document.documentElement.classList.add("js");
 
+  var MIN_LENGTH = 2;
+  var DELAY = 200;
   var search = document.getElementById("attendance-search");
-  var others = Array.prototype.slice.call(document.querySelectorAll("[data-person-other]"));
+  var found = document.getElementById("others");
   var noMatch = document.getElementById("no-match");
   var results = document.getElementById("search-results");
   var counter = document.getElementById("present-count");
   var headcount = form.querySelector("input[name=anonymous_count]");
-
-  function filterOthers() {
-    if (!search) return;
-    var term = search.value.trim().toLowerCase();
-    var shown = 0;
-    others.forEach(function (item) {
-      var box = item.querySelector(".btn-check");
-      var visible = box.checked || (term.length > 0 && item.dataset.search.indexOf(term) !== -1);
-      item.hidden = !visible;
-      if (visible) shown += 1;
-    });
-    if (noMatch) noMatch.hidden = !(term.length > 0 && shown === 0);
-    if (results) results.classList.toggle("searching", term.length > 0);
-  }
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
 
   function count() {
     var ticked = form.querySelectorAll("input.btn-check:checked").length;
@@ -37,10 +27,124 @@
     if (counter) counter.textContent = String(ticked + newcomers + anonymous);
   }
 
+  // --- the search: the server answers with the same cards as the page's, at most 20 ---------
+  var timer = null;
+  var asked = "";
+  var pending = null;
+  // The boxes of the last answer's matches, in its order (whether new or already on the page).
+  var matches = [];
+
+  function firstResult() {
+    return matches.length ? matches[0] : null;
+  }
+
+  // A ticked card stays (and is posted) whatever is searched next; the others make way.
+  function clearResults() {
+    if (!found) return;
+    Array.prototype.slice.call(found.children).forEach(function (card) {
+      var box = card.querySelector(".btn-check");
+      if (!box || !box.checked) card.remove();
+    });
+    form.querySelectorAll(".search-match").forEach(function (card) {
+      card.classList.remove("search-match");
+    });
+    matches = [];
+  }
+
+  function showResults(html, focus) {
+    clearResults();
+    var template = document.createElement("template");
+    template.innerHTML = html;
+    var cards = Array.prototype.slice.call(template.content.querySelectorAll(".person-card"));
+    cards.forEach(function (card) {
+      // Already on the page (a regular, or ticked from an earlier search): point at that card.
+      var box = card.querySelector(".btn-check");
+      var shown = box && document.getElementById(box.id);
+      if (shown) {
+        shown.closest(".person-card").classList.add("search-match");
+        matches.push(shown);
+      } else if (box) {
+        found.appendChild(card);
+        matches.push(box);
+      }
+    });
+    if (noMatch) noMatch.hidden = cards.length > 0;
+    if (results) results.classList.toggle("searching", found.children.length > 0 || !cards.length);
+    count();
+    if (focus) {
+      var box = firstResult();
+      if (box) box.focus();
+    }
+  }
+
+  function ask(term, focus) {
+    asked = term;
+    if (pending) pending.abort();
+    var controller = new AbortController();
+    pending = controller;
+    var body = new FormData();
+    body.append("q", term);
+    fetch(search.dataset.searchUrl, {
+      method: "POST",
+      body: body,
+      headers: { "X-CSRFToken": csrf ? csrf.value : "" },
+      credentials: "same-origin",
+      signal: controller.signal,
+    })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        // An answer to an older search text is of no use any more.
+        if (search.value.trim() === term) showResults(html, focus);
+      })
+      .catch(function () {
+        if (asked === term) asked = "";
+      })
+      .finally(function () {
+        if (pending === controller) pending = null;
+      });
+  }
+
+  function onSearchInput() {
+    clearTimeout(timer);
+    var term = search.value.trim();
+    if (term.length < MIN_LENGTH) {
+      if (pending) pending.abort();
+      asked = "";
+      clearResults();
+      if (noMatch) noMatch.hidden = true;
+      if (results) results.classList.toggle("searching", found.children.length > 0);
+      return;
+    }
+    if (term === asked) return;
+    timer = setTimeout(function () { ask(term, false); }, DELAY);
+  }
+
+  if (search && search.dataset.searchUrl && found) {
+    search.addEventListener("keydown", function (event) {
+      // Enter searches at once and moves to the first match (Space ticks it); it never sends
+      // the form half-done. Arrow down moves to the first match too.
+      if (event.key === "Enter" || event.key === "ArrowDown") {
+        event.preventDefault();
+        var term = search.value.trim();
+        if (event.key === "Enter" && term.length >= MIN_LENGTH && term !== asked) {
+          clearTimeout(timer);
+          ask(term, true);
+        } else {
+          var box = firstResult();
+          if (box) box.focus();
+        }
+      }
+    });
+    if (results) results.classList.toggle("searching", found.children.length > 0);
+  }
+
   form.addEventListener("change", count);
   form.addEventListener("input", function (event) {
-    if (event.target === search) {
-      filterOthers();
+    if (search && event.target === search) {
+      onSearchInput();
       if (results && window.scrollY > results.offsetTop) results.scrollIntoView();
     }
     count();
@@ -72,6 +176,5 @@
     });
   });
 
-  filterOthers();
   count();
 })();

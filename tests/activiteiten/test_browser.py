@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from activiteiten.models import Activity, Attendance, Session
 from tests.activiteiten.factories import (
@@ -68,6 +69,54 @@ def test_a_coffee_morning_of_twenty_parents_takes_one_tap_each(page, school_a):
     ]
     assert session.anonymous_count == 3
     assert len(taps) == 25
+
+
+def test_a_parent_ticked_from_the_search_stays_ticked_when_the_search_changes(page, school_a):
+    activity = ActivityFactory(school=school_a)
+    zeynep = ParentFactory(
+        family=FamilyFactory(school=school_a, code="DS0412"), first_name="Zeynep", last_name="Kaya"
+    )
+    ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynab", last_name="Ali")
+    amal = ParentFactory(family=FamilyFactory(school=school_a), first_name="Amal", last_name="Bakr")
+    ParentFactory(family=FamilyFactory(school=school_a, anonymised_at=_now()), first_name="Zeyno")
+
+    page.goto(f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/")
+    # Nobody of the school is on the page of a new activity until searched for.
+    assert page.locator("#others .person-card").count() == 0
+    page.locator("#attendance-search").press_sequentially("zeyn", delay=30)
+    page.locator(f"label[for='parent-{zeynep.pk}']").tap()
+    assert page.locator("#others .person-card").count() == 2
+    assert page.locator("#present-count").inner_text() == "1"
+
+    page.fill("#attendance-search", "amal")
+    page.locator(f"label[for='parent-{amal.pk}']").wait_for()
+    # The ticked match stays; the unticked one made way for the new search's match.
+    assert page.locator("#others .person-card .btn-check").evaluate_all(
+        "boxes => boxes.map(box => [box.value, box.checked])"
+    ) == [[str(zeynep.pk), True], [str(amal.pk), False]]
+
+    page.fill("#attendance-search", "nobody like this")
+    page.get_by_text("Niemand gevonden. Voeg hieronder een nieuw gezin toe.").wait_for()
+    assert page.locator(f"#parent-{zeynep.pk}").is_checked()
+    # Enter searches; it does not send the form half-done.
+    page.fill("#attendance-search", "ama")
+    page.locator("#attendance-search").press("Enter")
+    expect(page.locator(f"#parent-{amal.pk}")).to_be_focused()
+    page.keyboard.press("Space")
+    assert page.locator("#present-count").inner_text() == "2"
+    page.locator("#attendance-form .attendance-bar button[type=submit]").tap()
+    page.wait_for_url(f"**/activiteiten/{activity.pk}/")
+
+    session = Session.objects.get(activity=activity, date=TUESDAY)
+    assert sorted(session.attendances.values_list("parent", "first_time")) == sorted(
+        [(zeynep.pk, True), (amal.pk, True)]
+    )
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 @pytest.mark.parametrize("language", ["nl", "ar"])

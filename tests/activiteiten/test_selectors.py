@@ -54,11 +54,13 @@ def test_the_calendar_merges_schedule_and_hand_made_sessions(school_a):
 # --- attendance sheet ----------------------------------------------------------------------
 
 
-def test_the_sheet_puts_recent_regulars_on_top_and_preselects_first_timers(school_a):
+def test_the_sheet_puts_recent_regulars_on_top_and_the_search_preselects_first_timers(school_a):
+    # The other parents are no longer all on the page (issue 10): the search finds them, with
+    # "first time" ticked for whoever never came to anything at the school.
     activity = ActivityFactory(school=school_a)
-    regular = ParentFactory(family=FamilyFactory(school=school_a))
-    long_ago = ParentFactory(family=FamilyFactory(school=school_a))
-    stranger = ParentFactory(family=FamilyFactory(school=school_a))
+    regular = ParentFactory(family=FamilyFactory(school=school_a), first_name="Hanna")
+    long_ago = ParentFactory(family=FamilyFactory(school=school_a), first_name="Hannelore")
+    stranger = ParentFactory(family=FamilyFactory(school=school_a), first_name="Johanna")
     AttendanceFactory(
         session__activity=activity, session__date=TUESDAY - datetime.timedelta(7), parent=regular
     )
@@ -69,11 +71,16 @@ def test_the_sheet_puts_recent_regulars_on_top_and_preselects_first_timers(schoo
     )
 
     sheet = selectors.attendance_sheet(activity, TUESDAY)
+    found = selectors.attendance_candidates(activity, TUESDAY, term="hann")
 
     assert [row.id for row in sheet.regulars] == [regular.pk]
-    others = {row.id: row.first_time for row in sheet.others}
-    assert others == {long_ago.pk: False, stranger.pk: True}
+    assert sheet.others == []
     assert sheet.session is None
+    assert [(row.id, row.first_time, row.checked) for row in found] == [
+        (regular.pk, False, False),
+        (long_ago.pk, False, False),
+        (stranger.pk, True, False),
+    ]
 
 
 def test_the_sheet_lists_only_the_most_recent_regulars(school_a, monkeypatch):
@@ -88,9 +95,11 @@ def test_the_sheet_lists_only_the_most_recent_regulars(school_a, monkeypatch):
         )
 
     sheet = selectors.attendance_sheet(activity, TUESDAY)
+    found = selectors.attendance_candidates(activity, TUESDAY, term=parents[0].first_name)
 
     assert {row.id for row in sheet.regulars} == {parents[1].pk, parents[2].pk}
-    assert {row.id: row.first_time for row in sheet.others} == {parents[0].pk: False}
+    assert sheet.others == []
+    assert [(row.id, row.first_time) for row in found] == [(parents[0].pk, False)]
 
 
 def test_the_sheet_shows_what_was_saved(school_a):
@@ -100,22 +109,95 @@ def test_the_sheet_shows_what_was_saved(school_a):
 
     sheet = selectors.attendance_sheet(activity, TUESDAY)
 
-    row = sheet.regulars[0]
+    # Present today but never before: not a regular, still on the page, ticked.
+    assert sheet.regulars == []
+    row = sheet.others[0]
     assert (row.id, row.checked, row.first_time) == (came.pk, True, True)
     assert sheet.anonymous_count == 4
     assert sheet.checked_count == 1
 
 
-def test_the_sheet_leaves_out_other_schools_and_anonymised_families(school_a, school_b):
+def test_a_reshown_form_keeps_the_parents_ticked_from_the_search(school_a, school_b):
+    activity = ActivityFactory(school=school_a)
+    ticked = ParentFactory(family=FamilyFactory(school=school_a))
+    ParentFactory(family=FamilyFactory(school=school_a))
+    elsewhere = ParentFactory(family=FamilyFactory(school=school_b))
+
+    sheet = selectors.attendance_sheet(
+        activity,
+        TUESDAY,
+        checked_parents={ticked.pk, elsewhere.pk},
+        checked_children=set(),
+        first_time={ticked.pk},
+    )
+
+    assert [(row.id, row.checked, row.first_time) for row in sheet.others] == [
+        (ticked.pk, True, True)
+    ]
+
+
+def test_the_sheet_and_the_search_leave_out_other_schools_and_anonymised_families(
+    school_a, school_b
+):
     from django.utils import timezone
 
     activity = ActivityFactory(school=school_a)
-    ParentFactory(family=FamilyFactory(school=school_b))
-    ParentFactory(family=FamilyFactory(school=school_a, anonymised_at=timezone.now()))
+    elsewhere = ParentFactory(family=FamilyFactory(school=school_b), first_name="Saida")
+    gone = ParentFactory(
+        family=FamilyFactory(school=school_a, anonymised_at=timezone.now()), first_name="Saida"
+    )
+    last_week = SessionFactory(activity=activity, date=TUESDAY - datetime.timedelta(7))
+    for parent in (elsewhere, gone):
+        AttendanceFactory(session=last_week, parent=parent)
+    kept = ParentFactory(family=FamilyFactory(school=school_a), first_name="Saida")
 
     sheet = selectors.attendance_sheet(activity, TUESDAY)
+    found = selectors.attendance_candidates(activity, TUESDAY, term="saida")
 
     assert sheet.regulars == sheet.others == []
+    assert [row.id for row in found] == [kept.pk]
+
+
+def test_the_search_matches_every_word_in_names_and_family_codes(school_a):
+    activity = ActivityFactory(school=school_a)
+    zeynep = ParentFactory(
+        family=FamilyFactory(school=school_a, code="DS0412"), first_name="Zeynep", last_name="Kaya"
+    )
+    ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep", last_name="Demir")
+    ParentFactory(family=FamilyFactory(school=school_a), first_name="Ayse", last_name="Kaya")
+
+    def ids(term):
+        return [row.id for row in selectors.attendance_candidates(activity, TUESDAY, term=term)]
+
+    assert ids("zeynep ka") == ids("KAYA zey") == ids("s041") == [zeynep.pk]
+    assert len(ids("zeynep")) == 2
+    assert ids("z") == ids("   ") == []
+
+
+def test_the_search_answers_at_most_twenty_parents_in_constant_queries(school_a):
+    activity = ActivityFactory(school=school_a)
+    for n in range(25):
+        parent = ParentFactory(family=FamilyFactory(school=school_a), first_name=f"Mira{n:02d}")
+        if n % 2:
+            AttendanceFactory(
+                session__activity__school=school_a,
+                session__date=TUESDAY - datetime.timedelta(n),
+                parent=parent,
+            )
+
+    with CaptureQueriesContext(connection) as queries:
+        found = selectors.attendance_candidates(activity, TUESDAY, term="mira")
+
+    assert len(found) == selectors.SEARCH_MAX == 20
+    assert [row.name.split()[0] for row in found] == [f"Mira{n:02d}" for n in range(20)]
+    assert [row.first_time for row in found] == [n % 2 == 0 for n in range(20)]
+    assert len(queries) == 1
+
+
+def test_the_search_of_a_childrens_programme_finds_no_parents(school_a, parent_a):
+    programme = ChildrenProgrammeFactory(school=school_a)
+
+    assert selectors.attendance_candidates(programme, TUESDAY, term="fatima") == []
 
 
 # --- enrolment -----------------------------------------------------------------------------

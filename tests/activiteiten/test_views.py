@@ -111,17 +111,93 @@ def test_the_tablet_round_runs_constant_queries_as_the_school_grows(
     assert post_small <= 20
 
 
-def test_parents_who_never_came_are_marked_first_time_by_default(alice_client, school_a):
-    activity = ActivityFactory(school=school_a)
-    newcomer = ParentFactory(family=FamilyFactory(school=school_a))
+def _search_url(activity, day=TUESDAY):
+    return reverse(
+        "activiteiten:attendance-search", kwargs={"pk": activity.pk, "day": day.isoformat()}
+    )
+
+
+def test_the_page_shows_the_regulars_and_leaves_the_other_parents_to_the_search(
+    alice_client, school_a
+):
+    # Until issue 10 every parent of the school was a hidden card on the page; now only the
+    # regulars are, and the search box asks the server for the others.
+    activity, regulars = _coffee_morning(school_a, scale=1)
+    other = ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep")
 
     page = alice_client.get(_attendance_url(activity))
+    html = page.content.decode()
 
-    row = next(row for row in page.context["sheet"].others if row.id == newcomer.pk)
-    assert row.first_time is True
+    assert f'id="parent-{regulars[5].pk}"' in html
+    assert f'id="parent-{other.pk}"' not in html and "Zeynep" not in html
+    assert f'data-search-url="{_search_url(activity)}"' in html
+
+
+def test_parents_who_never_came_are_marked_first_time_by_default(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+    newcomer = ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep")
+
+    found = alice_client.post(_search_url(activity), {"q": "zeyn"})
+
+    assert found.status_code == 200
     assert f'name="first_time" value="{newcomer.pk}" id="first-{newcomer.pk}" checked' in (
-        page.content.decode()
+        found.content.decode()
     )
+
+
+def test_the_search_answers_the_pages_cards_for_at_most_twenty_parents(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+    parents = [
+        ParentFactory(family=FamilyFactory(school=school_a), first_name=f"Mira{n:02d}")
+        for n in range(22)
+    ]
+
+    html = alice_client.post(_search_url(activity), {"q": "Mira"}).content.decode()
+
+    assert html.count('class="person-card"') == 20
+    assert f'<input type="checkbox" class="btn-check" name="parent" value="{parents[0].pk}"' in html
+    assert f'value="{parents[21].pk}"' not in html
+
+
+def test_the_search_never_shows_anonymised_families(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+    gone = FamilyFactory(school=school_a, code="GONE1", anonymised_at=timezone.now())
+    ParentFactory(family=gone, first_name="Saida")
+
+    html = alice_client.post(_search_url(activity), {"q": "saida"}).content.decode()
+
+    assert "person-card" not in html and "Saida" not in html
+
+
+def test_another_schools_search_is_not_found(bob_client, school_a, parent_a):
+    activity = ActivityFactory(school=school_a)
+
+    response = bob_client.post(_search_url(activity), {"q": "fatima"})
+
+    assert response.status_code == 404
+    assert "Fatima" not in response.content.decode()
+
+
+def test_the_search_takes_its_term_by_post_only(alice_client, school_a, parent_a):
+    # A name in a URL ends up in logs.
+    activity = ActivityFactory(school=school_a)
+
+    assert alice_client.get(_search_url(activity), {"q": "fatima"}).status_code == 405
+
+
+def test_the_search_runs_constant_queries_as_the_school_grows(alice_client, school_a, school_b):
+    from tests.familieschool.factories import UserFactory
+
+    counts = []
+    for school, scale in ((school_a, 1), (school_b, 10)):
+        alice_client.force_login(UserFactory(schools=[school]))
+        activity, _regulars = _coffee_morning(school, scale)
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.post(_search_url(activity), {"q": "Oudervn"})
+        assert response.content.decode().count('class="person-card"') == 20
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1] <= 8
 
 
 def test_a_new_family_is_added_inline_and_counted_as_first_time(alice_client, school_a):

@@ -49,6 +49,15 @@ ROWS = [
         audited="a session's attendance list, not one family's record",
     ),
     Row(
+        "activiteiten:attendance-search",
+        only(C),
+        kwargs=lambda w: {**_activity(w), "day": "2024-10-08"},
+        method="post",
+        data=lambda w: {"q": "ou"},
+        elsewhere=True,
+        audited="the attendance page's search: names to tick, not one family's record",
+    ),
+    Row(
         "activiteiten:enrolment-list",
         only(C),
         kwargs=_programme,
