@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, TextChoices, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +44,7 @@ __all__ = [
     "PartnerReferralRow",
     "partner_appointment_row",
     "partner_referral_row",
+    "status_labels",
     "spreekuren_for",
     "appointments_for",
     "appointment_get",
@@ -79,6 +80,8 @@ class Occurrence:
     appointment_count: int = 0
     referrals: list = field(default_factory=list)
     more_referrals: int = 0
+    # The school's open referrals as HTML, rendered once per school by ``partners.views.week``.
+    referrals_table: str = ""
 
     @property
     def cancelled(self) -> bool:
@@ -413,8 +416,20 @@ def _parent_label(parent: Parent | None, *, details_shared: bool) -> str:
     return partner_parent_label(parent, details_shared=details_shared)
 
 
-def partner_appointment_row(appointment: Appointment, organisation) -> PartnerAppointmentRow:
+def status_labels(choices: type[TextChoices]) -> dict[str, str]:
+    """The labels of ``choices`` in the active language, for the rows of one page.
+
+    ``get_status_display()`` hashes every lazy label of the field's choices, a gettext call
+    each, on every call: a page of a hundred rows spent a few ms on that alone.
+    """
+    return {value: str(label) for value, label in choices.choices}
+
+
+def partner_appointment_row(
+    appointment: Appointment, organisation, *, labels: dict[str, str] | None = None
+) -> PartnerAppointmentRow:
     """An appointment reduced to what the partner may see (see ``PartnerAppointmentRow``)."""
+    labels = labels or status_labels(AppointmentStatus)
     referral = appointment.referral
     consent = (
         referral is not None and referral.partner_id == organisation.pk and referral.consent_stands
@@ -424,7 +439,7 @@ def partner_appointment_row(appointment: Appointment, organisation) -> PartnerAp
         id=appointment.pk,
         start_time=appointment.start_time,
         status=appointment.status,
-        status_display=appointment.get_status_display(),
+        status_display=labels[appointment.status],
         label=_parent_label(appointment.parent, details_shared=bool(share)),
         theme=_appointment_theme(appointment) if consent else "",
         phone=appointment.parent.phone if share else "",
@@ -441,14 +456,17 @@ def _appointment_theme(appointment: Appointment) -> str:
     return ", ".join(str(theme) for theme in appointment.referral.themes.all())
 
 
-def partner_referral_row(referral: Referral) -> PartnerReferralRow:
+def partner_referral_row(
+    referral: Referral, *, labels: dict[str, str] | None = None
+) -> PartnerReferralRow:
     """A referral reduced to what the partner may see (see ``PartnerReferralRow``)."""
+    labels = labels or status_labels(ReferralStatus)
     share = referral.share_contact_details and referral.parent is not None
     return PartnerReferralRow(
         id=referral.pk,
         label=_parent_label(referral.parent, details_shared=share),
         themes=[str(theme) for theme in referral.themes.all()],
-        status_display=referral.get_status_display(),
+        status_display=labels[referral.status],
         referred_on=timezone.localdate(referral.created_at),
         follow_up_on=referral.follow_up_on,
         phone=referral.parent.phone if share else "",
@@ -488,15 +506,19 @@ def partner_week(*, user, monday: date) -> list[Day]:
                 total=Window(Count("id"), partition_by=[F("school_id")]),
             )
             .filter(rank__lte=WEEK_REFERRALS_PER_SCHOOL)
-            .select_related("parent")
-            .prefetch_related("themes")
+            # Not select_related: the join would sit inside the window's subquery, where
+            # PostgreSQL hashes every parent of the city to join a few hundred referrals
+            # before keeping the newest ten per school; fetched by id after it instead.
+            .prefetch_related("parent", "themes")
         )
+        labels = status_labels(ReferralStatus)
         for referral in sorted(newest, key=lambda r: (r.created_at, r.id)):
-            referrals[referral.school_id].append(partner_referral_row(referral))
+            referrals[referral.school_id].append(partner_referral_row(referral, labels=labels))
             more[referral.school_id] = referral.total - WEEK_REFERRALS_PER_SCHOOL
+    labels = status_labels(AppointmentStatus)
     for occurrence in found:
         occurrence.appointments = [
-            partner_appointment_row(a, organisation) for a in occurrence.appointments
+            partner_appointment_row(a, organisation, labels=labels) for a in occurrence.appointments
         ]
         occurrence.referrals = referrals.get(occurrence.spreekuur.school_id, [])
         occurrence.more_referrals = max(0, more.get(occurrence.spreekuur.school_id, 0))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import parse_etags, url_has_allowed_host_and_scheme
@@ -62,14 +63,27 @@ def _week_context(request, monday):
 def week(request):
     """The partner's start page: this week's spreekuren across schools, one page per day."""
     monday = parse_week(request.GET.get("week"))
-    days = selectors.partner_week(user=request.user, monday=monday)
+    days = [
+        day for day in selectors.partner_week(user=request.user, monday=monday) if day.occurrences
+    ]
+    # A school's open referrals are the same under each of its spreekuren of the week (a page
+    # per day, to print): rendered once per school.
+    tables = {}
+    for day in days:
+        for occurrence in day.occurrences:
+            school = occurrence.spreekuur.school_id
+            if school not in tables:
+                tables[school] = render_to_string(
+                    "partners/_week_referrals.html", {"occurrence": occurrence}, request
+                )
+            occurrence.referrals_table = tables[school]
     return render(
         request,
         "partners/spreekuur_week.html",
         {
             **_week_context(request, monday),
-            "days": [day for day in days if day.occurrences],
-            "status_choices": AppointmentStatus.choices,
+            "days": days,
+            "status_choices": selectors.status_labels(AppointmentStatus).items(),
             "organisation": request.user.organisation,
         },
     )

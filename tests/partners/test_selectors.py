@@ -339,7 +339,9 @@ def test_partner_reads_run_the_same_queries_for_one_or_ten_times_the_data(pam, p
     pam = type(pam).objects.get(pk=pam.pk)
     large = _count_queries(lambda: call(pam))
     assert large == small
-    assert small <= 8
+    # 9: the partner's week fetches the parents of its newest referrals by id, after the
+    # window that picks them (a join inside the window hashed every parent of the city).
+    assert small <= 9
 
 
 def test_occurrences_on_gives_the_spreekuren_of_that_day_with_their_bookings(
