@@ -18,8 +18,10 @@ class ContactFilter(django_filters.FilterSet):
     # local date or a join on the themes would read (and DISTINCT) every contact of the school.
     date_from = django_filters.DateFilter(label=_("From"), method="filter_from", widget=DateInput)
     date_to = django_filters.DateFilter(label=_("Until"), method="filter_to", widget=DateInput)
-    theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"), queryset=themes_active(), empty_label=_("All"), method="filter_theme"
+    # The choices are read once per request in __init__ (one query): a model choice would ask
+    # the database again to check the value and once more, through a cursor, for the options.
+    theme = django_filters.ChoiceFilter(
+        label=_("Theme"), choices=(), empty_label=_("All"), method="filter_theme"
     )
     channel = django_filters.ChoiceFilter(
         label=_("Channel"), choices=Channel.choices, empty_label=_("All")
@@ -51,6 +53,7 @@ class ContactFilter(django_filters.FilterSet):
         # The queryset is already scoped to the user's schools; ``user`` stays for callers.
         super().__init__(*args, **kwargs)
         self.user = user
+        self.filters["theme"].extra["choices"] = list(themes_active().values_list("pk", "name"))
 
     def filter_from(self, queryset, name, value):
         return queryset.filter(occurred_at__gte=day_start(value))
@@ -59,7 +62,7 @@ class ContactFilter(django_filters.FilterSet):
         return queryset.filter(occurred_at__lt=day_start(value + timedelta(days=1)))
 
     def filter_theme(self, queryset, name, value):
-        themes = Contact.themes.through.objects.filter(contact=OuterRef("pk"), theme=value)
+        themes = Contact.themes.through.objects.filter(contact=OuterRef("pk"), theme_id=value)
         return queryset.filter(Exists(themes))
 
     def filter_family(self, queryset, name, value):

@@ -128,7 +128,11 @@ class Contact(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        indexes = [models.Index(fields=["school", "occurred_at"])]
+        # With the id the contact list's order (-occurred_at, -id) is the index's order, and the
+        # capped count of a filtered list reads the school's ids from the index alone.
+        indexes = [
+            models.Index(fields=["school", "occurred_at", "id"], name="contact_school_time_id")
+        ]
 
     def __str__(self):
         return f"{self.school} {timezone.localtime(self.occurred_at):%Y-%m-%d %H:%M}"

@@ -115,6 +115,18 @@ def provisions_for_partner(user) -> QuerySet[Provision]:
     return Provision.objects.filter(referral__in=referrals_for_partner(user)).select_related("kind")
 
 
+# What a row of the contact list shows (``servicepunt/contact_list.html``).
+CONTACT_LIST_FIELDS = (
+    "occurred_at",
+    "channel",
+    "outcome",
+    "follow_up_on",
+    "school__name",
+    "family__code",
+    "parent__first_name",
+)
+
+
 def contacts_for_user(user) -> QuerySet[Contact]:
     """Contacts of the user's schools, with what a list shows."""
     return (
@@ -125,11 +137,22 @@ def contacts_for_user(user) -> QuerySet[Contact]:
 
 
 def contact_list_for_user(user) -> QuerySet[Contact]:
-    """The contact list's rows: ``contacts_for_user`` narrowed to the user's school ids, read
-    first (one small query) so that PostgreSQL plans each page on the ``(school, occurred_at)``
-    index of those schools instead of walking every school's newest contacts."""
+    """The contact list's rows of the user's schools, with only what a row shows.
+
+    The school ids are read first (one small query) so that PostgreSQL plans each page on the
+    ``(school, occurred_at, id)`` index of those schools instead of walking every school's
+    newest contacts. Three joins instead of the six of ``contacts_for_user``: planning the
+    query and building the rows cost less than reading them.
+    """
     ids = list(record_schools_for(user).values_list("pk", flat=True))
-    return contacts_for_user(user).filter(school_id__in=ids).order_by("-occurred_at", "-id")
+    return (
+        Contact.objects.visible_to(user)
+        .filter(school_id__in=ids)
+        .select_related("school", "family", "parent")
+        .only(*CONTACT_LIST_FIELDS)
+        .prefetch_related("themes")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def day_start(day: date) -> datetime:

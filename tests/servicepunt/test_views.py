@@ -433,6 +433,40 @@ def test_the_contact_list_counts_up_to_a_cap(alice_client, school_a, themes, mon
     assert [len(rows) for rows, *_ in pages] == [25, 6]
 
 
+def test_the_theme_filter_counts_its_contacts_of_her_schools_up_to_the_cap(
+    alice_client, school_a, school_b, themes, monkeypatch
+):
+    from servicepunt.views import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "COUNT_CAP", 30)
+    for _ in range(31):
+        ContactFactory(school=school_a, themes=[themes["wonen"], themes["werk"]])
+    for _ in range(4):
+        ContactFactory(school=school_a, themes=[themes["geldzaken"]])
+    for _ in range(3):
+        ContactFactory(school=school_b, themes=[themes["geldzaken"]])
+    url = reverse("servicepunt:contact-list")
+
+    wonen = alice_client.get(url, {"theme": themes["wonen"].pk})
+    geldzaken = alice_client.get(url, {"theme": themes["geldzaken"].pk})
+
+    assert wonen.context["page"].paginator.capped
+    assert "Meer dan 30 contacten" in wonen.content.decode()
+    assert geldzaken.context["page"].paginator.count == 4
+    assert "4 contacten" in geldzaken.content.decode()
+    assert f'<option value="{themes["geldzaken"].pk}" selected>' in geldzaken.content.decode()
+
+
+def test_an_unknown_theme_is_an_error_next_to_the_field(alice_client, school_a, themes):
+    ContactFactory(school=school_a, themes=[themes["wonen"]])
+
+    response = alice_client.get(reverse("servicepunt:contact-list"), {"theme": "999999"})
+
+    assert response.status_code == 200
+    assert response.context["filter"].errors["theme"]
+    assert "Selecteer een geldige keuze" in response.content.decode()
+
+
 def test_a_page_number_alone_or_another_school_s_contact_gives_the_first_page(
     alice_client, school_a, school_b, themes
 ):
