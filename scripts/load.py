@@ -85,11 +85,19 @@ def wait_for(url: str, seconds: float = 60) -> None:
 
 
 def run_locust(
-    host: str, users: int, seconds: int, leaders: bool, tokens: str, keys: str, out: Path
+    host: str,
+    users: int,
+    seconds: int,
+    leaders: bool,
+    tokens: str,
+    keys: str,
+    out: Path,
+    scale: float = 1.0,
 ):
     env = {
         **os.environ,
         "LOAD_LEADERS": "1" if leaders else "0",
+        "LOAD_SCALE": str(scale),
         # The measurement starts WARMUP s after the last of the staff (all but the monitor) has
         # logged in, and lasts ``seconds`` (see the locustfile).
         "LOAD_STAFF": str(users - 1),
@@ -199,9 +207,58 @@ def report(title: str, rows: dict, times: dict, seconds: float) -> None:
     )
 
 
+def capacity(host: str, seconds: int, tokens: str, keys: str, work: Path) -> None:
+    """Steps of 22, 44, 66 ... coordinators and partners (17:5) until their p95 over all
+    requests passes 5x the /healthz p95 (of the same step or of the first), or the pages/s
+    stop growing."""
+    cores = os.cpu_count() or 1
+    print(
+        f"\ncapacity: coordinators and partners (17:5), {seconds} s per step\n"
+        f"{'users':>5} {'pages/s':>8} {'p50':>6} {'p95':>6} {'healthz p95':>11} {'ratio':>6}"
+    )
+    within = None
+    previous_rate = 0.0
+    baseline = 0.0
+    for scale in range(1, 11):
+        staff = round(17 * scale) + round(5 * scale)
+        rows, times, measured = run_locust(
+            host, staff + 1, seconds, False, tokens, keys, work / f"capacity{scale}", scale
+        )
+        pages = times.get("coordinator", []) + times.get("partner", [])
+        rate = len(pages) / measured
+        health = p(rows.get("/healthz", {}), "95%") or 1.0
+        p95 = percentile(pages, 0.95)
+        ratio = p95 / health
+        print(
+            f"{staff:5d} {rate:8.1f} {percentile(pages, 0.5):6.0f} {p95:6.0f} {health:11.0f} "
+            f"{ratio:6.1f}"
+        )
+        # Saturation slows /healthz too, so the ratio alone can look fine on a swamped server:
+        # a step is also over when its p95 passes 5x the first (unsaturated) step's healthz p95.
+        baseline = baseline or health
+        if ratio > 5 or p95 > 5 * baseline or rate < previous_rate * 1.05:
+            break
+        within, previous_rate = (staff, rate), rate
+    if within is None:
+        print("even the first step is over 5x /healthz: no capacity within the target")
+    else:
+        staff, rate = within
+        print(
+            f"within the target up to {staff} users: {rate:.1f} pages/s on {cores} cores = "
+            f"{rate / cores:.1f} pages/s per core (locust and PostgreSQL on the same cores)"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=90, help="Length of each of the two runs.")
+    parser.add_argument(
+        "--capacity",
+        action="store_true",
+        help="Instead: coordinators and partners only, 1x, 2x, 3x ... the users of the mix, "
+        "until their p95 passes 5x /healthz's; prints the pages/s per core at the last step "
+        "within it.",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -274,6 +331,9 @@ def main() -> int:
             f" {time.strftime('%Y-%m-%d %H:%M %Z')}"
         )
         print("times in ms; think time 1-3 s per user")
+        if args.capacity:
+            capacity(host, args.seconds, tokens, keys, work)
+            return 0
         with_leaders, with_times, with_seconds = run_locust(
             host, 25, args.seconds, True, tokens, keys, work / "with"
         )

@@ -15,6 +15,7 @@ every stall of 1-3 s in those figures fell in their first 5 seconds.
 """
 
 import atexit
+import itertools
 import json
 import os
 import random
@@ -48,6 +49,8 @@ LOGINS: list[float] = []
 STAFF = int(os.environ.get("LOAD_STAFF", "0"))
 WARMUP = float(os.environ.get("LOAD_WARMUP_SECONDS", "5"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "90"))
+# `make load LOAD_ARGS=--capacity`: the same mix of coordinators and partners, SCALE times.
+SCALE = float(os.environ.get("LOAD_SCALE", "1"))
 _state = {"logged_in": 0, "measuring_since": None}
 
 
@@ -163,10 +166,12 @@ class _Staff(HttpUser):
 
 
 def _numbered(prefix: str, count: int):
-    numbers = iter(range(1, count + 1))
+    """coordinator01, coordinator02, ...; past the last one the names start again (two
+    sessions of one user, as with a second tablet), for the capacity runs of LOAD_SCALE > 1."""
+    numbers = itertools.count()
 
     def next_name() -> str:
-        return f"{prefix}{next(numbers):02d}"
+        return f"{prefix}{next(numbers) % count + 1:02d}"
 
     return next_name
 
@@ -177,7 +182,7 @@ _leaders = iter(["projectleider", "projectleider-bestuur1", "projectleider-bestu
 
 
 class Coordinator(_Staff):
-    fixed_count = 17
+    fixed_count = round(17 * SCALE)
     role = "coordinator"
 
     def on_start(self):
@@ -244,7 +249,7 @@ class Coordinator(_Staff):
 
 
 class Partner(_Staff):
-    fixed_count = 5
+    fixed_count = round(5 * SCALE)
     role = "partner"
 
     def on_start(self):
