@@ -219,12 +219,37 @@ HEADCOUNT_ERROR = lazy(
 )()
 
 
-class AttendanceForm(forms.Form):
-    topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
+class PlainFieldsForm(forms.Form):
+    """A form the tablet pages render by hand (``_plain_fields.html``), not through crispy.
+
+    The attendance page is opened on every busy morning: crispy's templates cost more than the
+    rest of the page. The widgets carry Bootstrap's classes themselves, and a field with an
+    error is marked ``is-invalid`` here.
+    """
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def _text():
+    return forms.TextInput(attrs={"class": "textinput form-control"})
+
+
+def _select():
+    return forms.Select(attrs={"class": "select form-select"})
+
+
+class AttendanceForm(PlainFieldsForm):
+    topic = forms.CharField(label=_("Topic"), max_length=200, required=False, widget=_text())
     partner_present = forms.ModelChoiceField(
         label=_("Partner present"),
         queryset=PartnerOrganisation.objects.order_by("name"),
         required=False,
+        widget=_select(),
     )
     parent = IntegerListField(required=False)
     child = IntegerListField(required=False)
@@ -239,18 +264,26 @@ class AttendanceForm(forms.Form):
         ),
     )
 
+    @property
+    def session_fields(self):
+        """What the page shows under "Topic and partner present"."""
+        return [self["topic"], self["partner_present"]]
 
-class NewcomerForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
+
+class NewcomerForm(PlainFieldsForm):
+    first_name = forms.CharField(label=_("First name"), max_length=100, widget=_text())
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=100, required=False, widget=_text()
+    )
     code = forms.CharField(
         label=_("Family code"),
         max_length=30,
         required=False,
         help_text=_("Leave empty to get the next free code."),
+        widget=_text(),
     )
     preferred_language = forms.ChoiceField(
-        label=_("Language"), choices=Language.choices, initial=Language.DUTCH
+        label=_("Language"), choices=Language.choices, initial=Language.DUTCH, widget=_select()
     )
 
     def __init__(self, *args, school=None, **kwargs):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from familieschool.access import get_for_user, record_schools_for
 from familieschool.calendar import closed_days, closed_days_by_school
@@ -173,18 +173,6 @@ class AttendanceSheet:
         return self.checked_count + self.anonymous_count
 
 
-def _parents_with_history(activity: Activity, day: date) -> QuerySet[Parent]:
-    """The school's parents, each knowing whether they came to anything there before ``day``."""
-    # One indexed lookup per parent returned, not a read of the school's attendance history:
-    # callers narrow the parents to a few dozen first.
-    seen_before = Attendance.objects.filter(
-        parent=OuterRef("pk"),
-        session__activity__school=activity.school_id,
-        session__date__lt=day,
-    )
-    return school_parents(activity.school).annotate(seen=Exists(seen_before))
-
-
 def _parent_rows(activity, day, present, checked_parents, first_time):
     """The parents the page shows: the regulars (most often first) and whoever is ticked."""
     # The most frequent (then most recent) regulars only: a busy coffee morning would list
@@ -203,13 +191,15 @@ def _parent_rows(activity, day, present, checked_parents, first_time):
     )
     ticked = set(present) if checked_parents is None else set(checked_parents)
     regulars, others = [], []
-    for parent in _parents_with_history(activity, day).filter(pk__in=came_before.keys() | ticked):
+    # No "came before" lookup here: a regular came before by definition, and the others are
+    # ticked with their "first time" saved or posted.
+    for parent in school_parents(activity.school).filter(pk__in=came_before.keys() | ticked):
         if checked_parents is not None:
             checked = parent.pk in checked_parents
             is_first = parent.pk in first_time
         else:
             checked = parent.pk in present
-            is_first = present.get(parent.pk, not parent.seen)
+            is_first = present.get(parent.pk, False)
         row = PersonRow(parent.pk, parent.display_name, parent.family.code, checked, is_first)
         (regulars if parent.pk in came_before else others).append(row)
     # Sorted is stable: equally frequent parents keep the school list's order.
@@ -226,16 +216,28 @@ def attendance_candidates(activity: Activity, day: date, *, term: str) -> list[P
     words = (term or "").split()[:5]
     if not activity.for_parents or not words or len("".join(words)) < SEARCH_MIN_LENGTH:
         return []
-    parents = _parents_with_history(activity, day)
+    parents = school_parents(activity.school)
     for word in words:
         parents = parents.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
             | Q(family__code__icontains=word)
         )
+    parents = list(parents[:SEARCH_MAX])
+    # "Came to anything at this school before": asked for the matches only, after the limit.
+    # (As an EXISTS in the same query PostgreSQL hashed the school's whole attendance.)
+    seen = set(
+        Attendance.objects.filter(
+            parent_id__in=[parent.pk for parent in parents],
+            session__activity__school=activity.school_id,
+            session__date__lt=day,
+        ).values_list("parent_id", flat=True)
+    )
     return [
-        PersonRow(parent.pk, parent.display_name, parent.family.code, first_time=not parent.seen)
-        for parent in parents[:SEARCH_MAX]
+        PersonRow(
+            parent.pk, parent.display_name, parent.family.code, first_time=parent.pk not in seen
+        )
+        for parent in parents
     ]
 
 

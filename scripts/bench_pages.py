@@ -60,7 +60,7 @@ def pages() -> list[tuple[str, str, object]]:
     from django.utils import timezone
 
     from activiteiten.models import Session
-    from familieschool.models import Family, User
+    from familieschool.models import Family, Parent, User
     from partners.models import Spreekuur
     from servicepunt.models import Theme
 
@@ -84,6 +84,17 @@ def pages() -> list[tuple[str, str, object]]:
     activity = session.activity
     attendance_url = reverse("activiteiten:attendance", args=[activity.pk, session.date])
     present = list(session.attendances.values_list("parent_id", "child_id"))
+    # The attendance page's search as a coordinator types it: three letters of a common name.
+    attendance_search_url = reverse(
+        "activiteiten:attendance-search", args=[activity.pk, session.date]
+    )
+    searched = (
+        Parent.objects.filter(family__school=school)
+        .values("first_name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "first_name")
+        .values_list("first_name", flat=True)[0][:3]
+    )
     partner_org = Spreekuur.objects.filter(school=school).values_list("partner", flat=True)[0]
     partner = User.objects.get(organisation_id=partner_org)
     token = partner.calendar_token or partner.renew_calendar_token()
@@ -123,6 +134,9 @@ def pages() -> list[tuple[str, str, object]]:
             "new-MAX_NUM_FORMS": "20",
         }
         return client.post(attendance_url, data)
+
+    def attendance_search(client):
+        return client.post(attendance_search_url, {"q": searched})
 
     def get(url, **headers):
         return lambda client: client.get(url, headers=headers)
@@ -168,6 +182,7 @@ def pages() -> list[tuple[str, str, object]]:
         ("activity list", "coordinator01", get(reverse("activiteiten:activity-list"))),
         ("attendance page", "coordinator01", get(attendance_url)),
         ("attendance save", "coordinator01", attendance_save),
+        ("attendance search", "coordinator01", attendance_search),
         ("school week", "coordinator01", get(reverse("partners:school-week"))),
         ("partner's week", partner.username, get(reverse("partners:week"))),
         (

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -248,8 +249,14 @@ def test_a_duplicate_family_code_shows_next_to_the_field(alice_client, school_a,
         ),
     )
 
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "Er bestaat al een gezin met deze code op deze school." in response.content.decode()
+    assert "Er bestaat al een gezin met deze code op deze school." in html
+    # The field itself is marked, without crispy rendering it.
+    code_input = re.search(r'<input[^>]*name="new-0-code"[^>]*>', html)[0]
+    assert "is-invalid" in code_input and f'value="{family_a.code}"' in code_input
+    first_name = re.search(r'<input[^>]*name="new-0-first_name"[^>]*>', html)[0]
+    assert "is-invalid" not in first_name
     assert Family.objects.count() == 1
     assert not Session.objects.exists()
 
