@@ -21,8 +21,9 @@ import os
 import random
 import re
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from http.cookiejar import DefaultCookiePolicy
+from zoneinfo import ZoneInfo
 
 import gevent
 from django_otp.oath import totp
@@ -37,6 +38,7 @@ TOTP_KEYS = json.loads(os.environ.get("LOAD_TOTP_KEYS", "{}"))
 _today = date.today()
 _start = _today.year if _today.month >= 8 else _today.year - 1
 SCHOOL_YEAR = f"{_start}/{_start + 1}"  # the download needs the year; the dashboard opens on it
+PORTAL_TIME_ZONE = ZoneInfo("Europe/Amsterdam")  # settings.TIME_ZONE
 SECOND_STEP = "/tweede-stap/"
 LOGIN = "/inloggen/"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -214,7 +216,11 @@ class Coordinator(_Staff):
                 "school": self.school,
                 "themes": [random.randint(1, 15)],
                 "channel": "inloop",
-                "occurred_at": date.today().isoformat() + "T10:00",
+                # A minute ago on the portal's clock: a fixed 10:00 lay in the future before
+                # 10 a.m., the form refused it, and "walk-in save" timed the error page.
+                "occurred_at": (datetime.now(PORTAL_TIME_ZONE) - timedelta(minutes=1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
                 "who": "anonymous",
                 "outcome": "answered",
                 "csrfmiddlewaretoken": self.csrf(),
