@@ -12,7 +12,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, TextChoices, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextChoices,
+    Window,
+)
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -456,6 +466,13 @@ def _appointment_theme(appointment: Appointment) -> str:
     return ", ".join(str(theme) for theme in appointment.referral.themes.all())
 
 
+def _themes(referral: Referral) -> list:
+    # A list prefetched ``to_attr`` where a page has many rows: a related manager per row
+    # (``themes.all()``) costs more than the row itself.
+    theme_list = getattr(referral, "theme_list", None)
+    return theme_list if theme_list is not None else list(referral.themes.all())
+
+
 def partner_referral_row(
     referral: Referral, *, labels: dict[str, str] | None = None
 ) -> PartnerReferralRow:
@@ -465,7 +482,7 @@ def partner_referral_row(
     return PartnerReferralRow(
         id=referral.pk,
         label=_parent_label(referral.parent, details_shared=share),
-        themes=[str(theme) for theme in referral.themes.all()],
+        themes=[str(theme) for theme in _themes(referral)],
         status_display=labels[referral.status],
         referred_on=timezone.localdate(referral.created_at),
         follow_up_on=referral.follow_up_on,
@@ -509,7 +526,7 @@ def partner_week(*, user, monday: date) -> list[Day]:
             # Not select_related: the join would sit inside the window's subquery, where
             # PostgreSQL hashes every parent of the city to join a few hundred referrals
             # before keeping the newest ten per school; fetched by id after it instead.
-            .prefetch_related("parent", "themes")
+            .prefetch_related("parent", Prefetch("themes", to_attr="theme_list"))
         )
         labels = status_labels(ReferralStatus)
         for referral in sorted(newest, key=lambda r: (r.created_at, r.id)):
