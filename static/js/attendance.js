@@ -33,6 +33,8 @@
   var pending = null;
   // The boxes of the last answer's matches, in its order (whether new or already on the page).
   var matches = [];
+  // Enter pressed while the answer to the same text is on its way: focus its first match.
+  var focusWhenShown = false;
 
   function firstResult() {
     return matches.length ? matches[0] : null;
@@ -71,10 +73,11 @@
     if (noMatch) noMatch.hidden = cards.length > 0;
     if (results) results.classList.toggle("searching", found.children.length > 0 || !cards.length);
     count();
-    if (focus) {
+    if (focus || focusWhenShown) {
       var box = firstResult();
       if (box) box.focus();
     }
+    focusWhenShown = false;
   }
 
   function ask(term, focus) {
@@ -113,6 +116,7 @@
     if (term.length < MIN_LENGTH) {
       if (pending) pending.abort();
       asked = "";
+      focusWhenShown = false;
       clearResults();
       if (noMatch) noMatch.hidden = true;
       if (results) results.classList.toggle("searching", found.children.length > 0);
@@ -132,12 +136,16 @@
         if (event.key === "Enter" && term.length >= MIN_LENGTH && term !== asked) {
           clearTimeout(timer);
           ask(term, true);
+        } else if (pending) {
+          focusWhenShown = true;
         } else {
           var box = firstResult();
           if (box) box.focus();
         }
       }
     });
+    // Tapping the box again selects what was searched, so the next name replaces it.
+    search.addEventListener("focus", function () { search.select(); });
     if (results) results.classList.toggle("searching", found.children.length > 0);
   }
 

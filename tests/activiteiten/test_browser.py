@@ -79,9 +79,13 @@ def test_a_parent_ticked_from_the_search_stays_ticked_when_the_search_changes(pa
     ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynab", last_name="Ali")
     amal = ParentFactory(family=FamilyFactory(school=school_a), first_name="Amal", last_name="Bakr")
     ParentFactory(family=FamilyFactory(school=school_a, anonymised_at=_now()), first_name="Zeyno")
+    hamid = ParentFactory(family=FamilyFactory(school=school_a), first_name="Hamid")
+    last_week = Session.objects.create(activity=activity, date=TUESDAY - datetime.timedelta(7))
+    Attendance.objects.create(session=last_week, parent=hamid)
 
     page.goto(f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/")
-    # Nobody of the school is on the page of a new activity until searched for.
+    # Only last week's regular is on the page; the others of the school are searched for.
+    assert page.locator(".person-card").count() == 1
     assert page.locator("#others .person-card").count() == 0
     page.locator("#attendance-search").press_sequentially("zeyn", delay=30)
     page.locator(f"label[for='parent-{zeynep.pk}']").tap()
@@ -98,6 +102,11 @@ def test_a_parent_ticked_from_the_search_stays_ticked_when_the_search_changes(pa
     page.fill("#attendance-search", "nobody like this")
     page.get_by_text("Niemand gevonden. Voeg hieronder een nieuw gezin toe.").wait_for()
     assert page.locator(f"#parent-{zeynep.pk}").is_checked()
+    # A regular found by the search is the card already on the page, marked, not a second box.
+    page.fill("#attendance-search", "hamid")
+    page.locator(".search-match").wait_for()
+    assert page.locator(f"#parent-{hamid.pk}").count() == 1
+    assert page.locator(".search-match .btn-check").get_attribute("value") == str(hamid.pk)
     # Enter searches; it does not send the form half-done.
     page.fill("#attendance-search", "ama")
     page.locator("#attendance-search").press("Enter")
