@@ -479,6 +479,30 @@ def test_referrals_awaiting_an_appointment_are_those_to_a_bookable_partner_here(
     assert list(referrals_awaiting_appointment(user=bob)) == []
 
 
+def test_a_partner_waits_only_at_the_schools_where_she_holds_a_spreekuur(
+    werkwinkel_a, referral_a, alice, school_a, school_b, partner_o
+):
+    """Alice serves two schools; the Werkwinkel holds a spreekuur at De Schakel only, the
+    Buurtteam one at Spoorzicht that ended before today."""
+    alice.schools.add(school_b)
+    ReferralFactory(contact__school=school_b, partner=werkwinkel_a.partner)
+    SpreekuurFactory(
+        partner=partner_o,
+        school=school_b,
+        valid_from=timezone.localdate() - timedelta(days=60),
+        valid_until=timezone.localdate() - timedelta(days=1),
+    )
+    at_spoorzicht = ReferralFactory(contact__school=school_b, partner=partner_o)
+    assert list(referrals_awaiting_appointment(user=alice)) == [referral_a]
+
+    SpreekuurFactory(partner=partner_o, school=school_b)
+    waiting = list(referrals_awaiting_appointment(user=alice))
+    assert waiting == [referral_a, at_spoorzicht]
+    assert sorted(r.partner.name for r in waiting) == sorted(
+        [werkwinkel_a.partner.name, partner_o.name]
+    )
+
+
 def test_the_family_timeline_lists_its_appointments(werkwinkel_a, family_a, parent_a):
     AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, family=family_a, parent=parent_a)
     [entry] = appointment_timeline(family_a)
