@@ -73,8 +73,9 @@ def week(request):
         for occurrence in day.occurrences:
             school = occurrence.spreekuur.school_id
             if school not in tables:
+                # Without the request: the table needs none of the context processors.
                 tables[school] = render_to_string(
-                    "partners/_week_referrals.html", {"occurrence": occurrence}, request
+                    "partners/_week_referrals.html", {"occurrence": occurrence}
                 )
             occurrence.referrals_table = tables[school]
     return render(
