@@ -18,6 +18,7 @@ whether the figures are frozen.
 
 import io
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone, translation
@@ -31,6 +32,7 @@ from familieschool.exports import csv_bytes, xlsx_bytes, xlsx_cell
 from servicepunt.constants import ProvisionStatus
 from servicepunt.models import ContactSource, ProvisionKind, Theme
 
+from .constants import PROGRESS_ROWS_READ, PROGRESS_WRITTEN
 from .reach import (
     BY_CODE,
     GROUPS,
@@ -94,12 +96,15 @@ def reach_export(
     kept: bool = False,
     period=None,
     breakdown: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> ReachExport:
     """The figures of one school year as a CSV or XLSX file (from its snapshot when frozen;
     with ``kept``, from the kept count instead of counting now). With ``period`` (a
     ``rapportage.reach.Period``) the figures of that period instead, counted now. With
     ``breakdown`` (``soort``, ``gemeente``, ``wijk`` or ``startjaar``) the rows of its groups
-    of schools follow the boards', named in the ``school`` column as the boards are."""
+    of schools follow the boards', named in the ``school`` column as the boards are.
+    ``progress`` is told the percentage done once the rows are read and once the file is
+    written (the background download's progress bar)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     report = reach_report(
@@ -112,8 +117,12 @@ def reach_export(
         period=period,
         breakdown=breakdown,
     )
+    if progress is not None:
+        progress(PROGRESS_ROWS_READ)
     with translation.override("nl"):
         content = _csv(report) if fmt == "csv" else _xlsx(report, offer_rows(report, schools))
+    if progress is not None:
+        progress(PROGRESS_WRITTEN)
     stem = f"bereik_{report.label.replace('/', '-')}"
     if report.is_frozen:
         stem += "_vastgelegd"

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from familieschool.models import School
 from familieschool.schoolyear import validate_school_year_label
+
+from .constants import ExportFormat, ExportStatus
 
 
 class ReachSnapshot(models.Model):
@@ -125,3 +129,48 @@ class ReachCountSchool(models.Model):
 
     def __str__(self):
         return f"{self.count} {self.school_id}"
+
+
+class ReachExportJob(models.Model):
+    """A reach download prepared in the background (``rapportage.tasks.build_reach_export``):
+    the dashboard's parameters as the view computed them, the progress and, once ready, the
+    file. Only the user who asked sees it; it is removed after ``EXPORT_KEPT_FOR``."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    fmt = models.CharField(_("format"), max_length=4, choices=ExportFormat.choices)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    breakdown = models.CharField(_("breakdown"), max_length=20, blank=True)
+    # The schools shown and every school the reader may see (small counts are hidden as in
+    # the report of the whole scope), as ids: the scope at the moment of asking.
+    school_ids = models.JSONField(_("schools"), default=list)
+    scope_ids = models.JSONField(_("scope"), default=list)
+    min_cell = models.PositiveSmallIntegerField(_("smallest count shown"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    error = models.CharField(_("error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    content = models.BinaryField(_("content"), null=True, blank=True)
+    filename = models.CharField(_("file name"), max_length=100, blank=True)
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("prepared reach download")
+        verbose_name_plural = _("prepared reach downloads")
+
+    def __str__(self):
+        return f"{self.public_id} {self.status}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (ExportStatus.READY, ExportStatus.FAILED)

@@ -19,12 +19,13 @@ from familieschool.schoolyear import SchoolYear
 from partners.models import Appointment, Spreekuur
 from servicepunt.models import Referral
 
-from .models import ReachSnapshot
+from .models import ReachExportJob, ReachSnapshot
 
 __all__ = [
     "PartnerScope",
     "min_cell_for",
     "partner_figures_scope",
+    "reach_export_job_get",
     "report_scope",
     "school_year_choices",
     "snapshot_list",
@@ -116,3 +117,15 @@ def school_year_choices(frozen=()) -> list[str]:
 def snapshot_list() -> QuerySet[ReachSnapshot]:
     """Every frozen year with who froze it and how many schools it holds."""
     return ReachSnapshot.objects.select_related("frozen_by").annotate(school_count=Count("schools"))
+
+
+def reach_export_job_get(*, user, public_id, with_content: bool = False) -> ReachExportJob:
+    """A prepared reach download of ``user``'s own; anyone else's (or an unknown one) is a 404.
+    The file itself is only read ``with_content``."""
+    jobs = ReachExportJob.objects.filter(user=user, public_id=public_id)
+    if not with_content:
+        jobs = jobs.defer("content")
+    job = jobs.first()
+    if job is None:
+        raise Http404
+    return job

@@ -1,22 +1,38 @@
-"""Writes of the reporting app: freezing a school year's figures, recounting the kept ones."""
+"""Writes of the reporting app: freezing a school year's figures, recounting the kept ones,
+preparing reach downloads in the background."""
 
 import logging
-from datetime import timedelta
+import time
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from familieschool.access import may_freeze_figures
+from familieschool.models import School, User
+from familieschool.outbox import enqueue
 from familieschool.schoolyear import SchoolYear
 
-from .models import ReachCount, ReachSnapshot, ReachSnapshotFigure, ReachSnapshotSchool
+from .constants import EXPORT_KEPT_FOR, PROGRESS_DONE, PROGRESS_STARTED, ExportStatus
+from .exports import reach_export
+from .models import (
+    ReachCount,
+    ReachExportJob,
+    ReachSnapshot,
+    ReachSnapshotFigure,
+    ReachSnapshotSchool,
+)
 from .reach import Period, base_keys, live_figures
 from .reach.kept import reach_count_refresh
 from .reach.report import same_period_last_year
 
 __all__ = [
+    "reach_export_job_build",
+    "reach_export_job_create",
+    "reach_export_jobs_remove_expired",
     "reach_count_refresh",
     "reach_counts_recount",
     "reach_counts_remove_stale",
@@ -180,3 +196,99 @@ def reach_counts_remove_stale(*, keep: list[Period]) -> int:
     if removed:
         ReachCount.objects.filter(pk__in=removed).delete()
     return len(removed)
+
+
+@transaction.atomic
+def reach_export_job_create(
+    *,
+    user: User,
+    period: Period,
+    fmt: str,
+    schools: QuerySet[School],
+    scope: QuerySet[School],
+    min_cell: int,
+    breakdown: str | None = None,
+) -> ReachExportJob:
+    """Ask for a reach download, built by a Celery task once this transaction commits (at once
+    when Celery is eager); the job keeps the scope as the view computed it."""
+    job = ReachExportJob(
+        user=user,
+        fmt=fmt,
+        first_day=period.first,
+        last_day=period.last,
+        breakdown=breakdown or "",
+        school_ids=sorted(schools.values_list("pk", flat=True)),
+        scope_ids=sorted(scope.values_list("pk", flat=True)),
+        min_cell=min_cell,
+    )
+    job.full_clean()
+    job.save()
+    enqueue("rapportage.tasks.build_reach_export", job_id=job.pk)
+    return job
+
+
+def _progress(job_id: int, percent: int) -> None:
+    ReachExportJob.objects.filter(pk=job_id).update(progress=percent)
+
+
+def reach_export_job_build(*, job_id: int) -> str:
+    """Build a queued download's file with ``reach_export``, exactly as the request used to,
+    recording the progress; a failure marks it failed with a message for its page. Returns the
+    job's status (a job already built is left as it is)."""
+    job = ReachExportJob.objects.defer("content").filter(pk=job_id).first()
+    if job is None or job.status == ExportStatus.READY:
+        return job.status if job else "gone"
+    ReachExportJob.objects.filter(pk=job_id).update(
+        status=ExportStatus.RUNNING, progress=PROGRESS_STARTED, error=""
+    )
+    started = time.perf_counter()
+    period = Period(job.first_day, job.last_day)
+    school_year = period == Period.of(period.school_year)
+    try:
+        result = reach_export(
+            school_year=period.school_year,
+            schools=School.objects.filter(pk__in=job.school_ids),
+            min_cell=job.min_cell,
+            fmt=job.fmt,
+            scope=School.objects.filter(pk__in=job.scope_ids),
+            kept=True,
+            breakdown=job.breakdown or None,
+            period=None if school_year else period,
+            progress=lambda percent: _progress(job_id, percent),
+        )
+    except Exception as exc:
+        # The type only: a message could quote a name from the data.
+        logger.warning("reach export job %s failed: %s", job_id, type(exc).__name__)
+        with translation.override("nl"):
+            error = _("The download could not be prepared. Please try again later.")
+        ReachExportJob.objects.filter(pk=job_id).update(
+            status=ExportStatus.FAILED,
+            error=error,
+            finished_at=timezone.now(),
+        )
+        return ExportStatus.FAILED
+    ReachExportJob.objects.filter(pk=job_id).update(
+        status=ExportStatus.READY,
+        progress=PROGRESS_DONE,
+        content=result.content,
+        filename=result.filename,
+        content_type=result.content_type,
+        finished_at=timezone.now(),
+    )
+    logger.info(
+        "reach export job %s ready: %s, %d bytes in %.2f s",
+        job_id,
+        job.fmt,
+        len(result.content),
+        time.perf_counter() - started,
+    )
+    return ExportStatus.READY
+
+
+def reach_export_jobs_remove_expired(*, now: datetime | None = None) -> int:
+    """Remove prepared downloads (with their files) asked for longer than a day ago."""
+    cutoff = (now or timezone.now()) - EXPORT_KEPT_FOR
+    removed, _by_model = ReachExportJob.objects.filter(created_at__lt=cutoff).delete()
+    if removed:
+        logger.info("reach export jobs: %d removed", removed)
+    return removed

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,9 @@ from familieschool.access import (
 from familieschool.forms import posted
 from familieschool.schoolyear import SchoolYear
 
+from .constants import ExportStatus
 from .dashboard import dashboard_data
-from .exports import partner_figures_export, reach_export
+from .exports import partner_figures_export
 from .forms import (
     PERIOD_CALENDAR_YEAR,
     PERIOD_FROM_TO,
@@ -40,11 +41,12 @@ from .reach.partner import PARTNER_FIGURES, partner_figures
 from .selectors import (
     min_cell_for,
     partner_figures_scope,
+    reach_export_job_get,
     report_scope,
     snapshot_list,
     snapshot_years,
 )
-from .services import reach_snapshot_create
+from .services import reach_export_job_create, reach_snapshot_create
 
 
 def _scope(request):
@@ -136,8 +138,8 @@ def dashboard(request):
 
 @role_required(PROJECT_LEADER, COORDINATOR)
 def export(request):
-    """The dashboard's figures as a CSV or XLSX download (from the snapshot when frozen), for
-    the dashboard's period."""
+    """Ask for the dashboard's figures as a CSV or XLSX download (from the snapshot when
+    frozen), for the dashboard's period: prepared in the background, then the job's page."""
     schools, _board = _scope(request)
     form = ReachExportForm(
         request.GET,
@@ -149,19 +151,72 @@ def export(request):
             for error in errors:
                 messages.error(request, error)
         return redirect("rapportage:dashboard")
-    period = form.period()
-    result = reach_export(
-        school_year=period.school_year,
-        schools=schools,
-        min_cell=min_cell_for(request.user),
+    job = reach_export_job_create(
+        user=request.user,
+        period=form.period(),
         fmt=form.cleaned_data["formaat"],
+        schools=schools,
         scope=schools_for(request.user),
-        kept=True,
+        min_cell=min_cell_for(request.user),
         breakdown=form.breakdown(),
-        period=None if period == Period.of(period.school_year) else period,
     )
-    response = HttpResponse(result.content, content_type=result.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    return redirect("rapportage:export-job", public_id=job.public_id)
+
+
+def _job_message(job) -> str:
+    if job.status == ExportStatus.FAILED:
+        return job.error
+    if job.status == ExportStatus.READY:
+        return _("The file is ready.")
+    return _(
+        "File status: %(status)s (%(progress)d%%). This page shows the link once it is ready."
+    ) % {"status": job.get_status_display(), "progress": job.progress}
+
+
+@role_required(PROJECT_LEADER, COORDINATOR)
+def export_job(request, public_id):
+    """A download being prepared: its progress, and the link once the file is ready."""
+    job = reach_export_job_get(user=request.user, public_id=public_id)
+    return render(
+        request,
+        "rapportage/reachexportjob_detail.html",
+        {
+            "job": job,
+            "message": _job_message(job),
+            "status_url": reverse("rapportage:export-job-status", args=[public_id]),
+        },
+    )
+
+
+@role_required(PROJECT_LEADER, COORDINATOR)
+def export_job_status(request, public_id):
+    """The job page's progress, for its script to ask every second."""
+    job = reach_export_job_get(user=request.user, public_id=public_id)
+    response = JsonResponse(
+        {
+            "status": job.status,
+            "message": _job_message(job),
+            "progress": job.progress,
+            "ready": job.status == ExportStatus.READY,
+            "failed": job.status == ExportStatus.FAILED,
+            "error": job.error,
+            "file_url": reverse("rapportage:export-job-file", args=[public_id])
+            if job.status == ExportStatus.READY
+            else "",
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@role_required(PROJECT_LEADER, COORDINATOR)
+def export_job_file(request, public_id):
+    """The prepared file, named as the download always was; before it is ready, the job page."""
+    job = reach_export_job_get(user=request.user, public_id=public_id, with_content=True)
+    if job.status != ExportStatus.READY:
+        return redirect("rapportage:export-job", public_id=public_id)
+    response = HttpResponse(bytes(job.content), content_type=job.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
     return response
 
 

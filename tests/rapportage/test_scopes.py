@@ -9,6 +9,7 @@ from django.urls import reverse
 from familieschool.constants import Role
 from tests.familieschool.factories import UserFactory
 from tests.login import force_login_verified
+from tests.rapportage.downloads import download as download_file
 
 YEAR = "2024/2025"
 DASHBOARD = reverse("rapportage:dashboard")
@@ -45,7 +46,7 @@ def test_the_dashboard_shows_the_breakdown_chosen_and_passes_it_to_the_downloads
     assert "per=gemeente" in response.context["download_query"]
     page = response.content.decode()
     assert '<option value="gemeente" selected>gemeente</option>' in page
-    download = lisa_client.get(EXPORT, {"schooljaar": YEAR, "per": "gemeente", "formaat": "csv"})
+    download = download_file(lisa_client, {"schooljaar": YEAR, "per": "gemeente", "formaat": "csv"})
     lines = _csv(download)
     assert lines[0] == ["schooljaar", "school", "indicator", "categorie", "waarde"]
     assert [YEAR, "gemeente: Utrecht", "gezinnen", "", "220"] in lines
@@ -65,7 +66,7 @@ def test_a_municipality_project_leader_sees_only_the_schools_of_her_municipality
     schools = {row["name"] for row in response.context["key_rows"] if row["level"] == "school"}
     assert schools == {"De Schakel", "OBO Spoorzicht"}
     assert "Joannes XXIII" not in response.content.decode()
-    lines = _csv(gerda_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv"}))
+    lines = _csv(download_file(gerda_client, {"schooljaar": YEAR, "formaat": "csv"}))
     assert {line[1] for line in lines[1:]} == {
         "De Schakel",
         "OBO Spoorzicht",
@@ -81,7 +82,7 @@ def test_a_school_of_another_municipality_is_a_404_for_her(reach_world, gerda_cl
     board_y = {"schooljaar": YEAR, "bestuur": reach_world.boards["Y"].pk, "formaat": "xlsx"}
     assert gerda_client.get(EXPORT, board_y).status_code == 404
     own = {"schooljaar": YEAR, "school": reach_world.schools["A"].pk, "formaat": "csv"}
-    assert gerda_client.get(EXPORT, own).status_code == 200
+    assert download_file(gerda_client, own).status_code == 200
 
 
 def test_a_municipality_project_leader_may_not_freeze_a_year(reach_world, gerda_client):

@@ -22,6 +22,7 @@ from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFac
 from tests.login import force_login_verified
 from tests.partners.factories import AppointmentFactory, SpreekuurFactory
 from tests.rapportage.conftest import local
+from tests.rapportage.downloads import download
 from tests.servicepunt.factories import ContactFactory, ReferralFactory, default_themes
 
 YEAR = "2024/2025"
@@ -65,7 +66,7 @@ def test_a_project_leader_of_one_board_sees_only_that_boards_schools(reach_world
 
     schools = {row["name"] for row in response.context["key_rows"] if row["level"] == "school"}
     assert schools == {"Joannes XXIII"}
-    export = client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv"})
+    export = download(client, {"schooljaar": YEAR, "formaat": "csv"})
     rows = list(csv.reader(io.StringIO(export.content.decode())))
     assert {row[1] for row in rows[1:]} == {
         "Joannes XXIII",
@@ -94,7 +95,7 @@ def test_a_coordinator_cannot_export_another_schools_figures(reach_world, bob_cl
 
 def test_a_coordinator_downloads_the_exact_figures_of_her_school(reach_world, bob_client):
     school_b = reach_world.schools["B"]
-    response = bob_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv", "school": school_b.pk})
+    response = download(bob_client, {"schooljaar": YEAR, "formaat": "csv", "school": school_b.pk})
 
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="bereik_2024-2025.csv"'
@@ -104,10 +105,10 @@ def test_a_coordinator_downloads_the_exact_figures_of_her_school(reach_world, bo
 
 
 def test_the_project_leaders_download_is_the_file_the_command_writes(reach_world, lisa_client):
-    response = lisa_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "xlsx"})
+    response = download(lisa_client, {"schooljaar": YEAR, "formaat": "xlsx"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    csv_response = lisa_client.get(EXPORT, {"schooljaar": YEAR, "formaat": "csv"})
+    csv_response = download(lisa_client, {"schooljaar": YEAR, "formaat": "csv"})
     assert csv_response.content == reach_export(school_year=YEAR, min_cell=5).content
 
 

@@ -1,0 +1,28 @@
+"""Choices and fixed values of the reporting app."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# A prepared download (and its file) is removed this long after it was asked for.
+EXPORT_KEPT_FOR = timedelta(days=1)
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("being prepared")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+# How far a download is when it reaches each step (the progress bar's value).
+PROGRESS_STARTED = 10
+PROGRESS_ROWS_READ = 50
+PROGRESS_WRITTEN = 90
+PROGRESS_DONE = 100

@@ -1,0 +1,92 @@
+"""The reach download in a real Chromium: the dashboard's button, the job's page with its
+progress bar, and the file from its link."""
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from familieschool.models import School
+from rapportage.exports import CSV_HEADER, reach_export
+from rapportage.models import ReachExportJob
+from rapportage.services import reach_export_job_build
+from tests.rapportage.test_exports import read_csv
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+YEAR = "2024/2025"
+
+
+@pytest.fixture
+def page(open_page, lisa):
+    return open_page(lisa, viewport={"width": 1280, "height": 900})
+
+
+def test_the_dashboards_button_leads_to_the_prepared_file(page, reach_world):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"/rapportage/?schooljaar={YEAR}")
+
+    page.get_by_role("link", name="Download CSV (kommagescheiden)").click()
+
+    expect(page).to_have_url(re.compile(r"/rapportage/download/[0-9a-f-]{36}/$"))
+    expect(page.get_by_role("heading", name="Je download")).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_role("status")).to_have_text("Het bestand is klaar.")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Bestand downloaden (CSV)").click()
+    download = info.value
+    assert download.suggested_filename == "bereik_2024-2025.csv"
+    content = Path(download.path()).read_bytes()
+    direct = reach_export(
+        school_year=YEAR,
+        schools=School.objects.all(),
+        min_cell=5,
+        fmt="csv",
+        scope=School.objects.all(),
+        kept=True,
+    )
+    assert content == direct.content
+    lines = read_csv(content)
+    assert lines[0] == CSV_HEADER
+    assert {"De Schakel", "OBO Spoorzicht", "Joannes XXIII", "totaal"} <= {
+        line[1] for line in lines[1:]
+    }
+    assert errors == []
+
+
+def test_the_page_polls_until_the_file_is_ready(page, reach_world, lisa):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    school_ids = sorted(School.objects.values_list("pk", flat=True))
+    job = ReachExportJob.objects.create(
+        user=lisa,
+        fmt="xlsx",
+        first_day="2024-08-01",
+        last_day="2025-07-31",
+        school_ids=school_ids,
+        scope_ids=school_ids,
+        min_cell=5,
+    )
+    page.goto(f"/rapportage/download/{job.public_id}/")
+    link = page.get_by_role("link", name="Bestand downloaden (XLSX)")
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
+    expect(page.get_by_role("status")).to_contain_text("in de wachtrij (0%)")
+    expect(link).to_be_hidden()
+
+    # The worker builds it while the page is open; the page finds out by itself.
+    reach_export_job_build(job_id=job.pk)
+
+    expect(link).to_be_visible(timeout=10_000)
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_role("status")).to_have_text("Het bestand is klaar.")
+    with page.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename == "bereik_2024-2025.xlsx"
+    job.refresh_from_db()
+    assert Path(info.value.path()).read_bytes() == bytes(job.content)
+    assert errors == []
