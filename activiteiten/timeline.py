@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familieschool.models import Family
-from familieschool.timeline import TimelineEntry
+from familieschool.timeline import TimelineCursor, TimelineEntry
 
 from .models import Attendance, Enrolment
 
@@ -20,8 +20,11 @@ def _child_name(child) -> str:
     return child.first_name or str(child.get_group_display())
 
 
-def activity_entries(family: Family) -> list[TimelineEntry]:
-    """Attendance and enrolments of the family's parents and children, in two queries."""
+def activity_entries(
+    family: Family, *, before: TimelineCursor | None = None, limit: int | None = None
+) -> list[TimelineEntry]:
+    """Attendance and enrolments of the family's parents and children, newest first: at most
+    ``limit`` of each after ``before``, in two queries."""
     entries = []
     # Two indexed lookups (through the parents, through the children) joined by UNION: an OR
     # across the two joins makes PostgreSQL read the attendance of every family in the city.
@@ -33,9 +36,15 @@ def activity_entries(family: Family) -> list[TimelineEntry]:
     attendances = (
         Attendance.objects.filter(pk__in=ids)
         .select_related("session__activity", "parent", "child")
-        .order_by("-session__date")
+        .order_by("-session__date", "-session__activity__start_time", "-pk")
     )
-    for row in attendances:
+    if before:
+        attendances = attendances.filter(
+            before.older_local(
+                "activity", day="session__date", time="session__activity__start_time"
+            )
+        )
+    for row in attendances[:limit]:
         session, activity = row.session, row.session.activity
         who = (
             row.parent.display_name if row.parent_id else (row.child.first_name or str(_("Child")))
@@ -53,6 +62,7 @@ def activity_entries(family: Family) -> list[TimelineEntry]:
                     "activiteiten:attendance",
                     kwargs={"pk": activity.pk, "day": session.date.isoformat()},
                 ),
+                pk=row.pk,
             )
         )
     enrolment_ids = (
@@ -63,9 +73,11 @@ def activity_entries(family: Family) -> list[TimelineEntry]:
     enrolments = (
         Enrolment.objects.filter(pk__in=enrolment_ids)
         .select_related("activity", "parent", "child")
-        .order_by("-requested_at")
+        .order_by("-requested_at", "-pk")
     )
-    for enrolment in enrolments:
+    if before:
+        enrolments = enrolments.filter(before.older("enrolment", at="requested_at"))
+    for enrolment in enrolments[:limit]:
         who = enrolment.parent.display_name if enrolment.parent_id else _child_name(enrolment.child)
         entries.append(
             TimelineEntry(
@@ -74,6 +86,7 @@ def activity_entries(family: Family) -> list[TimelineEntry]:
                 title=enrolment.activity.title,
                 detail=f"{who} · {enrolment.get_status_display()}",
                 url=reverse("activiteiten:enrolment-list", kwargs={"pk": enrolment.activity_id}),
+                pk=enrolment.pk,
             )
         )
     return entries

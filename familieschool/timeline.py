@@ -1,17 +1,33 @@
 """The family timeline is assembled from the apps that know a family's history.
 
 The core cannot import the apps (they depend on it), so each app registers a provider in
-``registry.timeline_providers`` from its ``plugins.py``. A provider takes a family and returns
-``TimelineEntry`` rows, with a constant number of queries whatever the size of the family's
-history.
+``registry.timeline_providers`` from its ``plugins.py``. A provider is called as
+``provider(family, before=cursor, limit=n)`` and returns at most ``n`` of its
+``TimelineEntry`` rows that sort after ``cursor`` (all of them when ``before`` is None), newest
+first, with a constant number of queries whatever the size of the family's history.
+
+The family page shows one page of the newest entries; "show older" pages on by the sort key
+(``TimelineCursor``), as the contact list does, so that every entry stays reachable and a page
+costs the same after ten years as after one.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
 
 from .models import Family
 from .registry import timeline_providers
+
+__all__ = ["TIMELINE_PAGE", "TimelineCursor", "TimelineEntry", "TimelinePage", "family_timeline"]
+
+# Entries per page of the timeline: the family page shows the newest this many.
+TIMELINE_PAGE = 50
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -21,12 +37,107 @@ class TimelineEntry:
     title: str
     detail: str = ""
     url: str = ""
+    pk: int = 0  # of the row the entry shows; orders entries of one kind at the same moment
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.at, self.kind, self.pk)
 
 
-Provider = Callable[[Family], Iterable[TimelineEntry]]
+Provider = Callable[..., Iterable[TimelineEntry]]
 
 
-def family_timeline(family: Family) -> list[TimelineEntry]:
-    """All registered providers' entries for ``family``, newest first."""
-    entries = [entry for provider in timeline_providers for entry in provider(family)]
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+@dataclass(frozen=True)
+class TimelineCursor:
+    """The last entry of a page: the next page holds the entries that sort after it.
+
+    Entries sort newest first by (moment, kind, id), so entries at the same moment (a parent
+    and a child at one session) have an order too, and none is skipped or shown twice.
+    """
+
+    at: datetime
+    kind: str
+    pk: int
+
+    @classmethod
+    def of(cls, entry: TimelineEntry) -> "TimelineCursor":
+        return cls(entry.at, entry.kind, entry.pk)
+
+    @property
+    def token(self) -> str:
+        """The cursor in a URL: microseconds since 1970, kind and id (nothing personal)."""
+        return f"{(self.at - _EPOCH) // _MICROSECOND}.{self.kind}.{self.pk}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> "TimelineCursor | None":
+        """The cursor of ``token``; None for anything else (the newest page then)."""
+        parts = (token or "").split(".")
+        if len(parts) != 3 or not parts[1].isalpha():
+            return None
+        try:
+            micros, pk = int(parts[0]), int(parts[2])
+            at = _EPOCH + micros * _MICROSECOND
+        except (ValueError, OverflowError):
+            return None
+        return cls(at, parts[1], pk)
+
+    def _same_moment(self, kind: str) -> Q | None:
+        """Of the rows of ``kind`` at the cursor's moment, those that sort after it."""
+        if kind < self.kind:
+            return Q()
+        if kind == self.kind:
+            return Q(pk__lt=self.pk)
+        return None
+
+    def older(self, kind: str, *, at: str) -> Q:
+        """The rows of ``kind``, whose moment is the datetime ``at``, that sort after the
+        cursor."""
+        condition = Q(**{f"{at}__lt": self.at})
+        tie = self._same_moment(kind)
+        if tie is not None:
+            condition |= Q(**{at: self.at}) & tie
+        return condition
+
+    def older_local(self, kind: str, *, day: str, time: str) -> Q:
+        """The same for rows whose moment is a local day and wall-clock time (``day`` and
+        ``time`` name fields or annotations), as ``timezone.make_aware`` turns them into."""
+        local = timezone.localtime(self.at)
+        on, at = local.date(), local.time()
+        condition = Q(**{f"{day}__lt": on}) | Q(**{day: on, f"{time}__lt": at})
+        tie = self._same_moment(kind)
+        if tie is not None:
+            condition |= Q(**{day: on, time: at}) & tie
+        return condition
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of a family's timeline, newest first."""
+
+    entries: list[TimelineEntry]
+    older: TimelineCursor | None  # where the next, older page starts; None on the last page
+    first: bool  # the newest entries (no cursor asked for)
+
+    def __iter__(self) -> Iterator[TimelineEntry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def family_timeline(
+    family: Family, *, before: TimelineCursor | None = None, size: int | None = None
+) -> TimelinePage:
+    """The ``size`` (``TIMELINE_PAGE``) newest entries of ``family`` that sort after
+    ``before`` (the newest page without it), from every registered provider."""
+    size = size or TIMELINE_PAGE
+    # Each provider's newest size + 1 hold the page's entries and say whether more follow.
+    entries = [
+        entry
+        for provider in timeline_providers
+        for entry in provider(family, before=before, limit=size + 1)
+    ]
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    page = entries[:size]
+    older = TimelineCursor.of(page[-1]) if len(entries) > size else None
+    return TimelinePage(page, older, first=before is None)

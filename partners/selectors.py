@@ -621,19 +621,27 @@ def public_spreekuren(school: School, start: date, end: date) -> list[PublicSpre
     ]
 
 
-def appointment_timeline(family) -> list:
-    """The family's appointments as timeline entries (one query)."""
+def appointment_timeline(family, *, before=None, limit: int | None = None) -> list:
+    """The family's appointments as timeline entries, newest first: at most ``limit`` after
+    the cursor ``before`` (one query)."""
     from familieschool.timeline import TimelineEntry
 
-    appointments = Appointment.objects.filter(family=family).select_related(
-        "spreekuur__partner", "spreekuur__school"
+    appointments = (
+        Appointment.objects.filter(family=family)
+        .select_related("spreekuur__partner")
+        .order_by("-date", "-start_time", "-pk")
     )
+    if before:
+        appointments = appointments.filter(
+            before.older_local("appointment", day="date", time="start_time")
+        )
     return [
         TimelineEntry(
             at=local_datetime(appointment.date, appointment.start_time),
             kind="appointment",
             title=_("Appointment with %(partner)s") % {"partner": appointment.spreekuur.partner},
             detail=appointment.get_status_display(),
+            pk=appointment.pk,
         )
-        for appointment in appointments
+        for appointment in appointments[:limit]
     ]

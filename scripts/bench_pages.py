@@ -100,6 +100,10 @@ def pages() -> list[tuple[str, str, object]]:
     token = partner.calendar_token or partner.renew_calendar_token()
     feed = reverse("partners:calendar-feed", args=[token])
     month_ago = (today - timedelta(days=30)).isoformat()
+    # The family page's "show older entries": the second page of the timeline.
+    from familieschool.timeline import family_timeline
+
+    older = family_timeline(family).older.token
     contacts = reverse("servicepunt:contact-list")
     # Page 200 as the pager reaches it: after the last contact of page 199 (25 a page).
     from servicepunt.models import Contact
@@ -172,6 +176,11 @@ def pages() -> list[tuple[str, str, object]]:
             "family page",
             "coordinator01",
             get(reverse("servicepunt:family-detail", args=[family.pk])),
+        ),
+        (
+            "family page, older entries",
+            "coordinator01",
+            get(reverse("servicepunt:family-timeline", args=[family.pk]) + f"?voor={older}"),
         ),
         ("referral list (open)", "coordinator01", get(reverse("servicepunt:referral-list"))),
         (

@@ -2,21 +2,32 @@
 
 from datetime import datetime, time
 
+from django.db.models import TimeField, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familieschool.models import Family
-from familieschool.timeline import TimelineEntry
+from familieschool.timeline import TimelineCursor, TimelineEntry
 
 from .models import Contact, Provision, Referral
 
 
-def family_entries(family: Family) -> list[TimelineEntry]:
-    """A family's contacts, referrals and provisions as timeline entries, in four queries."""
+def family_entries(
+    family: Family, *, before: TimelineCursor | None = None, limit: int | None = None
+) -> list[TimelineEntry]:
+    """A family's contacts, referrals and provisions as timeline entries, newest first: at
+    most ``limit`` of each kind after ``before``, in four queries."""
     entries = []
-    contacts = Contact.objects.filter(family=family).prefetch_related("themes")
-    for contact in contacts:
+    contacts = (
+        Contact.objects.filter(family=family)
+        .only("occurred_at", "channel", "outcome")
+        .prefetch_related("themes")
+        .order_by("-occurred_at", "-pk")
+    )
+    if before:
+        contacts = contacts.filter(before.older("contact", at="occurred_at"))
+    for contact in contacts[:limit]:
         themes = ", ".join(theme.name for theme in contact.themes.all())
         entries.append(
             TimelineEntry(
@@ -25,9 +36,18 @@ def family_entries(family: Family) -> list[TimelineEntry]:
                 title=_("Contact (%(channel)s)") % {"channel": contact.get_channel_display()},
                 detail=f"{themes} · {contact.get_outcome_display()}",
                 url=reverse("servicepunt:contact-detail", args=[contact.pk]),
+                pk=contact.pk,
             )
         )
-    for referral in Referral.objects.filter(family=family).select_related("partner"):
+    referrals = (
+        Referral.objects.filter(family=family)
+        .only("created_at", "status", "partner__name")
+        .select_related("partner")
+        .order_by("-created_at", "-pk")
+    )
+    if before:
+        referrals = referrals.filter(before.older("referral", at="created_at"))
+    for referral in referrals[:limit]:
         entries.append(
             TimelineEntry(
                 at=referral.created_at,
@@ -35,21 +55,32 @@ def family_entries(family: Family) -> list[TimelineEntry]:
                 title=_("Referral to %(partner)s") % {"partner": referral.partner.name},
                 detail=referral.get_status_display(),
                 url=reverse("servicepunt:referral-detail", args=[referral.pk]),
+                pk=referral.pk,
             )
         )
-    provisions = Provision.objects.filter(family=family).select_related("kind", "child")
-    for provision in provisions:
+    # A provision has a date, not a time: it sorts at the start of its day.
+    provisions = (
+        Provision.objects.filter(family=family)
+        .select_related("kind", "child__family")
+        .annotate(timeline_time=Value(time.min, output_field=TimeField()))
+        .order_by("-occurred_on", "-pk")
+    )
+    if before:
+        provisions = provisions.filter(
+            before.older_local("provision", day="occurred_on", time="timeline_time")
+        )
+    for provision in provisions[:limit]:
         detail = provision.get_status_display()
         if provision.child_id:
             detail += f" · {provision.child}"
         entries.append(
             TimelineEntry(
-                # A provision has a date, not a time: it sorts at the start of its day.
                 at=timezone.make_aware(datetime.combine(provision.occurred_on, time.min)),
                 kind="provision",
                 title=_("Provision: %(kind)s") % {"kind": provision.kind.name},
                 detail=detail,
                 url=reverse("servicepunt:provision-update", args=[provision.pk]),
+                pk=provision.pk,
             )
         )
     return entries

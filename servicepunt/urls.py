@@ -9,6 +9,7 @@ urlpatterns = [
     path("gezinnen/zoeken/", views.family_search, name="family-search"),
     path("gezinnen/codes/", views.family_codes, name="family-codes"),
     path("gezinnen/<int:pk>/", views.family_detail, name="family-detail"),
+    path("gezinnen/<int:pk>/tijdlijn/", views.family_timeline_older, name="family-timeline"),
     path("gezinnen/<int:pk>/wijzigen/", views.family_update, name="family-update"),
     path("gezinnen/<int:pk>/samenvoegen/", views.family_merge, name="family-merge"),
     path("gezinnen/<int:pk>/ouders/nieuw/", views.parent_create, name="parent-create"),

@@ -26,7 +26,7 @@ from familieschool.models import Parent
 from familieschool.selectors import family_code_suggest
 from familieschool.services import audit_log_record
 from familieschool.tabular import ImportFailed
-from familieschool.timeline import family_timeline
+from familieschool.timeline import TimelineCursor, family_timeline
 
 from . import selectors, services
 from .constants import IMPORT_COLUMNS, Outcome
@@ -228,7 +228,8 @@ def contact_update(request, pk):
 
 @role_required(COORDINATOR)
 def family_detail(request, pk):
-    """The family page: who they are and everything that happened, newest first."""
+    """The family page: who they are and the newest part of what happened; older entries are
+    one link away (``family_timeline_older``), so the page does not grow with the years."""
     family = selectors.family_get(user=request.user, pk=pk)
     audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
     return render(
@@ -240,6 +241,21 @@ def family_detail(request, pk):
             "child_form": ChildForm(auto_id="child_%s"),
             "provision_form": ProvisionForm(family=family, auto_id="provision_%s"),
         },
+    )
+
+
+@role_required(COORDINATOR)
+def family_timeline_older(request, pk):
+    """A family's older timeline entries, a page at a time from the entry in ``?voor=``."""
+    family = selectors.family_get(user=request.user, pk=pk)
+    before = TimelineCursor.parse(request.GET.get(BEFORE))
+    if before is None:
+        return _family_page(family)
+    audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
+    return render(
+        request,
+        "servicepunt/family_timeline.html",
+        {"family": family, "timeline": family_timeline(family, before=before)},
     )
 
 

@@ -56,3 +56,40 @@ def test_a_child_and_a_boodschappenkaart_from_the_family_page_in_at_most_six(
     )
     assert page.locator("#children").inner_text().startswith("Noor")
     assert page.locator("[data-kind=provision]").inner_text().count("Boodschappenkaart") == 1
+
+
+def test_older_timeline_entries_are_one_click_away_and_back(
+    open_page, alice, school_a, family_a, monkeypatch
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.servicepunt.factories import ContactFactory
+
+    monkeypatch.setattr("familieschool.timeline.TIMELINE_PAGE", 3)
+    contacts = [
+        ContactFactory(
+            school=school_a, family=family_a, occurred_at=timezone.now() - timedelta(days=day)
+        )
+        for day in range(5)
+    ]
+    page = open_page(alice, **TABLET)
+    page.goto(f"/servicepunt/gezinnen/{family_a.pk}/")
+
+    def shown():
+        links = page.locator("#timeline [data-kind=contact] a")
+        return [
+            int(href.rstrip("/").split("/")[-1])
+            for href in links.evaluate_all("links => links.map(link => link.getAttribute('href'))")
+        ]
+
+    assert shown() == [contact.pk for contact in contacts[:3]]
+    with page.expect_navigation():
+        page.click("text=Oudere items tonen")
+    assert page.locator("h2").inner_text() == "Oudere items"
+    assert shown() == [contact.pk for contact in contacts[3:]]
+    assert page.locator("text=Oudere items tonen").count() == 0
+    with page.expect_navigation():
+        page.click("text=Terug naar de gezinspagina")
+    assert shown() == [contact.pk for contact in contacts[:3]]

@@ -32,6 +32,14 @@ def _provision(w):
     return ProvisionFactory(family=w.objects.family)
 
 
+def _timeline_cursor():
+    from django.utils import timezone
+
+    from familieschool.timeline import TimelineCursor
+
+    return TimelineCursor(timezone.now(), "contact", 0).token
+
+
 def _family_pk(w):
     return {"pk": w.objects.family.pk}
 
@@ -55,6 +63,14 @@ ROWS = [
         "servicepunt:family-detail",
         only(C),
         kwargs=lambda w: {"pk": w.objects.family.pk},
+        elsewhere=True,
+        audited=True,
+    ),
+    Row(
+        "servicepunt:family-timeline",
+        only(C),
+        kwargs=lambda w: {"pk": w.objects.family.pk},
+        query=lambda w: f"voor={_timeline_cursor()}",
         elsewhere=True,
         audited=True,
     ),
