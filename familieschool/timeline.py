@@ -30,18 +30,62 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True)
 class TimelineEntry:
-    at: datetime
-    kind: str  # e.g. "contact", "referral", "appointment", "activity"
-    title: str
-    detail: str = ""
-    url: str = ""
-    pk: int = 0  # of the row the entry shows; orders entries of one kind at the same moment
+    """One line of a family's timeline: when, what kind, which row, and what it says.
+
+    What it says can be given as ``describe``, a function returning (title, detail, url) that
+    runs only when the entry is read: providers return up to a page of entries of each kind,
+    and a page keeps only a page of them all.
+    """
+
+    __slots__ = ("at", "kind", "pk", "_describe", "_text")
+
+    def __init__(
+        self,
+        *,
+        at: datetime,
+        kind: str,  # e.g. "contact", "referral", "appointment", "activity"
+        pk: int = 0,  # of the row the entry shows; orders entries of a kind at one moment
+        title: str = "",
+        detail: str = "",
+        url: str = "",
+        describe: Callable[[], tuple[str, str, str]] | None = None,
+    ):
+        self.at, self.kind, self.pk = at, kind, pk
+        self._describe = describe
+        self._text = None if describe else (title, detail, url)
+
+    def _said(self) -> tuple[str, str, str]:
+        if self._text is None:
+            self._text = self._describe()
+        return self._text
+
+    @property
+    def title(self) -> str:
+        return self._said()[0]
+
+    @property
+    def detail(self) -> str:
+        return self._said()[1]
+
+    @property
+    def url(self) -> str:
+        return self._said()[2]
 
     @property
     def sort_key(self) -> tuple:
         return (self.at, self.kind, self.pk)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, TimelineEntry):
+            return NotImplemented
+        return (self.sort_key, self._said()) == (other.sort_key, other._said())
+
+    def __hash__(self) -> int:
+        return hash(self.sort_key)
+
+    def __repr__(self) -> str:
+        return f"<TimelineEntry {self.kind} {self.pk} {self.at:%Y-%m-%d %H:%M}>"
 
 
 Provider = Callable[..., Iterable[TimelineEntry]]

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import reduce
+from functools import partial, reduce
 from operator import or_
 from typing import NamedTuple
 
@@ -639,9 +639,14 @@ def appointment_timeline(family, *, before=None, limit: int | None = None) -> li
         TimelineEntry(
             at=local_datetime(appointment.date, appointment.start_time),
             kind="appointment",
-            title=_("Appointment with %(partner)s") % {"partner": appointment.spreekuur.partner},
-            detail=appointment.get_status_display(),
             pk=appointment.pk,
+            describe=partial(_appointment_text, appointment),
         )
         for appointment in appointments[:limit]
     ]
+
+
+def _appointment_text(appointment: Appointment) -> tuple[str, str, str]:
+    partner = appointment.spreekuur.partner
+    title = _("Appointment with %(partner)s") % {"partner": partner}
+    return title, appointment.get_status_display(), ""

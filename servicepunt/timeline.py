@@ -1,6 +1,7 @@
 """The servicepunt's part of the family timeline: contacts, referrals and provisions."""
 
 from datetime import datetime, time
+from functools import partial
 
 from django.db.models import TimeField, Value
 from django.urls import reverse
@@ -13,12 +14,39 @@ from familieschool.timeline import TimelineCursor, TimelineEntry
 from .models import Contact, Provision, Referral
 
 
+def _contact_text(contact: Contact) -> tuple[str, str, str]:
+    themes = ", ".join(theme.name for theme in contact.themes.all())
+    return (
+        _("Contact (%(channel)s)") % {"channel": contact.get_channel_display()},
+        f"{themes} · {contact.get_outcome_display()}",
+        reverse("servicepunt:contact-detail", args=[contact.pk]),
+    )
+
+
+def _referral_text(referral: Referral) -> tuple[str, str, str]:
+    return (
+        _("Referral to %(partner)s") % {"partner": referral.partner.name},
+        referral.get_status_display(),
+        reverse("servicepunt:referral-detail", args=[referral.pk]),
+    )
+
+
+def _provision_text(provision: Provision) -> tuple[str, str, str]:
+    detail = provision.get_status_display()
+    if provision.child_id:
+        detail += f" · {provision.child}"
+    return (
+        _("Provision: %(kind)s") % {"kind": provision.kind.name},
+        detail,
+        reverse("servicepunt:provision-update", args=[provision.pk]),
+    )
+
+
 def family_entries(
     family: Family, *, before: TimelineCursor | None = None, limit: int | None = None
 ) -> list[TimelineEntry]:
     """A family's contacts, referrals and provisions as timeline entries, newest first: at
     most ``limit`` of each kind after ``before``, in four queries."""
-    entries = []
     contacts = (
         Contact.objects.filter(family=family)
         .only("occurred_at", "channel", "outcome")
@@ -27,18 +55,15 @@ def family_entries(
     )
     if before:
         contacts = contacts.filter(before.older("contact", at="occurred_at"))
-    for contact in contacts[:limit]:
-        themes = ", ".join(theme.name for theme in contact.themes.all())
-        entries.append(
-            TimelineEntry(
-                at=contact.occurred_at,
-                kind="contact",
-                title=_("Contact (%(channel)s)") % {"channel": contact.get_channel_display()},
-                detail=f"{themes} · {contact.get_outcome_display()}",
-                url=reverse("servicepunt:contact-detail", args=[contact.pk]),
-                pk=contact.pk,
-            )
+    entries = [
+        TimelineEntry(
+            at=contact.occurred_at,
+            kind="contact",
+            pk=contact.pk,
+            describe=partial(_contact_text, contact),
         )
+        for contact in contacts[:limit]
+    ]
     referrals = (
         Referral.objects.filter(family=family)
         .only("created_at", "status", "partner__name")
@@ -47,17 +72,15 @@ def family_entries(
     )
     if before:
         referrals = referrals.filter(before.older("referral", at="created_at"))
-    for referral in referrals[:limit]:
-        entries.append(
-            TimelineEntry(
-                at=referral.created_at,
-                kind="referral",
-                title=_("Referral to %(partner)s") % {"partner": referral.partner.name},
-                detail=referral.get_status_display(),
-                url=reverse("servicepunt:referral-detail", args=[referral.pk]),
-                pk=referral.pk,
-            )
+    entries += [
+        TimelineEntry(
+            at=referral.created_at,
+            kind="referral",
+            pk=referral.pk,
+            describe=partial(_referral_text, referral),
         )
+        for referral in referrals[:limit]
+    ]
     # A provision has a date, not a time: it sorts at the start of its day.
     provisions = (
         Provision.objects.filter(family=family)
@@ -69,18 +92,13 @@ def family_entries(
         provisions = provisions.filter(
             before.older_local("provision", day="occurred_on", time="timeline_time")
         )
-    for provision in provisions[:limit]:
-        detail = provision.get_status_display()
-        if provision.child_id:
-            detail += f" · {provision.child}"
-        entries.append(
-            TimelineEntry(
-                at=timezone.make_aware(datetime.combine(provision.occurred_on, time.min)),
-                kind="provision",
-                title=_("Provision: %(kind)s") % {"kind": provision.kind.name},
-                detail=detail,
-                url=reverse("servicepunt:provision-update", args=[provision.pk]),
-                pk=provision.pk,
-            )
+    entries += [
+        TimelineEntry(
+            at=timezone.make_aware(datetime.combine(provision.occurred_on, time.min)),
+            kind="provision",
+            pk=provision.pk,
+            describe=partial(_provision_text, provision),
         )
+        for provision in provisions[:limit]
+    ]
     return entries
