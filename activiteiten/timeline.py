@@ -48,8 +48,9 @@ def activity_entries(
     # across the two joins makes PostgreSQL read the attendance of every family in the city.
     ids = (
         Attendance.objects.filter(parent__family=family)
+        .order_by()
         .values("pk")
-        .union(Attendance.objects.filter(child__family=family).values("pk"))
+        .union(Attendance.objects.filter(child__family=family).order_by().values("pk"))
     )
     attendances = (
         Attendance.objects.filter(pk__in=ids)
@@ -83,8 +84,9 @@ def activity_entries(
     ]
     enrolment_ids = (
         Enrolment.objects.filter(parent__family=family)
+        .order_by()
         .values("pk")
-        .union(Enrolment.objects.filter(child__family=family).values("pk"))
+        .union(Enrolment.objects.filter(child__family=family).order_by().values("pk"))
     )
     enrolments = (
         Enrolment.objects.filter(pk__in=enrolment_ids)
