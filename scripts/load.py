@@ -49,6 +49,7 @@ COORDINATOR_PAGES = [
     "referral list",
     "activity list",
     "attendance page",
+    "attendance search",
     "school week",
 ]
 # Seconds between the last login and the start of the figures (first requests of each thread:

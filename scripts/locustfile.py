@@ -39,6 +39,8 @@ _today = date.today()
 _start = _today.year if _today.month >= 8 else _today.year - 1
 SCHOOL_YEAR = f"{_start}/{_start + 1}"  # the download needs the year; the dashboard opens on it
 PORTAL_TIME_ZONE = ZoneInfo("Europe/Amsterdam")  # settings.TIME_ZONE
+# What a coordinator types in the attendance page's search (any two or three letters).
+NAME_STARTS = ["an", "el", "ma", "ja", "sa", "mo", "ah", "ke", "ri", "fa", "yu", "de", "bou"]
 SECOND_STEP = "/tweede-stap/"
 LOGIN = "/inloggen/"
 # A download not ready after this long counts as failed ("reach export <fmt>, ready").
@@ -253,13 +255,26 @@ class Coordinator(_Staff):
     def activities(self):
         self.get("/activiteiten/", name="activity list")
 
-    @task(1)
-    def attendance(self):
+    def attendance_url(self) -> str:
         n = random.randrange(ACTIVITIES_PER_SCHOOL)
         activity = (self.school - 1) * ACTIVITIES_PER_SCHOOL + n + 1
         day = date.today() - timedelta(days=7)
         day -= timedelta(days=(day.weekday() - n % 5) % 7)
-        self.get(f"/activiteiten/{activity}/aanwezig/{day}/", name="attendance page")
+        return f"/activiteiten/{activity}/aanwezig/{day}/"
+
+    @task(1)
+    def attendance(self):
+        self.get(self.attendance_url(), name="attendance page")
+
+    @task(1)
+    def attendance_search(self):
+        # The page shows the regulars; anyone else is typed: two or three letters of a name.
+        self.request(
+            "POST",
+            self.attendance_url() + "zoek/",
+            "attendance search",
+            {"q": random.choice(NAME_STARTS), "csrfmiddlewaretoken": self.csrf()},
+        )
 
     @task(1)
     def school_week(self):
