@@ -196,15 +196,10 @@ MIN_CELL_COUNT = env.int("MIN_CELL_COUNT", default=5)
 REACH_RECOUNT_MINUTES = env.int("REACH_RECOUNT_MINUTES", default=5)
 # Reach rows built from kept figures are remembered per web process (aggregates only, never a
 # person; keyed by a digest of the figures, so never older than them): see docs/performance.md.
-# A city's report is about 1 MB, so the "reach" cache holds a bounded number of them.
+# A city's report is about 1 MB of rows, so a process keeps at most this many sets.
+REACH_ROWS_CACHED = env.int("REACH_ROWS_CACHED", default=40)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "reach": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "reach-rows",
-        "TIMEOUT": 60 * 60,
-        "OPTIONS": {"MAX_ENTRIES": env.int("REACH_ROWS_CACHED", default=40)},
-    },
 }
 # Personal data of families with no registration for this many months is anonymised.
 RETENTION_MONTHS = env.int("RETENTION_MONTHS", default=24)

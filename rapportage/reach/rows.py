@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from django.core.cache import caches
+from django.conf import settings
 
 from . import suppression
 from .definitions import (
@@ -112,13 +113,48 @@ def _remembered_rows(figures: Figures, min_cell: int, breakdown: str | None) -> 
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     ).hexdigest()
-    key = f"reach-rows:{digest}"
-    cache = caches["reach"]
-    rows = cache.get(key)
+    rows = REMEMBERED.get(digest)
     if rows is None:
-        rows = _build_rows(figures, min_cell, breakdown)
-        cache.set(key, rows)
-    return rows
+        rows = tuple(_build_rows(figures, min_cell, breakdown))
+        REMEMBERED.put(digest, rows)
+    return list(rows)
+
+
+class RememberedRows:
+    """The last ``size`` sets of built rows of this process, most recently used kept.
+
+    Not Django's LocMem cache: that pickles every value, and reading a city's 10,000 rows back
+    cost 36 ms of unpickling per read, twice per dashboard view (this year and last), more than
+    the rows' totals. The rows are frozen dataclasses kept in a tuple, so a reader gets a new
+    list of the same rows and cannot change what the next reader gets.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._rows: OrderedDict[str, tuple[ReachRow, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str) -> tuple[ReachRow, ...] | None:
+        with self._lock:
+            rows = self._rows.get(digest)
+            if rows is not None:
+                self._rows.move_to_end(digest)
+            return rows
+
+    def put(self, digest: str, rows: tuple[ReachRow, ...]) -> None:
+        with self._lock:
+            self._rows[digest] = rows
+            self._rows.move_to_end(digest)
+            while len(self._rows) > self.size:
+                self._rows.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rows.clear()
+
+
+# A city's report is about 1 MB of rows; REACH_ROWS_CACHED bounds how many a process keeps.
+REMEMBERED = RememberedRows(settings.REACH_ROWS_CACHED)
 
 
 def _build_rows(figures: Figures, min_cell: int, breakdown: str | None) -> list[ReachRow]:

@@ -4,7 +4,6 @@ of the same kept figures skips the totals and the suppression, and any change is
 from dataclasses import replace
 
 import pytest
-from django.core.cache import caches
 
 from familieschool.schoolyear import SchoolYear
 from rapportage.reach import rows as rows_module
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def builds(monkeypatch):
-    caches["reach"].clear()
+    rows_module.REMEMBERED.clear()
     calls = []
     real = rows_module._build_rows
 
@@ -25,7 +24,7 @@ def builds(monkeypatch):
 
     monkeypatch.setattr(rows_module, "_build_rows", counted)
     yield calls
-    caches["reach"].clear()
+    rows_module.REMEMBERED.clear()
 
 
 def figures(contacts: int, pupils: int = 200) -> Figures:
@@ -63,3 +62,22 @@ def test_a_changed_figure_school_or_threshold_is_built_again(builds):
     renamed.schools = [replace(renamed.schools[0], name="De Schakel-Noord"), renamed.schools[1]]
     assert value(rows_module.build_rows(renamed, min_cell=5), "De Schakel-Noord").value == 12
     assert len(builds) == 5
+
+
+def test_a_reader_changing_its_list_does_not_change_the_next_readers_rows(builds):
+    first = rows_module.build_rows(figures(12), min_cell=5)
+    first.clear()
+    again = rows_module.build_rows(figures(12), min_cell=5)
+    assert value(again, "De Schakel").value == 12
+    assert len(builds) == 1
+
+
+def test_the_process_keeps_the_most_recently_read_sets_only():
+    remembered = rows_module.RememberedRows(size=2)
+    remembered.put("a", ("rows a",))
+    remembered.put("b", ("rows b",))
+    assert remembered.get("a") == ("rows a",)  # read: "b" is now the oldest
+    remembered.put("c", ("rows c",))
+    assert remembered.get("b") is None
+    assert remembered.get("a") == ("rows a",)
+    assert remembered.get("c") == ("rows c",)
