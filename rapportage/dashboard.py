@@ -1,10 +1,14 @@
 """The dashboard's tables and chart data, shaped from a report's rows (no queries but two
 small lookups of theme, activity-type and building-block names)."""
 
+import hashlib
 from datetime import date
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from activiteiten.models import ActivityType, BuildingBlock
@@ -32,6 +36,7 @@ from .reach.definitions import (
     REFERRALS_COMPLETED,
     SESSIONS,
 )
+from .reach.rows import Remembered
 
 KEY_INDICATORS = [indicator for indicator in INDICATORS if indicator.key]
 DETAIL_INDICATORS = [
@@ -77,8 +82,55 @@ def previous_label(report: ReachReport) -> str:
     return _("%(year)s up to %(day)s") % {"year": label, "day": day}
 
 
-def dashboard_data(report: ReachReport) -> dict:
+def coded_names() -> dict[str, dict[str, str]]:
+    """The names of themes, activity types and building blocks by code (three small lookups):
+    a name changed in /beheer/ shows at once."""
+    return {
+        "themes": dict(Theme.objects.values_list("code", "name")),
+        "types": dict(ActivityType.objects.values_list("code", "name")),
+        "blocks": dict(BuildingBlock.objects.values_list("code", "name")),
+    }
+
+
+# The rendered tables of the last REACH_ROWS_CACHED reports of this process (see below).
+TABLES = Remembered(settings.REACH_ROWS_CACHED)
+
+
+def dashboard_tables(report: ReachReport) -> str:
+    """The dashboard's tables and charts as HTML, remembered by everything they are made of.
+
+    Rendering a city's key figures, detail tables and charts (10,000 cells) took about half of
+    the dashboard's time, and the next reader of the same kept count gets the same HTML: it is
+    made of the report's rows only (aggregates, after suppression; ``report.digest`` covers
+    them, the schools shown and last year's), the names of the coded lists, today's date (the
+    months so far) and the language. Any change in one of these is another key, so the HTML is
+    never older than the figures; the request-bound parts of the page (form, links, "figures as
+    of") are rendered on every view.
+    """
+    names = coded_names()
+    key = hashlib.sha256(
+        repr(
+            (
+                report.digest,
+                sorted((kind, sorted(found.items())) for kind, found in names.items()),
+                timezone.localdate(),
+                get_language(),
+            )
+        ).encode()
+    ).hexdigest()
+    html = TABLES.get(key) if report.digest else None
+    if html is None:
+        html = render_to_string(
+            "rapportage/_reach_tables.html",
+            {**dashboard_data(report, names), "report": report, "period": report.period},
+        )
+        TABLES.put(key, html)
+    return html
+
+
+def dashboard_data(report: ReachReport, names: dict | None = None) -> dict:
     """Key figures per school with their change, detail tables and the three charts."""
+    names = names or coded_names()
     year = report.school_year
     by_key = {row.key: row for row in report.rows}
     previous = {row.key: row for row in report.previous_rows}
@@ -93,10 +145,8 @@ def dashboard_data(report: ReachReport) -> dict:
             cells.append({"row": row, "change": report.change(row) if row else None})
         key_rows.append({"name": name, "level": level, "cells": cells})
 
-    themes = dict(Theme.objects.values_list("code", "name"))
-    types = dict(ActivityType.objects.values_list("code", "name"))
+    themes, types, blocks = names["themes"], names["types"], names["blocks"]
     names = {CONTACTS_PER_THEME: themes} | dict.fromkeys(PER_ACTIVITY_TYPE, types)
-    blocks = dict(BuildingBlock.objects.values_list("code", "name"))
     names[OFFER_PER_BUILDING_BLOCK] = {
         row.category: offer_category_name(row.category, blocks)
         for row in report.rows

@@ -23,7 +23,7 @@ from familieschool.forms import posted
 from familieschool.schoolyear import SchoolYear
 
 from .constants import ExportStatus
-from .dashboard import dashboard_data
+from .dashboard import dashboard_tables
 from .exports import partner_figures_export
 from .forms import (
     PERIOD_CALENDAR_YEAR,
@@ -131,7 +131,7 @@ def dashboard(request):
                 if school_year and year >= SchoolYear.current().previous()
                 else None
             ),
-            **dashboard_data(report),
+            "tables": dashboard_tables(report),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,7 +14,7 @@ from familieschool.schoolyear import SchoolYear
 from .counting import Period, frozen_figures, live_figures, merged_figures, school_queryset
 from .definitions import CONTACTS_PER_MONTH, SPARSE, Figures, ReachRow
 from .kept import kept_figures, reach_count_refresh
-from .rows import build_rows
+from .rows import build_rows, rows_digest
 
 
 @dataclass
@@ -33,6 +34,9 @@ class ReachReport:
     previous_until: date | None = None
     # The days counted when they are not the school year (a calendar year, a from-to period).
     period: Period | None = None
+    # A digest of everything the rows and previous rows are built from (see ``rows_digest``):
+    # equal digests, equal reports, so what is shaped from the rows can be remembered by it.
+    digest: str = ""
 
     def __post_init__(self):
         self._previous = {row.key: row for row in self.previous_rows}
@@ -183,16 +187,28 @@ def reach_report(
             before, until = _counted(year.previous(), schools, kept, partial), partial.last
         else:
             before = _figures(year.previous(), schools, snapshots, live, kept)
+    digests = [rows_digest(current, min_cell, breakdown)]
+    digests.append(rows_digest(before, min_cell, breakdown) if before else "")
     return ReachReport(
         school_year=year,
-        rows=build_rows(current, min_cell, only, breakdown),
+        rows=build_rows(current, min_cell, only, breakdown, digests[0]),
         min_cell=min_cell,
         frozen_at=current.frozen_at,
-        previous_rows=build_rows(before, min_cell, only, breakdown) if before else [],
+        previous_rows=build_rows(before, min_cell, only, breakdown, digests[1]) if before else [],
         previous_frozen_at=before.frozen_at if before else None,
         counted_at=current.counted_at,
         previous_until=until,
+        digest=_report_digest(
+            *digests, only, until, current.frozen_at, before.frozen_at if before else None
+        ),
     )
+
+
+def _report_digest(*parts) -> str:
+    """The rows' digests with what else shapes the report (the schools shown, last year's
+    last day, the frozen times)."""
+    normalised = [sorted(part) if isinstance(part, set) else part for part in parts]
+    return hashlib.sha256(repr(normalised).encode()).hexdigest()
 
 
 def _period_report(
@@ -210,13 +226,15 @@ def _period_report(
         figures.period_label = period.label  # the rows' ``schooljaar`` column
     else:
         figures = live_figures(period.school_year, schools, period=period)
+    digest = rows_digest(figures, min_cell, breakdown)
     return ReachReport(
         school_year=period.school_year,
-        rows=build_rows(figures, min_cell, only, breakdown),
+        rows=build_rows(figures, min_cell, only, breakdown, digest),
         min_cell=min_cell,
         period_label=period.label,
         counted_at=figures.counted_at,
         period=period,
+        digest=_report_digest(digest, only, period.label),
     )
 
 

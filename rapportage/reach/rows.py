@@ -72,6 +72,7 @@ def build_rows(
     min_cell: int = 0,
     only: set[int] | None = None,
     breakdown: str | None = None,
+    digest: str | None = None,
 ) -> list[ReachRow]:
     """Totals per board and overall, percentages and small-count suppression: plain rows.
 
@@ -84,21 +85,15 @@ def build_rows(
     subtracted. A board stays when all its schools are chosen; the total becomes that of the
     one whole board chosen, or unknown.
     """
-    rows = _remembered_rows(figures, min_cell, breakdown)
+    rows = _remembered_rows(figures, min_cell, breakdown, digest)
     if only is None or only >= {school.id for school in figures.schools}:
         return rows
     return _narrow(rows, figures, only)
 
 
-def _remembered_rows(figures: Figures, min_cell: int, breakdown: str | None) -> list[ReachRow]:
-    """``_build_rows``, remembered in the cache under a digest of everything it reads.
-
-    The rows are a pure function of the figures (aggregates only, never a person), so a kept
-    count read again by the next reader of the dashboard gets the rows without redoing the
-    totals and the suppression (most of the page's time at city scale). Any change in a
-    figure, a school's details, the threshold or the breakdown is another digest: a cached row
-    is never older than the figures it was built from."""
-    digest = hashlib.sha256(
+def rows_digest(figures: Figures, min_cell: int, breakdown: str | None) -> str:
+    """A digest of everything ``_build_rows`` reads: equal digests, equal rows."""
+    return hashlib.sha256(
         pickle.dumps(
             (
                 ROWS_VERSION,
@@ -113,6 +108,19 @@ def _remembered_rows(figures: Figures, min_cell: int, breakdown: str | None) -> 
             protocol=pickle.HIGHEST_PROTOCOL,
         )
     ).hexdigest()
+
+
+def _remembered_rows(
+    figures: Figures, min_cell: int, breakdown: str | None, digest: str | None = None
+) -> list[ReachRow]:
+    """``_build_rows``, remembered in this process under a digest of everything it reads.
+
+    The rows are a pure function of the figures (aggregates only, never a person), so a kept
+    count read again by the next reader of the dashboard gets the rows without redoing the
+    totals and the suppression (most of the page's time at city scale). Any change in a
+    figure, a school's details, the threshold or the breakdown is another digest: a remembered
+    row is never older than the figures it was built from."""
+    digest = digest or rows_digest(figures, min_cell, breakdown)
     rows = REMEMBERED.get(digest)
     if rows is None:
         rows = tuple(_build_rows(figures, min_cell, breakdown))
@@ -120,8 +128,9 @@ def _remembered_rows(figures: Figures, min_cell: int, breakdown: str | None) -> 
     return list(rows)
 
 
-class RememberedRows:
-    """The last ``size`` sets of built rows of this process, most recently used kept.
+class Remembered:
+    """The last ``size`` values of this process by digest, most recently used kept: built rows
+    here, the dashboard's rendered tables in ``rapportage.dashboard``.
 
     Not Django's LocMem cache: that pickles every value, and reading a city's 10,000 rows back
     cost 36 ms of unpickling per read, twice per dashboard view (this year and last), more than
@@ -131,17 +140,17 @@ class RememberedRows:
 
     def __init__(self, size: int):
         self.size = size
-        self._rows: OrderedDict[str, tuple[ReachRow, ...]] = OrderedDict()
+        self._rows: OrderedDict[str, object] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, digest: str) -> tuple[ReachRow, ...] | None:
+    def get(self, digest: str):
         with self._lock:
             rows = self._rows.get(digest)
             if rows is not None:
                 self._rows.move_to_end(digest)
             return rows
 
-    def put(self, digest: str, rows: tuple[ReachRow, ...]) -> None:
+    def put(self, digest: str, rows) -> None:
         with self._lock:
             self._rows[digest] = rows
             self._rows.move_to_end(digest)
@@ -154,7 +163,7 @@ class RememberedRows:
 
 
 # A city's report is about 1 MB of rows; REACH_ROWS_CACHED bounds how many a process keeps.
-REMEMBERED = RememberedRows(settings.REACH_ROWS_CACHED)
+REMEMBERED = Remembered(settings.REACH_ROWS_CACHED)
 
 
 def _build_rows(figures: Figures, min_cell: int, breakdown: str | None) -> list[ReachRow]:

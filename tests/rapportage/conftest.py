@@ -233,6 +233,17 @@ class ReachWorld:
         return self.schools[letter].name
 
 
+@pytest.fixture(autouse=True)
+def _fresh_dashboard_tables():
+    """Each test renders its own dashboard tables (their context is what tests read), not
+    those another test with the same figures left in this process (see dashboard_tables)."""
+    from rapportage.dashboard import TABLES
+
+    TABLES.clear()
+    yield
+    TABLES.clear()
+
+
 @pytest.fixture
 def reach_world(school_a, school_b, board, partner_p, partner_o) -> ReachWorld:
     world = ReachWorld()

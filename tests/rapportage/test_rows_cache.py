@@ -73,7 +73,7 @@ def test_a_reader_changing_its_list_does_not_change_the_next_readers_rows(builds
 
 
 def test_the_process_keeps_the_most_recently_read_sets_only():
-    remembered = rows_module.RememberedRows(size=2)
+    remembered = rows_module.Remembered(size=2)
     remembered.put("a", ("rows a",))
     remembered.put("b", ("rows b",))
     assert remembered.get("a") == ("rows a",)  # read: "b" is now the oldest
