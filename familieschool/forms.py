@@ -54,6 +54,36 @@ class ServiceModelForm(forms.ModelForm):
             self.instance = stored
 
 
+class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices of a model choice field, read once per form.
+
+    Django's iterator asks the database again, through a server-side cursor, each time the
+    choices are counted or rendered; this one evaluates the field's queryset once and keeps
+    the rows for the form (one request), so nothing outlives it.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.queryset) + (self.field.empty_label is not None)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` whose choices are read once per form."""
+
+    iterator = ListedModelChoiceIterator
+
+
+class ListedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A ``ModelMultipleChoiceField`` whose choices are read once per form."""
+
+    iterator = ListedModelChoiceIterator
+
+
 def add_service_errors(form, error: ValidationError, default_field: str | None = None) -> None:
     """Show a service's ValidationError next to the form's fields, else on ``default_field``."""
     if hasattr(error, "error_dict"):

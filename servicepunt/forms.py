@@ -9,7 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from familieschool.access import families_for
 from familieschool.constants import ChildGroup, Language
-from familieschool.forms import ServiceModelForm
+from familieschool.forms import (
+    ListedModelChoiceField,
+    ListedModelMultipleChoiceField,
+    ServiceModelForm,
+)
 from familieschool.models import Child, Family, Parent
 
 from .constants import (
@@ -68,7 +72,7 @@ class WalkInForm(forms.Form):
     school = forms.ModelChoiceField(
         label=_("School"), queryset=None, empty_label=None, widget=forms.RadioSelect
     )
-    themes = forms.ModelMultipleChoiceField(
+    themes = ListedModelMultipleChoiceField(
         label=_("Themes"),
         queryset=None,
         widget=ChipsMultiple,
@@ -124,13 +128,13 @@ class WalkInForm(forms.Form):
     )
     follow_up_on = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput)
     # Optional one-tap extras: never needed for the anonymous three-click path.
-    source = forms.ModelChoiceField(
+    source = ListedModelChoiceField(
         label=_("Referred to us by"),
         queryset=None,
         required=False,
         widget=forms.RadioSelect,
     )
-    provision_kind = forms.ModelChoiceField(
+    provision_kind = ListedModelChoiceField(
         label=_("Provision"),
         queryset=None,
         required=False,

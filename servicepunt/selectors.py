@@ -21,7 +21,7 @@ from familieschool.constants import Role
 from familieschool.models import Child, Family, Parent, PartnerOrganisation, School
 from familieschool.selectors import family_search
 
-from .constants import OPEN_REFERRAL_STATUSES
+from .constants import OPEN_REFERRAL_STATUSES, Channel, Outcome
 from .models import (
     Contact,
     ContactSource,
@@ -44,6 +44,7 @@ __all__ = [
     "contact_list_for_user",
     "contacts_for_user",
     "contacts_of_today",
+    "contact_labels",
     "day_start",
     "partner_walkin_schools",
     "partner_contacts_of_today",
@@ -160,19 +161,65 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def contacts_of_today(*, user, today: date | None = None) -> QuerySet[Contact]:
-    """The contacts registered today at the user's schools, newest first."""
+TODAY_FIELDS = (
+    "school_id",
+    "occurred_at",
+    "channel",
+    "outcome",
+    "school__name",
+    "family__code",
+    "answered_by_partner__name",
+)
+
+
+def _theme_list() -> Prefetch:
+    # Themes to a list (``theme_list``): a related manager per row cost more than the rows.
+    return Prefetch("themes", queryset=Theme.objects.only("name"), to_attr="theme_list")
+
+
+def contacts_of_today(
+    *, user, schools: Iterable[School] | None = None, today: date | None = None
+) -> QuerySet[Contact]:
+    """The contacts registered today at the user's schools, newest first.
+
+    ``schools``: the user's schools when the caller has read them already (else one query).
+    """
     today = today or timezone.localdate()
-    # A range on occurred_at itself, which the (school, occurred_at) index serves; a filter on
-    # its local date would read every contact of the school.
+    if schools is None:
+        ids = list(record_schools_for(user).values_list("pk", flat=True))
+    else:
+        ids = [school.pk for school in schools]
+    # A range on occurred_at itself, which the (school, occurred_at, id) index serves; a filter
+    # on its local date would read every contact of the school. The school ids as numbers:
+    # with only the scope's subquery PostgreSQL walked the city's contacts of the day and
+    # hashed every family, parent and child of the city to join them (20-25 ms).
     return (
-        contacts_for_user(user)
+        Contact.objects.visible_to(user)
         .filter(
+            school_id__in=ids,
             occurred_at__gte=day_start(today),
             occurred_at__lt=day_start(today + timedelta(days=1)),
         )
+        .select_related("school", "family", "answered_by_partner")
+        .only(*TODAY_FIELDS)
+        .prefetch_related(_theme_list())
         .order_by("-occurred_at", "-id")
     )
+
+
+def contact_labels(contacts: Iterable[Contact]) -> list[Contact]:
+    """The contacts with ``channel_label`` and ``outcome_label`` in the active language.
+
+    ``get_channel_display()`` hashes every lazy label of the field's choices, a gettext call
+    each, on every call; here each label is translated once per page.
+    """
+    channels = {value: str(label) for value, label in Channel.choices}
+    outcomes = {value: str(label) for value, label in Outcome.choices}
+    rows = list(contacts)
+    for contact in rows:
+        contact.channel_label = channels.get(contact.channel, contact.channel)
+        contact.outcome_label = outcomes.get(contact.outcome, contact.outcome)
+    return rows
 
 
 def partner_walkin_schools(user) -> QuerySet[School]:
@@ -200,7 +247,7 @@ def partner_contacts_of_today(*, user, today: date | None = None) -> QuerySet[Co
             occurred_at__lt=day_start(today + timedelta(days=1)),
         )
         .select_related("school")
-        .prefetch_related("themes")
+        .prefetch_related(_theme_list())
         .order_by("-occurred_at", "-id")
     )
 

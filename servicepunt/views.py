@@ -128,16 +128,16 @@ def walkin(request):
         code_suggestions = {school.pk: family_code_suggest(school=school) for school in schools}
         if not form.is_bound:
             form.initial["new_family_code"] = code_suggestions[form.initial["school"]]
-        today = list(selectors.contacts_of_today(user=request.user))
+        today = selectors.contacts_of_today(user=request.user, schools=schools)
     else:
-        today = list(selectors.partner_contacts_of_today(user=request.user))
+        today = selectors.partner_contacts_of_today(user=request.user)
     return render(
         request,
         "servicepunt/walkin.html",
         {
             "form": form,
             "schools": schools,
-            "today_contacts": today,
+            "today_contacts": selectors.contact_labels(today),
             "code_suggestions": code_suggestions,
             "partner": partner,
         },

@@ -1,25 +1,10 @@
-"""Template filters of the partner pages."""
-
-from functools import lru_cache
+"""Template filters of the partner pages (``pk_url`` lives in the core, shared with others)."""
 
 from django import template
-from django.urls import get_script_prefix, get_urlconf, reverse
+
+from familieschool.templatetags.familieschool_tags import pk_url
 
 register = template.Library()
+register.filter("pk_url", pk_url)
 
-_MARKER = 2147483647
-
-
-@lru_cache(maxsize=64)
-def _around_pk(viewname: str, prefix: str, urlconf) -> tuple[str, str]:
-    head, tail = reverse(viewname, args=[_MARKER], urlconf=urlconf).split(str(_MARKER))
-    return head, tail
-
-
-@register.filter
-def pk_url(pk, viewname: str) -> str:
-    """``{% url viewname pk %}`` for a URL whose one argument is an integer pk, at a fraction
-    of the cost: ``reverse()`` takes some 40 µs, and the partner's week links a hundred rows.
-    The URL is reversed once per name, script prefix and URL configuration, the pk put in."""
-    head, tail = _around_pk(viewname, get_script_prefix(), get_urlconf())
-    return f"{head}{int(pk)}{tail}"
+__all__ = ["pk_url"]

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from familieschool.timeline import family_timeline
 from servicepunt import selectors
-from servicepunt.constants import ReferralStatus
+from servicepunt.constants import Channel, Outcome, ReferralStatus
 from tests.familieschool.factories import ChildFactory, ParentFactory
 from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
@@ -24,6 +24,40 @@ def test_todays_contacts_leave_out_yesterday(alice, school_a, themes):
     ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(days=1))
 
     assert list(selectors.contacts_of_today(user=alice)) == [today]
+
+
+def test_todays_contacts_stay_within_her_schools_whatever_schools_are_passed(
+    alice, school_a, school_b, themes
+):
+    own = ContactFactory(school=school_a)
+    ContactFactory(school=school_b)
+
+    passed = selectors.contacts_of_today(user=alice, schools=[school_a, school_b])
+
+    assert list(passed) == [own]
+
+
+def test_todays_contacts_carry_their_themes_and_translated_labels(alice, school_a, themes):
+    ContactFactory(
+        school=school_a,
+        themes=[themes["wonen"], themes["geldzaken"]],
+        channel=Channel.PHONE,
+        outcome=Outcome.REFERRED,
+    )
+
+    with translation.override("nl"):
+        [row] = selectors.contact_labels(selectors.contacts_of_today(user=alice))
+
+        assert row.channel_label == str(Channel.PHONE.label)
+        assert row.outcome_label == str(Outcome.REFERRED.label)
+        assert row.channel_label != "Phone"
+    assert [theme.name for theme in row.theme_list] == [
+        theme.name for theme in sorted([themes["wonen"], themes["geldzaken"]], key=_theme_order)
+    ]
+
+
+def _theme_order(theme):
+    return (theme.sort_order, theme.name)
 
 
 def test_a_partner_sees_only_referrals_to_its_own_organisation(
