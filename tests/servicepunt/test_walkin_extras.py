@@ -6,6 +6,8 @@ alice coordinates school A, pam works for the Werkwinkel, which holds a spreekuu
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from familieschool.constants import AuditAction
@@ -163,3 +165,23 @@ def test_a_coordinator_sees_a_partners_entry_like_her_own(
     )
     listed = alice_client.get(reverse("servicepunt:contact-list")).context["page"].object_list
     assert contact in list(listed)
+
+
+def test_partner_staff_see_their_contacts_of_today_in_a_constant_number_of_queries(
+    pam, pam_client, school_a, partner_p, themes, werkwinkel_at_school_a
+):
+    def logged(count):
+        for _ in range(count):
+            ContactFactory(
+                school=school_a,
+                created_by=pam,
+                answered_by_partner=partner_p,
+                themes=[themes["werk"]],
+            )
+        pam_client.get(WALKIN)
+        with CaptureQueriesContext(connection) as context:
+            response = pam_client.get(WALKIN)
+        assert len(response.context["today_contacts"]) == Contact.objects.count()
+        return len(context)
+
+    assert logged(2) == logged(10)
