@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familieschool.models import Family
-from familieschool.timeline import TimelineCursor, TimelineEntry
+from familieschool.timeline import TimelineCursor, TimelineEntry, newest_entries
 
 from .models import Attendance, Enrolment
 
@@ -93,15 +93,12 @@ def activity_entries(
         .select_related("activity", "parent", "child")
         .order_by("-requested_at", "-pk")
     )
-    if before:
-        enrolments = enrolments.filter(before.older("enrolment", at="requested_at"))
-    entries += [
-        TimelineEntry(
-            at=enrolment.requested_at,
-            kind="enrolment",
-            pk=enrolment.pk,
-            describe=partial(_enrolment_text, enrolment),
-        )
-        for enrolment in enrolments[:limit]
-    ]
+    entries += newest_entries(
+        enrolments,
+        kind="enrolment",
+        at="requested_at",
+        before=before,
+        limit=limit,
+        describe=_enrolment_text,
+    )
     return entries

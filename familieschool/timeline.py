@@ -14,14 +14,22 @@ costs the same after ten years as after one.
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from .models import Family
 from .registry import timeline_providers
 
-__all__ = ["TIMELINE_PAGE", "TimelineCursor", "TimelineEntry", "TimelinePage", "family_timeline"]
+__all__ = [
+    "TIMELINE_PAGE",
+    "TimelineCursor",
+    "TimelineEntry",
+    "TimelinePage",
+    "family_timeline",
+    "newest_entries",
+]
 
 # Entries per page of the timeline: the family page shows the newest this many.
 TIMELINE_PAGE = 50
@@ -89,6 +97,27 @@ class TimelineEntry:
 
 
 Provider = Callable[..., Iterable[TimelineEntry]]
+
+
+def newest_entries(
+    rows: QuerySet,
+    *,
+    kind: str,
+    at: str,
+    before: "TimelineCursor | None",
+    limit: int,
+    describe: Callable,
+) -> list[TimelineEntry]:
+    """The newest ``limit`` of ``rows`` (ordered newest first) that sort after ``before``, as
+    entries of ``kind``; ``at`` names the rows' datetime field and ``describe(row)`` returns
+    (title, detail, url), called only for the entries a page shows. For providers whose rows
+    have a datetime; rows with a local day and time use ``TimelineCursor.older_local``."""
+    if before:
+        rows = rows.filter(before.older(kind, at=at))
+    return [
+        TimelineEntry(at=getattr(row, at), kind=kind, pk=row.pk, describe=partial(describe, row))
+        for row in rows[:limit]
+    ]
 
 
 @dataclass(frozen=True)

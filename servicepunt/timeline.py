@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familieschool.models import Family
-from familieschool.timeline import TimelineCursor, TimelineEntry
+from familieschool.timeline import TimelineCursor, TimelineEntry, newest_entries
 
 from .models import Contact, Provision, Referral
 
@@ -53,34 +53,28 @@ def family_entries(
         .prefetch_related("themes")
         .order_by("-occurred_at", "-pk")
     )
-    if before:
-        contacts = contacts.filter(before.older("contact", at="occurred_at"))
-    entries = [
-        TimelineEntry(
-            at=contact.occurred_at,
-            kind="contact",
-            pk=contact.pk,
-            describe=partial(_contact_text, contact),
-        )
-        for contact in contacts[:limit]
-    ]
+    entries = newest_entries(
+        contacts,
+        kind="contact",
+        at="occurred_at",
+        before=before,
+        limit=limit,
+        describe=_contact_text,
+    )
     referrals = (
         Referral.objects.filter(family=family)
         .only("created_at", "status", "partner__name")
         .select_related("partner")
         .order_by("-created_at", "-pk")
     )
-    if before:
-        referrals = referrals.filter(before.older("referral", at="created_at"))
-    entries += [
-        TimelineEntry(
-            at=referral.created_at,
-            kind="referral",
-            pk=referral.pk,
-            describe=partial(_referral_text, referral),
-        )
-        for referral in referrals[:limit]
-    ]
+    entries += newest_entries(
+        referrals,
+        kind="referral",
+        at="created_at",
+        before=before,
+        limit=limit,
+        describe=_referral_text,
+    )
     # A provision has a date, not a time: it sorts at the start of its day.
     provisions = (
         Provision.objects.filter(family=family)
