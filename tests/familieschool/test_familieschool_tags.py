@@ -1,9 +1,9 @@
-"""The partner pages' template filters."""
+"""The core template filters shared by the apps' pages."""
 
 import pytest
 from django.urls import clear_script_prefix, get_script_prefix, reverse, set_script_prefix
 
-from partners.templatetags.partners_tags import pk_url
+from familieschool.templatetags.familieschool_tags import pk_url
 
 
 @pytest.mark.parametrize(
