@@ -142,6 +142,8 @@ class PersonRow:
     checked: bool = False
     first_time: bool = False
     detail: str = ""
+    # Found by the search of a page sent without JavaScript (marked like the type-ahead's).
+    match: bool = False
 
     @property
     def value(self) -> str:
@@ -161,6 +163,24 @@ class AttendanceSheet:
     others: list[PersonRow]
     children: list[PersonRow]
     anonymous_count: int
+    # The search sent with the form (the page without JavaScript): its term, or None.
+    search_term: str | None = None
+    # How many parents it found (at most ``SEARCH_MAX``).
+    found_count: int = 0
+
+    search_min_length = SEARCH_MIN_LENGTH
+
+    @property
+    def search_too_short(self) -> bool:
+        """A search term given, but too short to search with."""
+        term = "".join((self.search_term or "").split())
+        return 0 < len(term) < SEARCH_MIN_LENGTH
+
+    @property
+    def nobody_found(self) -> bool:
+        """A search that found nobody (the page then offers a new family)."""
+        searched = bool((self.search_term or "").split()) and not self.search_too_short
+        return searched and self.found_count == 0
 
     @property
     def checked_count(self) -> int:
@@ -248,10 +268,13 @@ def attendance_sheet(
     checked_parents: Collection[int] | None = None,
     checked_children: Collection[int] | None = None,
     first_time: Collection[int] | None = None,
+    search_term: str | None = None,
 ) -> AttendanceSheet:
     """Everything the attendance page of one date shows, in a fixed number of queries.
 
     With ``checked_*`` (a re-shown form) the ticks come from there instead of the database.
+    With ``search_term`` (the search sent with the form, without JavaScript) the parents it
+    finds (``attendance_candidates``) are marked, and added to ``others`` unless already shown.
     """
     school = activity.school
     session = (
@@ -274,6 +297,18 @@ def attendance_sheet(
         regulars, others = _parent_rows(
             activity, day, present_parents, checked_parents, first_time or ()
         )
+    found = []
+    if search_term is not None:
+        found = attendance_candidates(activity, day, term=search_term)
+        shown = {row.id: row for row in regulars + others}
+        for row in found:
+            # Already on the page (a regular, or ticked earlier): that card, not a second box.
+            shown_row = shown.get(row.id)
+            if shown_row is not None:
+                shown_row.match = True
+            else:
+                row.match = True
+                others.append(row)
 
     children = []
     if activity.for_children:
@@ -310,6 +345,8 @@ def attendance_sheet(
         others=others,
         children=children,
         anonymous_count=session.anonymous_count if session else 0,
+        search_term=search_term,
+        found_count=len(found),
     )
 
 

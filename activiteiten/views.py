@@ -38,6 +38,8 @@ from .pictograms import PUBLIC_LANGUAGES, qr_svg
 
 # The calendar of an activity shows what lies this far ahead.
 LOOK_AHEAD = timedelta(weeks=4)
+# The name of the attendance page's search button (the page without JavaScript).
+SEARCH_BUTTON = "search"
 
 
 def _activity(request, pk):
@@ -254,7 +256,12 @@ def session_update(request, pk):
 
 @role_required(COORDINATOR)
 def attendance(request, pk, day):
-    """Register who came, on a tablet: tick, count, save, in one request."""
+    """Register who came, on a tablet: tick, count, save, in one request.
+
+    Without JavaScript the search box is part of this form, with its own submit button
+    (``search``): it posts the whole page, which comes back with everything entered and the
+    matches as cards, and saves nothing. The term travels only in the POST body, never in a URL.
+    """
     activity = _activity(request, pk)
     school = activity.school
     if request.method == "POST":
@@ -265,7 +272,8 @@ def attendance(request, pk, day):
             if activity.for_parents
             else None
         )
-        if form.is_valid() and (newcomers is None or newcomers.is_valid()):
+        searching = SEARCH_BUTTON in request.POST
+        if not searching and form.is_valid() and (newcomers is None or newcomers.is_valid()):
             data = form.cleaned_data
             try:
                 result = services.attendance_save(
@@ -303,6 +311,7 @@ def attendance(request, pk, day):
             checked_parents=_ids(request.POST.getlist("parent")),
             checked_children=_ids(request.POST.getlist("child")),
             first_time=_ids(request.POST.getlist("first_time")),
+            search_term=request.POST.get("q", "") if searching else None,
         )
     else:
         sheet = selectors.attendance_sheet(activity, day)
@@ -318,7 +327,13 @@ def attendance(request, pk, day):
     return render(
         request,
         "activiteiten/attendance_form.html",
-        {"activity": activity, "sheet": sheet, "form": form, "newcomers": newcomers},
+        {
+            "activity": activity,
+            "sheet": sheet,
+            "form": form,
+            "newcomers": newcomers,
+            "search_button": SEARCH_BUTTON,
+        },
     )
 
 

@@ -146,6 +146,10 @@
     });
     // Tapping the box again selects what was searched, so the next name replaces it.
     search.addEventListener("focus", function () { search.select(); });
+    // The search button is for the page without JavaScript (it posts the whole form). Removed,
+    // not hidden: Enter in another field then saves, as the first submit button is "Save".
+    var searchButton = document.getElementById("attendance-search-submit");
+    if (searchButton) searchButton.remove();
     if (results) results.classList.toggle("searching", found.children.length > 0);
   }
 

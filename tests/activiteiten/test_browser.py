@@ -84,6 +84,8 @@ def test_a_parent_ticked_from_the_search_stays_ticked_when_the_search_changes(pa
     Attendance.objects.create(session=last_week, parent=hamid)
 
     page.goto(f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/")
+    # The search button is for the page without JavaScript; here the type-ahead searches.
+    assert page.locator("#attendance-search-submit").count() == 0
     # Only last week's regular is on the page; the others of the school are searched for.
     assert page.locator(".person-card").count() == 1
     assert page.locator("#others .person-card").count() == 0
@@ -120,6 +122,57 @@ def test_a_parent_ticked_from_the_search_stays_ticked_when_the_search_changes(pa
     assert sorted(session.attendances.values_list("parent", "first_time")) == sorted(
         [(zeynep.pk, True), (amal.pk, True)]
     )
+
+
+def test_without_javascript_a_parent_is_searched_ticked_and_saved(open_page, alice, school_a):
+    page = open_page(alice, java_script_enabled=False, **TABLET)
+    activity = ActivityFactory(school=school_a)
+    hamid = ParentFactory(family=FamilyFactory(school=school_a), first_name="Hamid")
+    last_week = Session.objects.create(activity=activity, date=TUESDAY - datetime.timedelta(7))
+    Attendance.objects.create(session=last_week, parent=hamid)
+    zeynep = ParentFactory(
+        family=FamilyFactory(school=school_a), first_name="Zeynep", last_name="Kaya"
+    )
+    amal = ParentFactory(family=FamilyFactory(school=school_a), first_name="Amal", last_name="Bakr")
+    ParentFactory(family=FamilyFactory(school=school_a, anonymised_at=_now()), first_name="Zeyno")
+    url = f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/"
+
+    page.goto(url)
+    assert page.get_by_text("Zeynep Kaya").count() == 0
+    # Ticked and counted before searching: the search must not lose them.
+    page.locator(f"label[for='parent-{hamid.pk}']").tap()
+    page.fill("input[name=anonymous_count]", "2")
+    page.fill("#attendance-search", "zeyn")
+    page.locator("#attendance-search-submit").tap()
+    page.locator(f"label[for='parent-{zeynep.pk}']").wait_for()
+
+    # The page came back with the match (not the anonymised family's parent), saved nothing,
+    # and the name is in no address.
+    assert page.url.endswith(url) and "zeyn" not in page.url.lower()
+    assert page.locator("#others .person-card").count() == 1
+    assert not Session.objects.filter(date=TUESDAY).exists()
+    expect(page.locator(f"#parent-{hamid.pk}")).to_be_checked()
+    expect(page.locator("input[name=anonymous_count]")).to_have_value("2")
+    expect(page.locator(f"#first-{zeynep.pk}")).to_be_checked()
+    page.locator(f"label[for='parent-{zeynep.pk}']").tap()
+
+    # Enter in the search box searches too (it never saves half-done); Zeynep stays ticked.
+    page.fill("#attendance-search", "amal")
+    page.locator("#attendance-search").press("Enter")
+    page.locator(f"label[for='parent-{amal.pk}']").wait_for()
+    expect(page.locator(f"#parent-{zeynep.pk}")).to_be_checked()
+    expect(page.locator(f"#parent-{hamid.pk}")).to_be_checked()
+    expect(page.locator(f"#parent-{amal.pk}")).not_to_be_checked()
+    assert not Session.objects.filter(date=TUESDAY).exists()
+
+    page.locator(".attendance-bar button[type=submit]:not([name=search])").tap()
+    page.wait_for_url(f"**/activiteiten/{activity.pk}/")
+
+    session = Session.objects.get(activity=activity, date=TUESDAY)
+    assert sorted(session.attendances.values_list("parent", "first_time")) == sorted(
+        [(hamid.pk, False), (zeynep.pk, True)]
+    )
+    assert session.anonymous_count == 2
 
 
 def _now():

@@ -201,6 +201,189 @@ def test_the_search_runs_constant_queries_as_the_school_grows(alice_client, scho
     assert counts[0] == counts[1] <= 8
 
 
+# --- the search without JavaScript: the search box is part of the attendance form --------
+
+
+def _search_without_javascript(client, activity, term, **fields):
+    """The attendance form sent with its "Search" button, as a browser without script does."""
+    data = _no_newcomers(**{"anonymous_count": "0", "topic": "", "partner_present": "", **fields})
+    return client.post(_attendance_url(activity), {**data, "q": term, "search": "1"})
+
+
+def _cards(html, css_class="person-card"):
+    """The parent ids of the cards with ``css_class``, and whether each is ticked."""
+    return {
+        int(value): checked == " checked"
+        for value, checked in re.findall(
+            rf'<li class="{css_class}[^"]*">\s*<input type="checkbox" class="btn-check" '
+            r'name="parent" value="(\d+)"[^>]*?( checked)?>',
+            html,
+        )
+    }
+
+
+def test_without_javascript_the_search_shows_the_matches_and_keeps_what_was_entered(
+    alice_client, school_a
+):
+    activity, regulars = _coffee_morning(school_a, scale=1)
+    zeynep = ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep")
+    ParentFactory(family=FamilyFactory(school=school_a), first_name="Amal")
+
+    response = _search_without_javascript(
+        alice_client,
+        activity,
+        "zeyn",
+        parent=[regulars[3].pk],
+        first_time=[regulars[3].pk],
+        anonymous_count="4",
+        topic="Stadspas",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    # Searching saves nothing; everything entered comes back as it was.
+    assert not Session.objects.filter(date=TUESDAY).exists()
+    assert _cards(html)[regulars[3].pk] is True
+    assert f'name="first_time" value="{regulars[3].pk}" id="first-{regulars[3].pk}" checked' in html
+    assert re.search(r'<input type="number" name="anonymous_count"[^>]*value="4"', html)
+    assert 'value="Stadspas"' in html
+    # The match is a card to tick, marked as found, "first time" ticked as it never came.
+    assert _cards(html, "person-card search-match") == {zeynep.pk: False}
+    assert f'name="first_time" value="{zeynep.pk}" id="first-{zeynep.pk}" checked' in html
+    assert "Amal" not in html
+    assert 'id="no-match" hidden' in html
+
+
+def test_a_parent_found_without_javascript_is_registered_by_saving(alice_client, school_a):
+    activity = ActivityFactory(school=school_a)
+    zeynep = ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep")
+    html = _search_without_javascript(alice_client, activity, "zeyn").content.decode()
+    assert zeynep.pk in _cards(html)
+
+    # Saving sends the found card's boxes like any other (here: ticked, and "first time").
+    saved = alice_client.post(
+        _attendance_url(activity),
+        _no_newcomers(parent=[zeynep.pk], first_time=[zeynep.pk], anonymous_count="0", q="zeyn"),
+    )
+
+    assert saved.status_code == 302
+    attendance = Attendance.objects.get(session__activity=activity, session__date=TUESDAY)
+    assert (attendance.parent, attendance.first_time) == (zeynep, True)
+
+
+def test_without_javascript_the_search_never_finds_another_schools_parent(
+    alice_client, school_a, school_b
+):
+    activity = ActivityFactory(school=school_a)
+    own = ParentFactory(family=FamilyFactory(school=school_a), first_name="Yasmina")
+    elsewhere = ParentFactory(
+        family=FamilyFactory(school=school_b, code="B777"), first_name="Yasmina"
+    )
+
+    html = _search_without_javascript(alice_client, activity, "yasmina").content.decode()
+
+    assert _cards(html) == {own.pk: False}
+    assert f'value="{elsewhere.pk}"' not in html and "B777" not in html
+
+
+def test_another_school_cannot_search_a_schools_attendance_page(bob_client, school_a, parent_a):
+    activity = ActivityFactory(school=school_a)
+
+    response = _search_without_javascript(bob_client, activity, "fatima")
+
+    assert response.status_code == 404
+    assert "Fatima" not in response.content.decode()
+
+
+def test_without_javascript_the_search_shows_at_most_twenty_and_no_anonymised_family(
+    alice_client, school_a
+):
+    activity = ActivityFactory(school=school_a)
+    parents = [
+        ParentFactory(family=FamilyFactory(school=school_a), first_name=f"Mira{n:02d}")
+        for n in range(22)
+    ]
+    gone = FamilyFactory(school=school_a, code="GONE1", anonymised_at=timezone.now())
+    ParentFactory(family=gone, first_name="Mira00")
+
+    html = _search_without_javascript(alice_client, activity, "mira").content.decode()
+
+    assert sorted(_cards(html)) == [parent.pk for parent in parents[:20]]
+    assert "GONE1" not in html
+
+
+def test_the_search_term_is_in_no_url_of_the_response(alice_client, school_a):
+    # A name in a URL ends up in logs and in the browser's history: the term goes by POST,
+    # to the page's own address, and the answer is the page itself (no redirect).
+    activity = ActivityFactory(school=school_a)
+    ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep", last_name="Kaya")
+
+    response = _search_without_javascript(alice_client, activity, "zeynep kaya")
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "Location" not in response.headers
+    assert response.request["PATH_INFO"] == _attendance_url(activity)
+    assert response.request["QUERY_STRING"] == ""
+    assert 'value="zeynep kaya"' in html
+    urls = re.findall(r'(?:href|src|action|formaction|data-[\w-]*url)="([^"]*)"', html)
+    assert urls and not [url for url in urls if "zeynep" in url.lower()]
+    # The search box and button belong to the one form, sent by POST to this same address.
+    form = re.search(
+        r'<form method="post" id="attendance-form" novalidate>(.*?)</form>',
+        html,
+        re.S,
+    )
+    assert 'name="q"' in form[1] and 'name="search"' in form[1]
+
+
+def test_without_javascript_a_search_that_finds_nobody_offers_a_new_family(
+    alice_client, school_a, parent_a
+):
+    activity = ActivityFactory(school=school_a)
+
+    nobody = _search_without_javascript(alice_client, activity, "nobody like this")
+    short = _search_without_javascript(alice_client, activity, "f")
+
+    assert 'id="no-match">Niemand gevonden.' in nobody.content.decode()
+    short_html = short.content.decode()
+    assert 'id="no-match" hidden' in short_html
+    assert "Typ minstens 2 letters van een naam of gezinscode." in short_html
+    assert "Fatima" not in short_html
+
+
+def test_without_javascript_a_regular_found_is_marked_on_its_own_card(alice_client, school_a):
+    activity, regulars = _coffee_morning(school_a, scale=1)
+    regular = regulars[4]
+
+    html = _search_without_javascript(alice_client, activity, regular.first_name).content.decode()
+
+    assert _cards(html, "person-card search-match") == {regular.pk: False}
+    assert html.count(f'id="parent-{regular.pk}"') == 1
+
+
+def test_the_search_without_javascript_runs_constant_queries_as_the_school_grows(
+    alice_client, school_a, school_b
+):
+    from tests.familieschool.factories import UserFactory
+
+    counts = []
+    for school, scale in ((school_a, 1), (school_b, 10)):
+        alice_client.force_login(UserFactory(schools=[school]))
+        activity, regulars = _coffee_morning(school, scale)
+        with CaptureQueriesContext(connection) as page_queries:
+            alice_client.get(_attendance_url(activity))
+        with CaptureQueriesContext(connection) as queries:
+            response = _search_without_javascript(
+                alice_client, activity, "Oudervn", parent=[regulars[0].pk]
+            )
+        assert len(_cards(response.content.decode(), "person-card search-match")) == 20
+        counts.append((len(page_queries), len(queries)))
+
+    assert counts[0] == counts[1]
+    # The search adds its own two queries (the matches, and who came before) to the page's.
+    assert counts[0][1] <= counts[0][0] + 4
+
+
 def test_a_new_family_is_added_inline_and_counted_as_first_time(alice_client, school_a):
     activity = ActivityFactory(school=school_a)
 
