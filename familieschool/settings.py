@@ -188,6 +188,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Reach downloads have a queue of their own, consumed by their own worker (docker-compose.yml's
+# worker-reports), so that a city's workbook never holds up a reminder or the relay; every
+# other task stays on the default queue of the main worker.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+REPORTS_QUEUE = "reports"
+CELERY_TASK_ROUTES = {"rapportage.tasks.build_reach_export": {"queue": REPORTS_QUEUE}}
+# Seconds a reach download may take: at the soft limit the task stops and marks its job failed,
+# at the hard limit the worker kills it. A job with no progress for longer than the hard limit
+# plus a margin is shown as failed (its worker died or never took it; docs/performance.md).
+REACH_EXPORT_SOFT_TIME_LIMIT = env.int("REACH_EXPORT_SOFT_TIME_LIMIT", default=300)
+REACH_EXPORT_TIME_LIMIT = env.int(
+    "REACH_EXPORT_TIME_LIMIT", default=REACH_EXPORT_SOFT_TIME_LIMIT + 60
+)
+if not 0 < REACH_EXPORT_SOFT_TIME_LIMIT < REACH_EXPORT_TIME_LIMIT:
+    raise ValueError("REACH_EXPORT_SOFT_TIME_LIMIT must be > 0 and < REACH_EXPORT_TIME_LIMIT")
 
 # Figures shown to project leaders hide counts from 1 to MIN_CELL_COUNT - 1.
 MIN_CELL_COUNT = env.int("MIN_CELL_COUNT", default=5)

@@ -21,6 +21,12 @@ class ExportStatus(models.TextChoices):
     FAILED = "failed", _("failed")
 
 
+# A queued or running download with no progress for the task's hard time limit plus this long
+# is shown failed: its worker died or never took it (ReachExportJob.objects.stale).
+EXPORT_STALE_MARGIN = timedelta(minutes=2)
+
+WAITING = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
 # How far a download is when it reaches each step (the progress bar's value).
 PROGRESS_STARTED = 10
 PROGRESS_ROWS_READ = 50

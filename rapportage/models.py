@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from familieschool.models import School
 from familieschool.schoolyear import validate_school_year_label
 
-from .constants import ExportFormat, ExportStatus
+from .constants import EXPORT_STALE_MARGIN, WAITING, ExportFormat, ExportStatus
 
 
 class ReachSnapshot(models.Model):
@@ -131,6 +132,25 @@ class ReachCountSchool(models.Model):
         return f"{self.count} {self.school_id}"
 
 
+def export_stale_after() -> timedelta:
+    """How long a queued or running download may go without progress before it counts as one no
+    worker will finish: the task's hard time limit plus a margin."""
+    return timedelta(seconds=settings.REACH_EXPORT_TIME_LIMIT) + EXPORT_STALE_MARGIN
+
+
+class ReachExportJobQuerySet(models.QuerySet):
+    def waiting(self):
+        """Queued or being prepared."""
+        return self.filter(status__in=WAITING)
+
+    def stale(self, *, now=None):
+        """Waiting with no progress for longer than the task may run: its worker died, or no
+        worker took it (``export_stale_after``)."""
+        return self.waiting().filter(
+            progressed_at__lt=(now or timezone.now()) - export_stale_after()
+        )
+
+
 class ReachExportJob(models.Model):
     """A reach download prepared in the background (``rapportage.tasks.build_reach_export``):
     the dashboard's parameters as the view computed them, the progress and, once ready, the
@@ -156,12 +176,17 @@ class ReachExportJob(models.Model):
         _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    # When the job was asked for or last moved on (started, a step done): a queued or running
+    # job that has not moved for longer than the task's time limit will never finish.
+    progressed_at = models.DateTimeField(_("last progress"), default=timezone.now)
     error = models.CharField(_("error"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     content = models.BinaryField(_("content"), null=True, blank=True)
     filename = models.CharField(_("file name"), max_length=100, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
+
+    objects = ReachExportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -174,3 +199,8 @@ class ReachExportJob(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status in (ExportStatus.READY, ExportStatus.FAILED)
+
+    @property
+    def is_stale(self) -> bool:
+        """The model's side of ``ReachExportJobQuerySet.stale``."""
+        return self.status in WAITING and self.progressed_at < timezone.now() - export_stale_after()

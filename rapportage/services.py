@@ -5,18 +5,20 @@ import logging
 import time
 from datetime import datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from familieschool.access import may_freeze_figures
 from familieschool.models import School, User
 from familieschool.outbox import enqueue
 from familieschool.schoolyear import SchoolYear
 
-from .constants import EXPORT_KEPT_FOR, PROGRESS_DONE, PROGRESS_STARTED, ExportStatus
+from .constants import EXPORT_KEPT_FOR, PROGRESS_DONE, PROGRESS_STARTED, WAITING, ExportStatus
 from .exports import reach_export
 from .models import (
     ReachCount,
@@ -32,6 +34,8 @@ from .reach.report import same_period_last_year
 __all__ = [
     "reach_export_job_build",
     "reach_export_job_create",
+    "reach_export_job_fail_if_stale",
+    "reach_export_jobs_fail_stale",
     "reach_export_jobs_remove_expired",
     "reach_count_refresh",
     "reach_counts_recount",
@@ -198,6 +202,23 @@ def reach_counts_remove_stale(*, keep: list[Period]) -> int:
     return len(removed)
 
 
+# What a failed download's page says, by cause; in Dutch as stored (never data, never a trace).
+EXPORT_FAILED = gettext_lazy("The download could not be prepared. Please try again later.")
+EXPORT_TOO_LONG = gettext_lazy(
+    "Preparing the download took too long and was stopped. Ask for it again, or choose fewer "
+    "schools or a shorter period."
+)
+EXPORT_STALLED = gettext_lazy(
+    "The download was not prepared: the server that prepares downloads did not finish it. Ask "
+    "for it again."
+)
+
+
+def _in_dutch(message) -> str:
+    with translation.override("nl"):
+        return str(message)
+
+
 @transaction.atomic
 def reach_export_job_create(
     *,
@@ -210,38 +231,101 @@ def reach_export_job_create(
     breakdown: str | None = None,
 ) -> ReachExportJob:
     """Ask for a reach download, built by a Celery task once this transaction commits (at once
-    when Celery is eager); the job keeps the scope as the view computed it."""
-    job = ReachExportJob(
-        user=user,
-        fmt=fmt,
-        first_day=period.first,
-        last_day=period.last,
-        breakdown=breakdown or "",
-        school_ids=sorted(schools.values_list("pk", flat=True)),
-        scope_ids=sorted(scope.values_list("pk", flat=True)),
-        min_cell=min_cell,
-    )
+    when Celery is eager); the job keeps the scope as the view computed it. When the same user
+    already waits for the same download, that job is returned instead of a second one."""
+    params = {
+        "fmt": fmt,
+        "first_day": period.first,
+        "last_day": period.last,
+        "breakdown": breakdown or "",
+        "school_ids": sorted(schools.values_list("pk", flat=True)),
+        "scope_ids": sorted(scope.values_list("pk", flat=True)),
+        "min_cell": min_cell,
+    }
+    # One user's asks one at a time (a double click, two tabs): the look for the same download
+    # and the new job cannot interleave, so the single reports worker never builds it twice.
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    same = ReachExportJob.objects.filter(user=user, **params)
+    reach_export_jobs_fail_stale(jobs=same)
+    waiting = same.waiting().defer("content").order_by("-created_at").first()
+    if waiting is not None:
+        return waiting
+    job = ReachExportJob(user=user, **params)
     job.full_clean()
     job.save()
     enqueue("rapportage.tasks.build_reach_export", job_id=job.pk)
     return job
 
 
+def reach_export_jobs_fail_stale(
+    *, jobs: QuerySet[ReachExportJob] | None = None, now: datetime | None = None
+) -> int:
+    """Mark failed the waiting downloads (of ``jobs``, else all) that no worker will finish:
+    no progress for longer than the task's time limit plus a margin."""
+    now = now or timezone.now()
+    stale = (ReachExportJob.objects.all() if jobs is None else jobs).stale(now=now)
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    # The status is checked again in the update: a job that moved on meanwhile stays as it is.
+    failed = (
+        ReachExportJob.objects.filter(pk__in=ids)
+        .stale(now=now)
+        .update(status=ExportStatus.FAILED, error=_in_dutch(EXPORT_STALLED), finished_at=now)
+    )
+    logger.warning("reach export jobs without progress marked failed: %s", ids)
+    return failed
+
+
+def reach_export_job_fail_if_stale(*, job: ReachExportJob) -> ReachExportJob:
+    """The job as its page should show it: failed when no worker will finish it."""
+    if job.is_stale and reach_export_jobs_fail_stale(jobs=ReachExportJob.objects.filter(pk=job.pk)):
+        job.refresh_from_db(fields=["status", "error", "finished_at", "progress"])
+    return job
+
+
 def _progress(job_id: int, percent: int) -> None:
-    ReachExportJob.objects.filter(pk=job_id).update(progress=percent)
+    ReachExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+        progress=percent, progressed_at=timezone.now()
+    )
+
+
+def _fail(job_id: int, message) -> None:
+    """Mark a running job failed with ``message``."""
+
+    def write():
+        ReachExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+            status=ExportStatus.FAILED, error=_in_dutch(message), finished_at=timezone.now()
+        )
+
+    try:
+        write()
+    except DatabaseError:
+        # The time limit can interrupt a query half-way and leave the connection unusable; a
+        # worker holds no transaction here, so a fresh connection is safe.
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        write()
 
 
 def reach_export_job_build(*, job_id: int) -> str:
     """Build a queued download's file with ``reach_export``, exactly as the request used to,
-    recording the progress; a failure marks it failed with a message for its page. Returns the
-    job's status (a job already built is left as it is)."""
+    recording the progress; a failure (or the soft time limit) marks it failed with a message
+    for its page. Returns the job's status (a job already ready or failed is left as it is)."""
     job = ReachExportJob.objects.defer("content").filter(pk=job_id).first()
-    if job is None or job.status == ExportStatus.READY:
-        return job.status if job else "gone"
-    ReachExportJob.objects.filter(pk=job_id).update(
-        status=ExportStatus.RUNNING, progress=PROGRESS_STARTED, error=""
+    if job is None:
+        return "gone"
+    # Only a waiting job starts: one shown failed (its page offered to ask again) stays failed.
+    started = ReachExportJob.objects.filter(pk=job_id, status__in=WAITING).update(
+        status=ExportStatus.RUNNING,
+        progress=PROGRESS_STARTED,
+        error="",
+        progressed_at=timezone.now(),
     )
-    started = time.perf_counter()
+    if not started:
+        return job.status
+    began = time.perf_counter()
     period = Period(job.first_day, job.last_day)
     school_year = period == Period.of(period.school_year)
     try:
@@ -256,20 +340,19 @@ def reach_export_job_build(*, job_id: int) -> str:
             period=None if school_year else period,
             progress=lambda percent: _progress(job_id, percent),
         )
+    except SoftTimeLimitExceeded:
+        logger.warning("reach export job %s stopped at its time limit", job_id)
+        _fail(job_id, EXPORT_TOO_LONG)
+        return ExportStatus.FAILED
     except Exception as exc:
         # The type only: a message could quote a name from the data.
         logger.warning("reach export job %s failed: %s", job_id, type(exc).__name__)
-        with translation.override("nl"):
-            error = _("The download could not be prepared. Please try again later.")
-        ReachExportJob.objects.filter(pk=job_id).update(
-            status=ExportStatus.FAILED,
-            error=error,
-            finished_at=timezone.now(),
-        )
+        _fail(job_id, EXPORT_FAILED)
         return ExportStatus.FAILED
-    ReachExportJob.objects.filter(pk=job_id).update(
+    ReachExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
         status=ExportStatus.READY,
         progress=PROGRESS_DONE,
+        progressed_at=timezone.now(),
         content=result.content,
         filename=result.filename,
         content_type=result.content_type,
@@ -280,7 +363,7 @@ def reach_export_job_build(*, job_id: int) -> str:
         job_id,
         job.fmt,
         len(result.content),
-        time.perf_counter() - started,
+        time.perf_counter() - began,
     )
     return ExportStatus.READY
 

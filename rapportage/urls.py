@@ -10,6 +10,7 @@ urlpatterns = [
     path("download/<uuid:public_id>/", views.export_job, name="export-job"),
     path("download/<uuid:public_id>/status/", views.export_job_status, name="export-job-status"),
     path("download/<uuid:public_id>/bestand/", views.export_job_file, name="export-job-file"),
+    path("download/<uuid:public_id>/opnieuw/", views.export_job_retry, name="export-job-retry"),
     path("financiers/", views.funding_export, name="funding-export"),
     path("vastgelegd/", views.snapshots, name="snapshots"),
     path("partner/", views.partner_figures_page, name="partner-figures"),

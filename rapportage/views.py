@@ -46,7 +46,11 @@ from .selectors import (
     snapshot_list,
     snapshot_years,
 )
-from .services import reach_export_job_create, reach_snapshot_create
+from .services import (
+    reach_export_job_create,
+    reach_export_job_fail_if_stale,
+    reach_snapshot_create,
+)
 
 
 def _scope(request):
@@ -168,15 +172,25 @@ def _job_message(job) -> str:
         return job.error
     if job.status == ExportStatus.READY:
         return _("The file is ready.")
-    return _(
-        "File status: %(status)s (%(progress)d%%). This page shows the link once it is ready."
-    ) % {"status": job.get_status_display(), "progress": job.progress}
+    if job.status == ExportStatus.QUEUED:
+        return _("Queued. This page shows the link once the file is ready.")
+    return _("In progress: %(progress)d%%. This page shows the link once the file is ready.") % {
+        "progress": job.progress
+    }
+
+
+def _own_job(request, public_id):
+    """The user's own download as its page shows it: failed when no worker will finish it."""
+    return reach_export_job_fail_if_stale(
+        job=reach_export_job_get(user=request.user, public_id=public_id)
+    )
 
 
 @role_required(PROJECT_LEADER, COORDINATOR)
 def export_job(request, public_id):
-    """A download being prepared: its progress, and the link once the file is ready."""
-    job = reach_export_job_get(user=request.user, public_id=public_id)
+    """A download being prepared: where it is, and the link once the file is ready (or, when it
+    failed, the button to ask for it again)."""
+    job = _own_job(request, public_id)
     return render(
         request,
         "rapportage/reachexportjob_detail.html",
@@ -191,7 +205,7 @@ def export_job(request, public_id):
 @role_required(PROJECT_LEADER, COORDINATOR)
 def export_job_status(request, public_id):
     """The job page's progress, for its script to ask every second."""
-    job = reach_export_job_get(user=request.user, public_id=public_id)
+    job = _own_job(request, public_id)
     response = JsonResponse(
         {
             "status": job.status,
@@ -207,6 +221,27 @@ def export_job_status(request, public_id):
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@role_required(PROJECT_LEADER, COORDINATOR)
+def export_job_retry(request, public_id):
+    """Ask again for a failed download: a new job with its period, format and schools, for the
+    same user (the schools must still be hers, else a 404); any other job's page as it is."""
+    job = _own_job(request, public_id)
+    if job.status != ExportStatus.FAILED:
+        return redirect("rapportage:export-job", public_id=public_id)
+    schools, _board = report_scope(request.user, school_ids=job.school_ids)
+    again = reach_export_job_create(
+        user=request.user,
+        period=Period(job.first_day, job.last_day),
+        fmt=job.fmt,
+        schools=schools,
+        scope=schools_for(request.user),
+        min_cell=min_cell_for(request.user),
+        breakdown=job.breakdown or None,
+    )
+    return redirect("rapportage:export-job", public_id=again.public_id)
 
 
 @role_required(PROJECT_LEADER, COORDINATOR)

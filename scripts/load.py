@@ -352,7 +352,9 @@ def main() -> int:
     )
     # The downloads are built by a Celery worker on the same Redis, as in production: with
     # eager Celery the workbook would be built in the web thread again. Niced, so that the web
-    # requests win the cores; one process, as one worker machine would run.
+    # requests win the cores; one process, as one worker machine would run. It consumes both
+    # queues: the default one (notifications, relay) and "reports" (the downloads, see
+    # CELERY_TASK_ROUTES); docker-compose.yml gives each queue a worker of its own.
     worker = subprocess.Popen(
         [
             "nice",
@@ -362,6 +364,8 @@ def main() -> int:
             "-A",
             "familieschool",
             "worker",
+            "--queues",
+            "celery,reports",
             "--concurrency",
             "1",
             "--pool",

@@ -1,5 +1,6 @@
 // The page of a download being prepared: asks the status every second, moves the progress bar
-// and shows the link once the file is ready. Without JavaScript the page refreshes itself.
+// and shows the link once the file is ready (or, when it failed, the button to ask again).
+// Without JavaScript the page refreshes itself.
 (function () {
   var box = document.getElementById("export-job");
   if (!box) return;
@@ -8,6 +9,7 @@
   var status = document.getElementById("export-status");
   var link = document.getElementById("export-file");
   var refresh = document.getElementById("export-refresh");
+  var retry = document.getElementById("export-retry");
 
   function show(progress) {
     fill.style.width = progress + "%";
@@ -35,6 +37,7 @@
           fill.classList.add("bg-danger");
           status.textContent = job.message;
           if (refresh) refresh.classList.add("d-none");
+          if (retry) retry.classList.remove("d-none");
         } else {
           status.textContent = job.message;
           setTimeout(ask, 1000);

@@ -109,7 +109,8 @@ def test_a_queued_job_shows_its_progress_refreshes_and_has_no_file_yet(reach_wor
     page = lisa_client.get(reverse("rapportage:export-job", args=[job.public_id])).content.decode()
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
     assert 'role="progressbar"' in page and 'aria-valuenow="0"' in page
-    assert "Status van het bestand: in de wachtrij (0%)" in page
+    assert "In de wachtrij. Deze pagina toont de link zodra het bestand klaar is." in page
+    assert 'id="export-retry" class="d-none"' in page
     status = lisa_client.get(reverse("rapportage:export-job-status", args=[job.public_id])).json()
     assert status["status"] == "queued" and status["progress"] == 0
     assert status["ready"] is False and status["file_url"] == ""
@@ -163,6 +164,8 @@ def test_a_failed_build_says_so_in_dutch_and_logs_no_data(
     assert status["failed"] is True and status["message"] == job.error
     page = lisa_client.get(reverse("rapportage:export-job", args=[job.public_id])).content.decode()
     assert job.error in page and 'http-equiv="refresh"' not in page
+    retry = reverse("rapportage:export-job-retry", args=[job.public_id])
+    assert f'action="{retry}" id="export-retry">' in page
 
 
 def test_a_built_job_is_not_built_again(reach_world, lisa_client, monkeypatch):

@@ -53,6 +53,15 @@ ROWS = [
         elsewhere=True,
         audited=NOT_A_FAMILY_RECORD,
     ),
+    # Asking again for a download that is not failed (here: ready) leads back to its page.
+    Row(
+        "rapportage:export-job-retry",
+        {**OWN_DOWNLOAD, C: 302},
+        kwargs=_export_job,
+        method="post",
+        elsewhere=True,
+        audited=NOT_A_FAMILY_RECORD,
+    ),
     Row("rapportage:funding-export", only(C, L)),
     Row("rapportage:snapshots", only(L, A)),
     # A partner's own organisation's figures: no organisation in the URL, it is the user's.
