@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 # Entries per page of the timeline: the family page shows the newest this many.
-TIMELINE_PAGE = 50
+TIMELINE_PAGE = 20
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
