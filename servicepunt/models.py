@@ -129,9 +129,14 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         # With the id the contact list's order (-occurred_at, -id) is the index's order, and the
-        # capped count of a filtered list reads the school's ids from the index alone.
+        # capped count of a filtered list reads the school's ids from the index alone; with the
+        # family (included, PostgreSQL only) also for "known family" / "anonymous".
         indexes = [
-            models.Index(fields=["school", "occurred_at", "id"], name="contact_school_time_id")
+            models.Index(
+                fields=["school", "occurred_at", "id"],
+                include=["family"],
+                name="contact_school_time_family",
+            )
         ]
 
     def __str__(self):
