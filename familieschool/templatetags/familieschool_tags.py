@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 
-from django import template
+from django import forms, template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
@@ -24,3 +25,28 @@ def pk_url(pk, viewname: str) -> str:
     configuration, the pk put in."""
     head, tail = _around_pk(viewname, get_script_prefix(), get_urlconf())
     return f"{head}{int(pk)}{tail}"
+
+
+@register.filter
+def filter_field(field) -> str:
+    """One field of a list's filter form (a GET form above a list): label, Bootstrap widget
+    and errors, as ``as_crispy_field`` renders it, without its dozen nested templates, which
+    took a fifth of the contact list's time. Forms that are filled in and saved keep crispy."""
+    widget = field.field.widget
+    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+    attrs = {"class": f"{css} is-invalid" if field.errors else css}
+    errors = ""
+    if field.errors:
+        attrs["aria-describedby"] = f"{field.auto_id}_error"
+        errors = format_html(
+            '<div class="invalid-feedback" id="{}_error">{}</div>',
+            field.auto_id,
+            format_html_join(" ", "<strong>{}</strong>", ((error,) for error in field.errors)),
+        )
+    return format_html(
+        '<div class="mb-3"><label for="{}" class="form-label">{}</label>{}{}</div>',
+        field.id_for_label,
+        field.label,
+        field.as_widget(attrs=attrs),
+        errors,
+    )

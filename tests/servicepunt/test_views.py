@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, time, timedelta
 
 import pytest
@@ -295,6 +296,26 @@ def test_the_contact_list_filters(alice_client, school_a, family_a, themes):
     assert listed(date_from=since) == [recent]
     assert listed(date_to=since) == [old]
     assert listed(outcome="referred") == []
+
+
+def test_the_filter_form_keeps_the_choices_and_says_next_to_a_field_what_is_wrong(
+    alice_client, school_a, family_a, themes
+):
+    contact = ContactFactory(school=school_a, family=family_a, themes=[themes["werk"]])
+    url = reverse("servicepunt:contact-list")
+
+    page = alice_client.get(url, {"theme": themes["werk"].pk}).content.decode()
+    # The chosen theme stays chosen, the rows link to the family and the contact.
+    assert f'<option value="{themes["werk"].pk}" selected>' in page
+    assert f'href="{reverse("servicepunt:family-detail", args=[family_a.pk])}"' in page
+    assert f'href="{reverse("servicepunt:contact-detail", args=[contact.pk])}"' in page
+    assert '<label for="id_theme" class="form-label">Thema</label>' in page
+
+    page = alice_client.get(url, {"date_from": "2026-02-31"}).content.decode()
+    field = re.search(r'<input type="date" name="date_from"[^>]*>', page).group(0)
+    assert 'value="2026-02-31"' in field
+    assert "is-invalid" in field and 'aria-describedby="id_date_from_error"' in field
+    assert re.search(r'id="id_date_from_error">\s*<strong>Voer een geldige datum in.', page)
 
 
 def test_the_contact_list_filters_on_local_days_and_counts_a_contact_once(
