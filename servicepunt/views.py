@@ -46,7 +46,7 @@ from .forms import (
 )
 from .imports import contacts_import
 from .models import Provision
-from .pagination import AFTER, BEFORE, NUMBER, CappedPaginator, seek_page
+from .pagination import AFTER, BEFORE, NUMBER, CappedPaginator, rows_of_page, seek_page
 
 PAGE_SIZE = 25
 SCHOOL_SESSION_KEY = "servicepunt_school"
@@ -518,13 +518,19 @@ def referral_list(request):
         referrals = selectors.referrals_for_coordinator(request.user).order_by("-created_at", "-id")
     else:
         referrals = selectors.open_referrals_for_coordinator(request.user)
+    # The page's ids first, sorted on the referral table alone; then its 25 rows with their
+    # school, family, partner and themes (joining all open referrals to sort them cost 20 ms).
+    page = rows_of_page(
+        _page(request, referrals.values_list("pk", flat=True)),
+        selectors.referrals_for_coordinator(request.user).in_bulk,
+    )
     since = selectors.partner_updates_since(user=request.user)
     updates = list(selectors.partner_updates(user=request.user, since=since)[:PAGE_SIZE])
     return render(
         request,
         "servicepunt/referral_list.html",
         {
-            "page": _page(request, referrals),
+            "page": page,
             "show_all": show_all,
             "updates": updates,
             "updates_since": since,

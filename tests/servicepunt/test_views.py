@@ -640,6 +640,37 @@ def test_the_open_referrals_mark_overdue_follow_ups(alice_client, school_a, part
     assert "overdue table-warning" in html
 
 
+def test_the_referral_list_keeps_its_order_across_pages(
+    alice_client, school_a, partner_p, themes, monkeypatch
+):
+    """The page's ids are sorted on the referral table and its rows read afterwards: the rows
+    must come back in the sorted order, page after page."""
+    monkeypatch.setattr("servicepunt.views.PAGE_SIZE", 2)
+    today = timezone.localdate()
+    made = {
+        days: ReferralFactory(
+            contact=ContactFactory(school=school_a),
+            partner=partner_p,
+            follow_up_on=today + timedelta(days=days),
+        )
+        for days in (5, -3, 9, -1, 2)
+    }
+    url = reverse("servicepunt:referral-list")
+
+    def listed(**params):
+        return [
+            referral
+            for number in (1, 2, 3)
+            for referral in alice_client.get(url, {"page": number, **params}).context["page"]
+        ]
+
+    # Overdue first (oldest follow-up first), then the others by follow-up date.
+    assert listed() == [made[d] for d in (-3, -1, 2, 5, 9)]
+    assert [r.is_overdue for r in listed()] == [True, True, False, False, False]
+    newest_first = sorted(made.values(), key=lambda r: (r.created_at, r.pk), reverse=True)
+    assert listed(status="all") == newest_first
+
+
 def test_the_coordinator_updates_a_status(alice_client, school_a, partner_p, themes):
     referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
     url = reverse("servicepunt:referral-status", args=[referral.pk])
