@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .constants import AuditAction
+from .kept_input import kept_input_use
 from .models import School, User
 
 
@@ -28,9 +29,14 @@ class SecondFactorForm(forms.Form):
 def posted(request):
     """The POST data for a bound form, or None; bound also when a form of checkboxes sends nothing.
 
-    (``request.POST or None`` leaves a form unbound when every box is unticked.)
+    (``request.POST or None`` leaves a form unbound when every box is unticked.) On the first
+    page after a login that her ended session made necessary, it is what she had posted there
+    (``familieschool.kept_input``): the form shows it bound and validated, and the view, which
+    saves only on a POST, saves nothing until she presses save.
     """
-    return request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        return request.POST
+    return kept_input_use(request)
 
 
 def posted_files(request):

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "familieschool.middleware.SessionLimitsMiddleware",
     "familieschool.middleware.SecondFactorMiddleware",
     "familieschool.middleware.SecurityHeadersMiddleware",
+    "familieschool.middleware.KeptInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as axes asks: it turns a lockout flagged during authentication into the response.
     "axes.middleware.AxesMiddleware",
@@ -242,6 +243,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 10)
 # ... and the idle timeout: minutes without a request after which the user is logged out.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# A form posted on a session that has just ended is kept this many minutes, server-side, for
+# the same user and page after she logs in again (familieschool/kept_input.py).
+KEPT_INPUT_MINUTES = env.int("KEPT_INPUT_MINUTES", default=15)
+# A form refused for a stale CSRF token (a new login in another tab) is kept the same way.
+CSRF_FAILURE_VIEW = "familieschool.views.csrf_failure"
 # Content-Security-Policy: only the portal's own files; no inline script or style anywhere.
 # Bootstrap draws its icons with data: SVG images. CSP_REPORT_ONLY=1 sends the policy as
 # Content-Security-Policy-Report-Only (to try a change); CSP_REPORT_URI collects violations.

@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -31,6 +32,8 @@ from .forms import (
     add_service_errors,
     posted,
 )
+from .kept_input import kept_input_keep, logged_out_user_id
+from .middleware import keeps_input
 from .models import AuditLog, Family
 from .selectors import audit_log_list, family_data, family_privacy_get
 from .services import audit_log_record, audit_log_record_export, family_erase
@@ -148,6 +151,29 @@ def second_factor_verify(request):
         form.add_error("token", _("This code is not right, or it was used already."))
     context = {"form": form, "next": _next_url(request)}
     return render(request, "registration/second_factor_verify.html", context)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for its CSRF token keeps what she entered, like an ended session does.
+
+    The usual cause: the page was opened before she logged in again in another tab, and a login
+    gives a new token. Only a form this site sent is kept: a browser sends an Origin header with
+    a POST, and Django checks it before the token (a reason that starts with "CSRF" is about
+    the token only), so a form posted from another site still gets the plain refusal.
+    """
+    user_id = request.user.pk if request.user.is_authenticated else logged_out_user_id(request)
+    own_form = "HTTP_ORIGIN" in request.META and reason.startswith("CSRF")
+    if (
+        request.method == "POST"
+        and user_id is not None
+        and own_form
+        and keeps_input(request, resolve(request.path_info).func)
+    ):
+        kept_input_keep(request, user_id=user_id)
+        if request.user.is_authenticated:
+            return redirect(request.get_full_path())
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+    return django_csrf_failure(request, reason)
 
 
 @public

@@ -72,9 +72,10 @@ def walkin(request):
     if not schools:
         return render(request, "servicepunt/walkin.html", {"schools": [], "partner": partner})
     form_kwargs = {"user": request.user, "schools": schools, "partner_mode": partner is not None}
-    if request.method == "POST":
-        form = WalkInForm(posted(request), **form_kwargs)
-        if form.is_valid():
+    submitted = posted(request)
+    if submitted is not None:
+        form = WalkInForm(submitted, **form_kwargs)
+        if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
                 contact = services.contact_create(
