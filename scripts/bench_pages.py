@@ -126,8 +126,8 @@ def pages() -> list[tuple[str, str, object]]:
         }
         return client.post(reverse("servicepunt:walkin"), data)
 
-    def attendance_save(client):
-        data = {
+    def attendance_save_data():
+        return {
             "topic": "",
             "anonymous_count": "2",
             "parent": [str(p) for p, _c in present if p],
@@ -137,10 +137,17 @@ def pages() -> list[tuple[str, str, object]]:
             "new-MIN_NUM_FORMS": "0",
             "new-MAX_NUM_FORMS": "20",
         }
-        return client.post(attendance_url, data)
+
+    def attendance_save(client):
+        return client.post(attendance_url, attendance_save_data())
 
     def attendance_search(client):
         return client.post(attendance_search_url, {"q": searched})
+
+    def attendance_search_without_script(client):
+        # The same search sent with the form's "Zoeken" button: the page comes back, ticks kept.
+        data = {**attendance_save_data(), "q": searched, "search": "1"}
+        return client.post(attendance_url, data)
 
     def get(url, **headers):
         return lambda client: client.get(url, headers=headers)
@@ -192,6 +199,7 @@ def pages() -> list[tuple[str, str, object]]:
         ("attendance page", "coordinator01", get(attendance_url)),
         ("attendance save", "coordinator01", attendance_save),
         ("attendance search", "coordinator01", attendance_search),
+        ("attendance search, no script", "coordinator01", attendance_search_without_script),
         ("school week", "coordinator01", get(reverse("partners:school-week"))),
         ("partner's week", partner.username, get(reverse("partners:week"))),
         (
