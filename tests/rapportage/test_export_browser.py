@@ -1,15 +1,17 @@
 """The reach download in a real Chromium: the dashboard's button, the job's page with its
-progress bar, and the file from its link."""
+progress bar, the file from its link, and the button to ask again for one that failed."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from familieschool.models import School
 from rapportage.exports import CSV_HEADER, reach_export
-from rapportage.models import ReachExportJob
+from rapportage.models import ReachExportJob, export_stale_after
 from rapportage.services import reach_export_job_build
 from tests.rapportage.test_exports import read_csv
 
@@ -89,4 +91,45 @@ def test_the_page_polls_until_the_file_is_ready(page, reach_world, lisa):
     assert info.value.suggested_filename == "bereik_2024-2025.xlsx"
     job.refresh_from_db()
     assert Path(info.value.path()).read_bytes() == bytes(job.content)
+    assert errors == []
+
+
+def test_a_download_no_worker_finishes_is_shown_failed_and_asked_again(page, reach_world, lisa):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    school_ids = sorted(School.objects.values_list("pk", flat=True))
+    job = ReachExportJob.objects.create(
+        user=lisa,
+        fmt="csv",
+        first_day="2024-08-01",
+        last_day="2025-07-31",
+        school_ids=school_ids,
+        scope_ids=school_ids,
+        min_cell=5,
+    )
+    page.goto(f"/rapportage/download/{job.public_id}/")
+    again = page.get_by_role("button", name="Deze download opnieuw aanvragen")
+    expect(page.get_by_role("status")).to_contain_text("In de wachtrij.")
+    expect(again).to_be_hidden()
+
+    # No worker takes it: once it has waited longer than the task may run, the polling page
+    # says so and offers to ask again.
+    ReachExportJob.objects.filter(pk=job.pk).update(
+        progressed_at=timezone.now() - export_stale_after() - timedelta(seconds=5)
+    )
+    expect(page.get_by_role("status")).to_contain_text(
+        "De download is niet voorbereid", timeout=10_000
+    )
+    expect(again).to_be_visible()
+    again.click()
+
+    expect(page).to_have_url(re.compile(r"/rapportage/download/[0-9a-f-]{36}/$"))
+    assert str(job.public_id) not in page.url
+    expect(page.get_by_role("status")).to_have_text("Het bestand is klaar.")
+    new = ReachExportJob.objects.exclude(pk=job.pk).get()
+    assert str(new.public_id) in page.url and new.user == lisa
+    assert (new.fmt, new.school_ids, new.min_cell) == ("csv", school_ids, 5)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Bestand downloaden (CSV)").click()
+    assert info.value.suggested_filename == "bereik_2024-2025.csv"
     assert errors == []
