@@ -167,6 +167,16 @@ def test_only_the_owner_may_ask_again(reach_world, lisa_client, bob_client, clie
     )
 
 
+def test_asking_again_needs_the_schools_to_be_still_hers(reach_world, alice, alice_client):
+    job = _queued(alice_client, {"schooljaar": YEAR, "formaat": "csv"})
+    assert job.school_ids == [reach_world.schools["A"].pk]
+    _untouched_for(job, export_stale_after() + timedelta(seconds=5))
+    alice.schools.set([reach_world.schools["B"]])
+
+    assert _retry(alice_client, job).status_code == 404
+    assert ReachExportJob.objects.count() == 1
+
+
 def test_asking_again_for_a_job_that_did_not_fail_leads_to_its_page(reach_world, lisa_client):
     job = _queued(lisa_client)
 
