@@ -206,11 +206,13 @@ def cancellation_restore(request, pk):
 
 def _book(request, *, school, partner, themes, contact=None, referral=None, walk_ins=()):
     options = selectors.bookable_slots(partner=partner, school=school)
-    walk_in_posted = request.method == "POST" and "walk_in_on" in request.POST
-    # One page, two forms: the one whose button was pressed is bound, the other stays as shown.
-    form = BookingForm(None if walk_in_posted else posted(request), options=options, themes=themes)
-    walk_in_form = WalkInDateForm(posted(request) if walk_in_posted else None, occurrences=walk_ins)
-    if walk_in_posted and walk_in_form.is_valid():
+    submitted = posted(request)
+    # One page, two forms: the one whose button was pressed is bound, the other stays as shown
+    # (also when what she pressed comes back after a login: familieschool.kept_input).
+    walk_in_posted = submitted is not None and "walk_in_on" in submitted
+    form = BookingForm(None if walk_in_posted else submitted, options=options, themes=themes)
+    walk_in_form = WalkInDateForm(submitted if walk_in_posted else None, occurrences=walk_ins)
+    if request.method == "POST" and walk_in_posted and walk_in_form.is_valid():
         try:
             services.referral_walk_in_set(
                 referral=referral, day=walk_in_form.cleaned_data["walk_in_on"], user=request.user

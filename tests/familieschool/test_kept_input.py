@@ -12,11 +12,14 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from familieschool.constants import Weekday
 from familieschool.kept_input import KEPT_INPUT
 from familieschool.middleware import LAST_SEEN, LOGIN_AT
 from servicepunt.models import Contact, Referral
 from tests.familieschool.factories import PASSWORD, PartnerOrganisationFactory, UserFactory
 from tests.familieschool.test_second_factor import code_for
+from tests.partners.factories import SpreekuurFactory
+from tests.partners.test_views import coming_date
 from tests.servicepunt.factories import ContactFactory, ReferralFactory, default_themes
 
 pytestmark = pytest.mark.django_db
@@ -250,6 +253,29 @@ def test_the_referral_form_comes_back_and_nothing_is_referred(alice, school_a, t
     assert 'value="Moeder, mondeling"' in restored
     assert re.search(rf'<option value="{partner.pk}" selected', restored)
     assert not Referral.objects.exists()
+
+
+def test_the_chosen_walk_in_date_comes_back_in_its_own_form_of_the_booking_page(
+    alice, school_a, family_a, partner_o
+):
+    walk_in = SpreekuurFactory(
+        partner=partner_o, school=school_a, weekday=Weekday.TUESDAY, slot_minutes=None
+    )
+    referral = ReferralFactory(
+        contact__school=school_a, contact__family=family_a, partner=partner_o
+    )
+    path = reverse("partners:book-from-referral", args=[referral.pk])
+    day = coming_date(walk_in).isoformat()
+    client = Client(enforce_csrf_checks=True)
+
+    post_after_idle(client, alice, path, {"walk_in_on": day})
+    log_in(client, alice, path)
+    restored = page(client, path)
+
+    assert KEPT in restored
+    assert f'<option value="{day}" selected>' in restored
+    referral.refresh_from_db()
+    assert referral.walk_in_on is None
 
 
 def test_a_stale_token_after_a_login_in_another_tab_keeps_the_input(alice, school_a, themes):
