@@ -264,16 +264,20 @@ def attendance(request, pk, day):
     """
     activity = _activity(request, pk)
     school = activity.school
-    if request.method == "POST":
-        form = AttendanceForm(posted(request))
+    # A POST, or on the first page after a login her ended session made necessary, what she
+    # had posted here (familieschool.kept_input): shown bound, saved only when she presses save.
+    submitted = posted(request)
+    if submitted is not None:
+        form = AttendanceForm(submitted)
         # Only a parents' activity renders the new-family rows (and their management form).
         newcomers = (
-            NewcomerFormSet(posted(request), prefix="new", school=school)
+            NewcomerFormSet(submitted, prefix="new", school=school)
             if activity.for_parents
             else None
         )
-        searching = SEARCH_BUTTON in request.POST
-        if not searching and form.is_valid() and (newcomers is None or newcomers.is_valid()):
+        searching = SEARCH_BUTTON in submitted
+        saving = request.method == "POST" and not searching
+        if saving and form.is_valid() and (newcomers is None or newcomers.is_valid()):
             data = form.cleaned_data
             try:
                 result = services.attendance_save(
@@ -308,10 +312,10 @@ def attendance(request, pk, day):
         sheet = selectors.attendance_sheet(
             activity,
             day,
-            checked_parents=_ids(request.POST.getlist("parent")),
-            checked_children=_ids(request.POST.getlist("child")),
-            first_time=_ids(request.POST.getlist("first_time")),
-            search_term=request.POST.get("q", "") if searching else None,
+            checked_parents=_ids(submitted.getlist("parent")),
+            checked_children=_ids(submitted.getlist("child")),
+            first_time=_ids(submitted.getlist("first_time")),
+            search_term=submitted.get("q", "") if searching else None,
         )
     else:
         sheet = selectors.attendance_sheet(activity, day)

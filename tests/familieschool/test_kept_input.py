@@ -2,21 +2,34 @@
 same user only: the real middleware, CSRF checks and login with its second step."""
 
 import ast
+import datetime
 import re
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from activiteiten.models import Session
 from familieschool.constants import Weekday
 from familieschool.kept_input import KEPT_INPUT
 from familieschool.middleware import LAST_SEEN, LOGIN_AT
+from familieschool.models import Family
 from servicepunt.models import Contact, Referral
-from tests.familieschool.factories import PASSWORD, PartnerOrganisationFactory, UserFactory
+from tests.activiteiten.factories import ActivityFactory, AttendanceFactory, SessionFactory
+from tests.familieschool.factories import (
+    PASSWORD,
+    FamilyFactory,
+    ParentFactory,
+    PartnerOrganisationFactory,
+    UserFactory,
+)
 from tests.familieschool.test_second_factor import code_for
 from tests.partners.factories import SpreekuurFactory
 from tests.partners.test_views import coming_date
@@ -363,6 +376,184 @@ def test_a_dropped_file_is_named_on_the_page(alice, school_a, tmp_path):
     log_in(client, alice, path)
 
     assert "Het bestand dat je had gekozen is niet bewaard" in page(client, path)
+
+
+# --- the attendance page: thirty ticks are not typed twice ---------------------------------
+
+TUESDAY = datetime.date(2024, 10, 8)
+
+
+class _FormFields(HTMLParser):
+    """What a browser sends for the form ``form_id`` as rendered: ticked boxes only, no button,
+    nothing inside a ``<template>``."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.templates = 0
+        self.select = self.textarea = None
+        self.fields: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        elif tag == "template":
+            self.templates += 1
+        if not self.inside or self.templates:
+            return
+        if tag == "option" and self.select and "selected" in attrs:
+            self.fields[self.select][-1] = attrs.get("value", "")
+        name = attrs.get("name")
+        if not name:
+            return
+        kind = attrs.get("type", "text")
+        if tag == "input" and kind == "checkbox":
+            if "checked" in attrs:
+                self.fields.setdefault(name, []).append(attrs.get("value", "on"))
+        elif tag == "input" and kind not in ("submit", "button"):
+            self.fields.setdefault(name, []).append(attrs.get("value", ""))
+        elif tag in ("select", "textarea"):
+            setattr(self, tag, name)
+            self.fields.setdefault(name, []).append("")
+
+    def handle_endtag(self, tag):
+        if tag == "template":
+            self.templates -= 1
+        elif tag == "form":
+            self.inside = False
+        elif tag in ("select", "textarea"):
+            setattr(self, tag, None)
+
+    def handle_data(self, data):
+        if self.textarea and not self.templates:
+            self.fields[self.textarea][-1] += data
+
+
+def attendance_fields(html) -> dict[str, list[str]]:
+    """The attendance form's fields as the page renders them, as a browser would post them."""
+    parser = _FormFields("attendance-form")
+    parser.feed(html)
+    return parser.fields
+
+
+def attendance_page(school, regulars=3):
+    """A coffee morning at ``school`` with its regulars; its attendance page and the regulars."""
+    activity = ActivityFactory(school=school)
+    earlier = SessionFactory(activity=activity, date=TUESDAY - datetime.timedelta(weeks=1))
+    regulars = [
+        AttendanceFactory(
+            session=earlier, parent=ParentFactory(family=FamilyFactory(school=school))
+        ).parent
+        for _ in range(3)
+    ]
+    path = reverse("activiteiten:attendance", args=[activity.pk, TUESDAY.isoformat()])
+    return activity, path, regulars
+
+
+def ticked(fields, name) -> set[int]:
+    return {int(value) for value in fields.get(name, [])}
+
+
+def attendance_after_idle(client, user, path, **entered):
+    """Open the attendance page, tick and type, stay away too long, press a button: the answer."""
+    log_in(client, user, path)
+    fields = {**attendance_fields(page(client, path)), **entered}
+    go_idle(client)
+    return client.post(path, fields)
+
+
+def test_the_attendance_page_comes_back_ticked_after_login_and_is_saved_only_on_save(
+    alice, school_a
+):
+    activity, path, (first, second, third) = attendance_page(school_a)
+    families = Family.objects.count()
+    client = Client(enforce_csrf_checks=True)
+
+    response = attendance_after_idle(
+        client,
+        alice,
+        path,
+        parent=[first.pk, third.pk],
+        first_time=[third.pk],
+        anonymous_count=["7"],
+        topic=["Stadspas aanvragen"],
+        **{"new-0-first_name": ["Hodan"], "new-0-preferred_language": ["so"]},
+    )
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={path}"
+    assert not Session.objects.filter(activity=activity, date=TUESDAY).exists()
+    assert log_in(client, alice, path).url == path
+    restored = page(client, path)
+    shown = attendance_fields(restored)
+
+    assert KEPT in restored
+    assert ticked(shown, "parent") == {first.pk, third.pk}
+    assert ticked(shown, "first_time") == {third.pk}
+    assert shown["anonymous_count"] == ["7"]
+    assert shown["topic"] == ["Stadspas aanvragen"]
+    assert shown["new-0-first_name"] == ["Hodan"]
+    assert not Session.objects.filter(activity=activity, date=TUESDAY).exists()
+    assert Family.objects.count() == families
+
+    saved = client.post(path, shown)
+
+    assert saved.status_code == 302
+    session = Session.objects.get(activity=activity, date=TUESDAY)
+    assert session.anonymous_count == 7 and session.topic == "Stadspas aanvragen"
+    came = {a.parent.first_name: a.first_time for a in session.attendances.select_related("parent")}
+    assert came == {first.first_name: False, third.first_name: True, "Hodan": True}
+
+
+def test_a_search_without_javascript_comes_back_as_that_search_not_as_a_save(alice, school_a):
+    activity, path, (first, _, _) = attendance_page(school_a)
+    zeynep = ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep")
+    client = Client(enforce_csrf_checks=True)
+
+    attendance_after_idle(client, alice, path, parent=[first.pk], q=["zeyn"], search=["1"])
+    log_in(client, alice, path)
+    restored = page(client, path)
+
+    assert KEPT in restored
+    assert re.search(
+        rf'<li class="person-card search-match">\s*<input [^>]*value="{zeynep.pk}"', restored
+    )
+    assert ticked(attendance_fields(restored), "parent") == {first.pk}
+    assert 'value="zeyn"' in restored
+    assert not Session.objects.filter(activity=activity, date=TUESDAY).exists()
+
+
+def test_another_user_gets_nothing_of_the_kept_attendance(alice, school_a):
+    activity, path, (first, _, _) = attendance_page(school_a)
+    carla = UserFactory(username="carla", schools=[school_a])
+    client = Client(enforce_csrf_checks=True)
+    attendance_after_idle(client, alice, path, parent=[first.pk], anonymous_count=["7"])
+
+    log_in(client, carla, path)
+    shown_html = page(client, path)
+    shown = attendance_fields(shown_html)
+
+    assert KEPT not in shown_html
+    assert ticked(shown, "parent") == set() and shown["anonymous_count"] == ["0"]
+    assert not Session.objects.filter(activity=activity, date=TUESDAY).exists()
+
+
+def test_the_attendance_page_with_kept_input_runs_constant_queries_as_the_ticks_grow(school_a):
+    counts = []
+    for number, regulars in enumerate((3, 30)):
+        user = UserFactory(username=f"coordinator{number}", schools=[school_a])
+        _, path, parents = attendance_page(school_a, regulars=regulars)
+        client = Client(enforce_csrf_checks=True)
+        attendance_after_idle(client, user, path, parent=[parent.pk for parent in parents])
+        log_in(client, user, path)
+        with CaptureQueriesContext(connection) as queries:
+            shown = attendance_fields(page(client, path))
+        assert ticked(shown, "parent") == {parent.pk for parent in parents}
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
 
 
 VIEW_MODULES = sorted(Path(__file__).resolve().parents[2].glob("*/views.py"))
