@@ -61,19 +61,24 @@ def test_the_dashboards_button_leads_to_the_prepared_file(page, reach_world):
     assert errors == []
 
 
-def test_the_page_polls_until_the_file_is_ready(page, reach_world, lisa):
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+def _queued_job(user, fmt: str) -> ReachExportJob:
+    """A download of 2024/2025 for every school, asked and waiting for a worker."""
     school_ids = sorted(School.objects.values_list("pk", flat=True))
-    job = ReachExportJob.objects.create(
-        user=lisa,
-        fmt="xlsx",
+    return ReachExportJob.objects.create(
+        user=user,
+        fmt=fmt,
         first_day="2024-08-01",
         last_day="2025-07-31",
         school_ids=school_ids,
         scope_ids=school_ids,
         min_cell=5,
     )
+
+
+def test_the_page_polls_until_the_file_is_ready(page, reach_world, lisa):
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    job = _queued_job(lisa, "xlsx")
     page.goto(f"/rapportage/download/{job.public_id}/")
     link = page.get_by_role("link", name="Bestand downloaden (XLSX)")
     expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "0")
@@ -97,16 +102,7 @@ def test_the_page_polls_until_the_file_is_ready(page, reach_world, lisa):
 def test_a_download_no_worker_finishes_is_shown_failed_and_asked_again(page, reach_world, lisa):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    school_ids = sorted(School.objects.values_list("pk", flat=True))
-    job = ReachExportJob.objects.create(
-        user=lisa,
-        fmt="csv",
-        first_day="2024-08-01",
-        last_day="2025-07-31",
-        school_ids=school_ids,
-        scope_ids=school_ids,
-        min_cell=5,
-    )
+    job = _queued_job(lisa, "csv")
     page.goto(f"/rapportage/download/{job.public_id}/")
     again = page.get_by_role("button", name="Deze download opnieuw aanvragen")
     expect(page.get_by_role("status")).to_contain_text("In de wachtrij.")
@@ -128,7 +124,7 @@ def test_a_download_no_worker_finishes_is_shown_failed_and_asked_again(page, rea
     expect(page.get_by_role("status")).to_have_text("Het bestand is klaar.")
     new = ReachExportJob.objects.exclude(pk=job.pk).get()
     assert str(new.public_id) in page.url and new.user == lisa
-    assert (new.fmt, new.school_ids, new.min_cell) == ("csv", school_ids, 5)
+    assert (new.fmt, new.school_ids, new.min_cell) == ("csv", job.school_ids, 5)
     with page.expect_download() as info:
         page.get_by_role("link", name="Bestand downloaden (CSV)").click()
     assert info.value.suggested_filename == "bereik_2024-2025.csv"
