@@ -4,7 +4,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.fields import BooleanField
 from django.utils import timezone
 
@@ -205,6 +205,14 @@ def contacts_of_today(
         .prefetch_related(_theme_list())
         .order_by("-occurred_at", "-id")
     )
+
+
+def newest_with_total(contacts: QuerySet[Contact], limit: int) -> tuple[list[Contact], int]:
+    """The first ``limit`` of ``contacts`` and how many there are in all, in one query (a
+    count over the whole result, read with the rows): the walk-in page lists a day's newest
+    contacts, not a busy day's hundreds, and says how many there were."""
+    rows = list(contacts.annotate(total=Window(Count("pk")))[:limit])
+    return rows, (rows[0].total if rows else 0)
 
 
 def contact_labels(contacts: Iterable[Contact]) -> list[Contact]:

@@ -49,6 +49,8 @@ from .models import Provision
 from .pagination import AFTER, BEFORE, NUMBER, CappedPaginator, rows_of_page, seek_page
 
 PAGE_SIZE = 25
+# The walk-in page lists this many of the day's newest contacts.
+TODAY_SHOWN = 25
 SCHOOL_SESSION_KEY = "servicepunt_school"
 IMPORT_SESSION_KEY = "servicepunt_import"
 
@@ -132,13 +134,21 @@ def walkin(request):
         today = selectors.contacts_of_today(user=request.user, schools=schools)
     else:
         today = selectors.partner_contacts_of_today(user=request.user)
+    # The newest of the day, and how many there were: the rest is one click away in the
+    # contact list (for coordinators), so a busy day does not make the start page heavier.
+    today_rows, today_total = selectors.newest_with_total(today, TODAY_SHOWN)
+    day = timezone.localdate().isoformat()
     return render(
         request,
         "servicepunt/walkin.html",
         {
             "form": form,
             "schools": schools,
-            "today_contacts": selectors.contact_labels(today),
+            "today_contacts": selectors.contact_labels(today_rows),
+            "today_total": today_total,
+            "today_list": reverse("servicepunt:contact-list")
+            + "?"
+            + urlencode({"date_from": day, "date_to": day}),
             "code_suggestions": code_suggestions,
             "partner": partner,
         },

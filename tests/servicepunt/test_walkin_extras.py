@@ -3,12 +3,14 @@
 alice coordinates school A, pam works for the Werkwinkel, which holds a spreekuur at school A.
 """
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from familieschool.constants import AuditAction
 from familieschool.models import AuditLog
@@ -185,3 +187,40 @@ def test_partner_staff_see_their_contacts_of_today_in_a_constant_number_of_queri
         return len(context)
 
     assert logged(2) == logged(10)
+
+
+def test_a_busy_day_lists_the_newest_and_links_the_rest(
+    alice_client, school_a, themes, monkeypatch
+):
+    """The walk-in page lists the day's newest contacts, says how many there were in all and
+    links the contact list of today, where every one of them is."""
+    monkeypatch.setattr("servicepunt.views.TODAY_SHOWN", 3)
+    now = timezone.now()
+    made = [
+        ContactFactory(
+            school=school_a, occurred_at=now - timedelta(minutes=m), themes=[themes["werk"]]
+        )
+        for m in range(1, 6)
+    ]
+    ContactFactory(school=school_a, occurred_at=now - timedelta(days=1), themes=[themes["werk"]])
+
+    page = alice_client.get(WALKIN)
+    html = page.content.decode()
+
+    assert page.context["today_contacts"] == made[:3]  # newest first
+    assert page.context["today_total"] == 5
+    assert '<span class="badge text-bg-secondary">5</span>' in html
+    more = re.search(r'<p [^>]*id="today-more">(.*?)</p>', html, re.S).group(1)
+    assert "De 3 nieuwste staan hier." in more
+    link = re.search(r'href="([^"]+)">Alle 5 contacten van vandaag', more).group(1)
+    listed = alice_client.get(link.replace("&amp;", "&")).context["page"]
+    assert list(listed) == made
+
+
+def test_a_quiet_day_lists_every_contact_without_a_link(alice_client, school_a, themes):
+    ContactFactory(school=school_a, themes=[themes["werk"]])
+
+    html = alice_client.get(WALKIN).content.decode()
+
+    assert 'id="today-more"' not in html
+    assert '<span class="badge text-bg-secondary">1</span>' in html
