@@ -63,7 +63,8 @@ def rows_of_page(page, read):
     """
     ids = list(page.object_list)
     rows = read(ids)
-    page.object_list = [rows[pk] for pk in ids]
+    # A row removed between the two queries (a family erased a moment ago) is left out.
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 
 
