@@ -172,7 +172,7 @@ def csrf_failure(request, reason=""):
         kept_input_keep(request, user_id=user_id)
         if request.user.is_authenticated:
             return redirect(request.get_full_path())
-        return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        return auth_views.redirect_to_login(request.get_full_path())
     return django_csrf_failure(request, reason)
 
 
