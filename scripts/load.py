@@ -4,25 +4,28 @@
 `make load` runs this inside scripts/test-services.sh with the PostgreSQL cluster of
 ``.bench/pg`` (built by the first `make bench-pages` or `make load`, reused after). It starts
 gunicorn with gunicorn.conf.py (GUNICORN_WORKERS, GUNICORN_THREADS from the environment) on
-127.0.0.1, runs scripts/locustfile.py twice for ``--seconds`` each, with and without the two
-project leaders, and prints p50/p95/p99 per page and the ratio of each page's p95 to the p95 of
-``/healthz`` in the same run. Targets (2 cores, 25 users): coordinator and partner pages within
-5x the healthz p95; the leaders' reports change the coordinators' p95 by less than 20%. That
-last one is measured here: every response time is recorded with the role that asked (see the
-locustfile), and the script prints the p50/p95/p99 over all coordinators' requests (and the
-partners') with and without the leaders, and the change.
+127.0.0.1 and a niced Celery worker, and runs scripts/locustfile.py once: 25 users, whose
+measurement alternates phases of ``--phase`` seconds with and without the two project leaders'
+reports (with, without, without, with, ...; ``--seconds`` of each). It prints, for each
+condition, p50/p95/p99 per page and the ratio of each page's p95 to the p95 of ``/healthz`` in
+the same condition, and the coordinators' p95 with and without the leaders. Targets (2 cores,
+25 users): coordinator and partner pages within 5x the healthz p95; the leaders' reports change
+the coordinators' p95 by less than 20%.
+
+Why phases in one run: the two conditions used to be two runs a few minutes apart, and the
+coordinators' p95 without the leaders moved 71-100 ms from one run to the next (the database's
+cache, the walk-ins saved by the run before, the machine), which was as much as the effect to be
+measured. Alternating in one run gives both conditions the same machine and the same minutes.
 
 The project leaders log in with their second step: the script gives each an authenticator app
 (a TOTP key; test data only) and the locustfile types its code.
 
-Time: about 1 minute to start (migrate, static files, gunicorn) once the data set is built, then
-two runs of ``--seconds`` (default 90) plus about 20 s each for the logins and the stop: about
-5 minutes in all. Each table is printed as soon as its run ends.
-Usage: scripts/load.py [--seconds N]
+Time: about 1 minute to start (migrate, static files, gunicorn) once the data set is built, 20 s
+of logins, then 2 x ``--seconds`` (default 120) of phases: about 6 minutes in all.
+Usage: scripts/load.py [--seconds N] [--phase N] | --capacity [--seconds N]
 """
 
 import argparse
-import csv
 import json
 import math
 import os
@@ -34,6 +37,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each table is printed as its run ends, also when the output goes to a pipe or a file.
@@ -55,6 +59,9 @@ COORDINATOR_PAGES = [
 # Seconds between the last login and the start of the figures (first requests of each thread:
 # database connections, templates).
 WARMUP = 5
+# Seconds at the start of each phase whose requests are left out: a download asked at the end
+# of a phase with the leaders is still being built then, and they start again after one without.
+SETTLE = 5
 PARTNER_PAGES = ["partner's week", "partner's referral list", "calendar feed"]
 LEADER_PAGES = [
     "reach dashboard",
@@ -69,6 +76,17 @@ LEADER_PAGES = [
 ]
 # Not requests: the time from asking for a download to having its file (the locustfile's FLOW).
 FLOWS = {"reach export csv, ready", "reach export xlsx, ready"}
+
+
+class Sample(NamedTuple):
+    """One response time of the locustfile's TIMES."""
+
+    role: str  # coordinator, partner, leader, monitor (/healthz), flow (download asked to file)
+    page: str
+    milliseconds: float
+    phase: str  # with, without (the project leaders), all (a run without phases)
+    failed: bool
+    moment: float  # seconds into the measurement when the request started
 
 
 def manage(*args: str, env: dict) -> str:
@@ -117,10 +135,15 @@ def run_locust(
     keys: str,
     out: Path,
     scale: float = 1.0,
+    phase: int = 0,
 ):
+    """One locust run; returns its samples (role, page, ms, phase, failed), the logins' times
+    and the seconds measured."""
     env = {
         **os.environ,
         "LOAD_LEADERS": "1" if leaders else "0",
+        "LOAD_PHASE_SECONDS": str(phase),
+        "LOAD_SETTLE_SECONDS": str(SETTLE),
         "LOAD_SCALE": str(scale),
         # The measurement starts WARMUP s after the last of the staff (all but the monitor) has
         # logged in, and lasts ``seconds`` (see the locustfile).
@@ -147,7 +170,7 @@ def run_locust(
             "--spawn-rate",
             str(users),
             "--run-time",
-            f"{seconds + 120}s",
+            f"{(2 * seconds if phase else seconds) + 120}s",
             "--stop-timeout",
             "10",
             "--csv",
@@ -162,21 +185,12 @@ def run_locust(
         # locust's own summary and any error go to a log next to the CSV files.
         stderr=open(f"{out}_locust.log", "w"),  # noqa: SIM115
     )
-    rows = {}
-    with open(f"{out}_stats.csv", newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["Name"] in ("Aggregated", "login"):
-                continue
-            rows[row["Name"]] = row
-    times: dict[str, list[float]] = {}
     with open(f"{out}_times.json") as handle:
         recorded = json.load(handle)
-    for role, _name, milliseconds in recorded["times"]:
-        times.setdefault(role, []).append(milliseconds)
-    times["login"] = recorded["logins"]
     if not recorded["measured_seconds"]:
         raise SystemExit(f"not every user logged in; see {out}_locust.log")
-    return rows, times, recorded["measured_seconds"]
+    samples = [Sample(*values) for values in recorded["times"]]
+    return samples, recorded["logins"], recorded["measured_seconds"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -187,48 +201,44 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def role_line(role: str, times: dict) -> str:
-    values = times.get(role, [])
-    return (
-        f"{role + 's':26} {len(values):8d}        {percentile(values, 0.50):6.0f} "
-        f"{percentile(values, 0.95):6.0f} {percentile(values, 0.99):6.0f}"
-    )
-
-
-def p(row, percentile: str) -> float:
-    value = row.get(percentile) or "0"
-    return float(value) if value != "N/A" else 0.0
-
-
-def report(title: str, rows: dict, times: dict, seconds: float) -> None:
-    health = p(rows.get("/healthz", {}), "95%") or 1.0
-    total = sum(int(row["Request Count"]) for name, row in rows.items() if name not in FLOWS)
+def report(title: str, samples: list[Sample], seconds: float) -> dict[str, list[float]]:
+    """The table of one condition: per page its requests, failures, p50/p95/p99 and its p95
+    against /healthz's p95 of the same samples. Returns the times per role."""
+    pages: dict[str, list[float]] = {}
+    failed: dict[str, int] = {}
+    roles: dict[str, list[float]] = {}
+    for sample in samples:
+        pages.setdefault(sample.page, []).append(sample.milliseconds)
+        failed[sample.page] = failed.get(sample.page, 0) + sample.failed
+        roles.setdefault(sample.role, []).append(sample.milliseconds)
+    health = percentile(pages.get("/healthz", []), 0.95) or 1.0
+    total = sum(len(values) for role, values in roles.items() if role != "flow")
     print(f"\n{title}: {total} requests in {seconds:.0f} s = {total / seconds:.1f}/s")
     print(
         f"{'page':26} {'requests':>8} {'failed':>6} {'p50':>6} {'p95':>6} {'p99':>6} "
         f"{'p95/healthz':>11}"
     )
     for name in ["/healthz", *COORDINATOR_PAGES, *PARTNER_PAGES, *LEADER_PAGES]:
-        row = rows.get(name)
-        if row is None:
+        values = pages.get(name)
+        if not values:
             continue
-        ratio = p(row, "95%") / health
+        p95 = percentile(values, 0.95)
         mark = ""
         if name in COORDINATOR_PAGES + PARTNER_PAGES:
-            mark = "ok" if ratio <= 5 else "over 5x"
+            mark = "ok" if p95 <= 5 * health else "over 5x"
         print(
-            f"{name:26} {int(row['Request Count']):8d} {int(row['Failure Count']):6d} "
-            f"{p(row, '50%'):6.0f} {p(row, '95%'):6.0f} {p(row, '99%'):6.0f} {ratio:11.1f} {mark}"
+            f"{name:26} {len(values):8d} {failed[name]:6d} {percentile(values, 0.5):6.0f} "
+            f"{p95:6.0f} {percentile(values, 0.99):6.0f} {p95 / health:11.1f} {mark}"
         )
     print("all requests of a role:")
     for role in ("coordinator", "partner", "leader"):
-        if times.get(role):
-            print(role_line(role, times))
-    print(
-        f"(not in the figures above: {len(times['login'])} login requests, all at the start; "
-        f"p50 {percentile(times['login'], 0.5):.0f} ms, p95 {percentile(times['login'], 0.95):.0f}"
-        f" ms: Argon2 is slow on purpose)"
-    )
+        values = roles.get(role, [])
+        if values:
+            print(
+                f"{role + 's':26} {len(values):8d}        {percentile(values, 0.50):6.0f} "
+                f"{percentile(values, 0.95):6.0f} {percentile(values, 0.99):6.0f}"
+            )
+    return roles
 
 
 def capacity(host: str, seconds: int, tokens: str, keys: str, work: Path) -> None:
@@ -245,12 +255,12 @@ def capacity(host: str, seconds: int, tokens: str, keys: str, work: Path) -> Non
     baseline = 0.0
     for scale in range(1, 11):
         staff = round(17 * scale) + round(5 * scale)
-        rows, times, measured = run_locust(
+        samples, _logins, measured = run_locust(
             host, staff + 1, seconds, False, tokens, keys, work / f"capacity{scale}", scale
         )
-        pages = times.get("coordinator", []) + times.get("partner", [])
+        pages = [sample.milliseconds for sample in samples if sample.role != "monitor"]
         rate = len(pages) / measured
-        health = p(rows.get("/healthz", {}), "95%") or 1.0
+        health = percentile([s.milliseconds for s in samples if s.role == "monitor"], 0.95) or 1.0
         p95 = percentile(pages, 0.95)
         ratio = p95 / health
         print(
@@ -275,7 +285,19 @@ def capacity(host: str, seconds: int, tokens: str, keys: str, work: Path) -> Non
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=int, default=90, help="Length of each of the two runs.")
+    parser.add_argument(
+        "--seconds",
+        type=int,
+        default=120,
+        help="Seconds measured with the project leaders, and as many without (a capacity step: "
+        "its length).",
+    )
+    parser.add_argument(
+        "--phase",
+        type=int,
+        default=30,
+        help="Length of a phase: with, without, without, with, ... the leaders (default 30 s).",
+    )
     parser.add_argument(
         "--capacity",
         action="store_true",
@@ -393,37 +415,64 @@ def main() -> int:
         if args.capacity:
             capacity(host, args.seconds, tokens, keys, work)
             return 0
-        with_leaders, with_times, with_seconds = run_locust(
-            host, 25, args.seconds, True, tokens, keys, work / "with"
+        samples, logins, measured = run_locust(
+            host, 25, args.seconds, True, tokens, keys, work / "run", phase=args.phase
         )
-        report(
-            "25 users: 17 coordinators, 5 partners, 2 project leaders, 1 monitor",
-            with_leaders,
-            with_times,
-            with_seconds,
+        phases = 2 * round(args.seconds / args.phase)
+        print(
+            f"\n25 users (17 coordinators, 5 partners, 2 project leaders, 1 monitor), measured "
+            f"{measured:.0f} s in {phases} phases of {args.phase} s: with, without, without, with "
+            f"the project leaders' reports ... (the first {SETTLE} s of each phase left out)"
         )
-        without, without_times, without_seconds = run_locust(
-            host, 23, args.seconds, False, tokens, keys, work / "without"
-        )
-        report(
-            "23 users: the same without the project leaders",
-            without,
-            without_times,
-            without_seconds,
-        )
+        by_role = {}
+        for condition, title in (
+            ("with", "with the project leaders"),
+            ("without", "without them (the leaders logged in, idle)"),
+        ):
+            chosen = [sample for sample in samples if sample.phase == condition]
+            kept = (args.phase - SETTLE) * phases / 2
+            by_role[condition] = report(title, chosen, kept)
+        flows = [sample for sample in samples if sample.role == "flow"]
+        for fmt in ("csv", "xlsx"):
+            mine = [s for s in flows if s.page.endswith(f"{fmt}, ready")]
+            ready = [s.milliseconds for s in mine if not s.failed]
+            late = sum(s.failed for s in mine)
+            if ready or late:
+                print(
+                    f"reach download {fmt}, ask to file: {len(ready)} ready ({late} not), "
+                    f"p50 {percentile(ready, 0.5) / 1000:.1f} s, "
+                    f"p95 {percentile(ready, 0.95) / 1000:.1f} s"
+                )
+        print("coordinators' p95 per phase (ms):")
+        per_phase = []
+        for number in range(phases):
+            start = number * args.phase
+            condition = ("with", "without", "without", "with")[number % 4]
+            values = [
+                sample.milliseconds
+                for sample in samples
+                if sample.role == "coordinator" and start <= sample.moment < start + args.phase
+            ]
+            per_phase.append(f"{condition} {percentile(values, 0.95):.0f}")
+        print("  " + ", ".join(per_phase))
         print("\nwhat the project leaders' reports do to the others (all requests of a role):")
         for role in ("coordinator", "partner"):
-            a = percentile(with_times.get(role, []), 0.95)
-            b = percentile(without_times.get(role, []), 0.95)
+            a = percentile(by_role["with"].get(role, []), 0.95)
+            b = percentile(by_role["without"].get(role, []), 0.95)
             change = (a - b) / b * 100 if b else 0.0
             verdict = "ok" if abs(change) < 20 else "over 20%"
             if not a or not b:
-                verdict = "not measured: no requests in one of the runs (see the locust logs)"
+                verdict = "not measured: no requests in one of the conditions (see the locust log)"
             target = f"  target < 20%: {verdict}" if role == "coordinator" else ""
             print(
                 f"  {role}s' p95: {a:.0f} ms with the project leaders, {b:.0f} ms without: "
                 f"{change:+.0f}%{target}"
             )
+        print(
+            f"(not in the figures above: {len(logins)} login requests, all at the start; "
+            f"p50 {percentile(logins, 0.5):.0f} ms, p95 {percentile(logins, 0.95):.0f} ms: "
+            "Argon2 is slow on purpose)"
+        )
         load = os.getloadavg()
         print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
         print(f"locust's logs and CSV files, gunicorn's and the Celery worker's logs: {work}")

@@ -12,6 +12,15 @@ The figures hold the steady state: everyone logs in at once (Argon2, deliberatel
 the last login and lasts LOAD_SECONDS; the logins' own times are kept apart (role "login").
 Before, locust's ``--reset-stats`` started the figures while the logins were still running, and
 every stall of 1-3 s in those figures fell in their first 5 seconds.
+
+With and without the project leaders, in one run: the measurement is cut in phases of
+LOAD_PHASE_SECONDS in the order with, without, without, with (again and again; LOAD_SECONDS of
+each). In a "without" phase the project leaders stay logged in but start nothing. Every
+response time is written with the phase its request started in; requests that started in the
+first LOAD_SETTLE_SECONDS of a phase are left out (a download asked at the end of a "with"
+phase is still being built then). Before, the two conditions were two runs minutes apart, and
+the coordinators' p95 without the leaders moved 71-100 ms from run to run, more than the
+leaders' effect that was to be measured.
 """
 
 import atexit
@@ -47,9 +56,10 @@ LOGIN = "/inloggen/"
 EXPORT_WAIT_SECONDS = 120
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-# Every response time with the role that asked, written to LOAD_TIMES_FILE at the end, so that
-# scripts/load.py can take percentiles over all of a role's requests (locust's own are per page).
-TIMES: list[tuple[str, str, float]] = []
+# Every response time with the role that asked, its phase, whether it failed and when it started
+# (seconds into the measurement), written to LOAD_TIMES_FILE at the end: scripts/load.py takes
+# its percentiles per page, role and phase.
+TIMES: list[tuple[str, str, float, str, bool, float]] = []
 LOGINS: list[float] = []
 # Staff users (not the monitor) that finished logging in; the measurement starts after the last.
 STAFF = int(os.environ.get("LOAD_STAFF", "0"))
@@ -57,15 +67,45 @@ WARMUP = float(os.environ.get("LOAD_WARMUP_SECONDS", "5"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "90"))
 # `make load LOAD_ARGS=--capacity`: the same mix of coordinators and partners, SCALE times.
 SCALE = float(os.environ.get("LOAD_SCALE", "1"))
+LEADERS = os.environ.get("LOAD_LEADERS", "1") != "0"
+# 0: one condition for the whole measurement (no phases; the capacity steps).
+PHASE = float(os.environ.get("LOAD_PHASE_SECONDS", "0")) if LEADERS else 0.0
+SETTLE = float(os.environ.get("LOAD_SETTLE_SECONDS", "5"))
+# with, without, without, with: a drift during the run weighs on both conditions alike.
+PATTERN = ("with", "without", "without", "with")
 _state = {"logged_in": 0, "measuring_since": None}
+
+
+def phase_at(moment: float) -> tuple[str, float]:
+    """The phase at ``moment`` (time.time()) and the seconds since that phase started; before
+    the measurement "warm-up", after it "after"."""
+    since = _state["measuring_since"]
+    if since is None or moment < since:
+        return "warm-up", 0.0
+    elapsed = moment - since
+    if not PHASE:
+        return ("all", elapsed) if elapsed < SECONDS else ("after", 0.0)
+    number = int(elapsed // PHASE)
+    if number >= 2 * round(SECONDS / PHASE):
+        return "after", 0.0
+    return PATTERN[number % len(PATTERN)], elapsed - number * PHASE
 
 
 @events.request.add_listener
 def _record(request_type, name, response_time, response_length, exception, context, **kwargs):
     if name == "login":
         LOGINS.append(response_time)
-    elif context.get("role") and request_type != "FLOW" and _state["measuring_since"] is not None:
-        TIMES.append((context["role"], name, response_time))
+        return
+    if not context.get("role"):
+        return
+    started = time.time() - response_time / 1000
+    phase, into = phase_at(started)
+    if phase in ("warm-up", "after") or (PHASE and into < SETTLE):
+        return
+    # Flows (asking a download until its file is there) under their own name, role "flow".
+    role = "flow" if request_type == "FLOW" else context["role"]
+    moment = round(started - _state["measuring_since"], 3)
+    TIMES.append((role, name, response_time, phase, exception is not None, moment))
 
 
 @atexit.register
@@ -86,11 +126,13 @@ def _write_times():
 
 
 def _start_measuring(environment):
-    """Reset locust's figures and ours, then stop after LOAD_SECONDS of steady state."""
+    """Reset locust's figures and ours, then stop after LOAD_SECONDS of steady state (of each
+    condition, when the run has phases)."""
     environment.runner.stats.reset_all()
     TIMES.clear()
     _state["measuring_since"] = time.time()
-    gevent.spawn_later(SECONDS, environment.runner.quit)
+    total = 2 * round(SECONDS / PHASE) * PHASE if PHASE else SECONDS
+    gevent.spawn_later(total, environment.runner.quit)
 
 
 def _logged_in(environment):
@@ -306,9 +348,22 @@ class Partner(_Staff):
 
 class ProjectLeader(_Staff):
     # LOAD_LEADERS=0: the class is not used at all.
-    abstract = os.environ.get("LOAD_LEADERS", "1") == "0"
+    abstract = not LEADERS
     fixed_count = 2
     role = "leader"
+
+    def wait_time(self):
+        """1-3 s as everyone; a wait that would end in a "without" phase lasts until the next
+        "with" phase instead (plus 0-2 s, so that the two leaders do not start together)."""
+        wait = random.uniform(1, 3)
+        now = time.time()
+        phase, into = phase_at(now + wait)
+        if phase != "without":
+            return wait
+        moment = now + wait - into
+        while phase_at(moment)[0] == "without":
+            moment += PHASE
+        return moment - now + random.uniform(0, 2)
 
     def on_start(self):
         self.username = next(_leaders)
