@@ -37,7 +37,8 @@ bench-pages: venv
 	$(TEST_ENV) KEEP_PG_DATA=.bench/pg scripts/test-services.sh $(PY) scripts/bench_pages.py $(BENCH_ARGS)
 
 # The load test: gunicorn (gunicorn.conf.py) on the city-sized set, locust on loopback with 17
-# coordinators, 5 partners and 2 project leaders, then without the leaders. LOAD_ARGS=--help.
+# coordinators, 5 partners and 2 project leaders, in phases with and without the leaders'
+# reports (one run). LOAD_ARGS=--help.
 load: venv
 	$(TEST_ENV) KEEP_PG_DATA=.bench/pg scripts/test-services.sh $(PY) scripts/load.py $(LOAD_ARGS)
 
