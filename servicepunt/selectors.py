@@ -269,12 +269,17 @@ def contact_get(*, user, pk: int) -> Contact:
     )
 
 
-def family_get(*, user, pk: int) -> Family:
-    """One family of the user's schools with its parents and children; else a 404."""
-    return get_for_user(
-        families_for(user).select_related("school").prefetch_related("parents", "children"),
-        pk=pk,
-    )
+def family_get(*, user, pk: int, members: bool = True) -> Family:
+    """One family of the user's schools, with its parents and children unless ``members`` is
+    False; else a 404."""
+    families = families_for(user).select_related("school")
+    if members:
+        # In the models' order within one family, without their join through the school.
+        families = families.prefetch_related(
+            Prefetch("parents", queryset=Parent.objects.order_by("id")),
+            Prefetch("children", queryset=Child.objects.order_by("group", "id")),
+        )
+    return get_for_user(families, pk=pk)
 
 
 def family_lookup(*, user, term: str, school: School | None = None, limit: int = 10) -> list:

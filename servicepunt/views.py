@@ -243,6 +243,7 @@ def family_detail(request, pk):
     one link away (``family_timeline_older``), so the page does not grow with the years."""
     family = selectors.family_get(user=request.user, pk=pk)
     audit_log_record(user=request.user, action=AuditAction.VIEW, obj=family)
+    provision_form = ProvisionForm(family=family, auto_id="provision_%s")
     return render(
         request,
         "servicepunt/family_detail.html",
@@ -250,7 +251,9 @@ def family_detail(request, pk):
             "family": family,
             "timeline": family_timeline(family),
             "child_form": ChildForm(auto_id="child_%s"),
-            "provision_form": ProvisionForm(family=family, auto_id="provision_%s"),
+            "provision_form": provision_form,
+            # The kinds in one query (a form field's choices count them first, then read them).
+            "provision_kinds": list(provision_form.fields["kind"].queryset),
         },
     )
 
@@ -258,7 +261,7 @@ def family_detail(request, pk):
 @role_required(COORDINATOR)
 def family_timeline_older(request, pk):
     """A family's older timeline entries, a page at a time from the entry in ``?voor=``."""
-    family = selectors.family_get(user=request.user, pk=pk)
+    family = selectors.family_get(user=request.user, pk=pk, members=False)
     before = TimelineCursor.parse(request.GET.get(BEFORE))
     if before is None:
         return _family_page(family)
