@@ -54,14 +54,14 @@ class CappedPaginator(Paginator):
 
 
 def rows_of_page(page, read):
-    """Turn a page of ids into the rows ``read(ids)`` returns (a dict by id, e.g. a
-    queryset's ``in_bulk``), in the page's order.
+    """Turn a page of ids (or of bare rows with their ``pk``) into the rows ``read(ids)``
+    returns (a dict by id, e.g. a queryset's ``in_bulk``), in the page's order.
 
     For a list sorted on its own table but shown with its joins: paging the ids sorts and
     cuts the table alone, and only the page's 25 rows are joined, instead of joining every
     matching row of every year to sort and keep 25.
     """
-    ids = list(page.object_list)
+    ids = [getattr(row, "pk", row) for row in page.object_list]
     rows = read(ids)
     # A row removed between the two queries (a family erased a moment ago) is left out.
     page.object_list = [rows[pk] for pk in ids if pk in rows]

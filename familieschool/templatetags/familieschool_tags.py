@@ -27,6 +27,22 @@ def pk_url(pk, viewname: str) -> str:
     return f"{head}{int(pk)}{tail}"
 
 
+@lru_cache(maxsize=256)
+def _choice_labels(field) -> dict:
+    return dict(field.flatchoices)
+
+
+@register.filter
+def choice_label(obj, name: str):
+    """``obj.get_<name>_display()`` for a list's rows: the label of the field's value, the
+    value itself when it is not among the choices. Django's method rebuilds the choices on
+    every call, hashing each lazy label, which translates it (some 300 translations per
+    list page); this looks the value up in the choices read once, and translates one label."""
+    field = obj._meta.get_field(name)
+    value = getattr(obj, field.attname)
+    return _choice_labels(field).get(value, value)
+
+
 @register.filter
 def filter_field(field) -> str:
     """One field of a list's filter form (a GET form above a list): label, Bootstrap widget

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from servicepunt.models import Contact
 from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
 from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
@@ -144,3 +145,40 @@ def test_the_theme_filter_s_capped_count_can_read_indexes_only():
     # With the family included, "known family" / "anonymous" is read from the index as well.
     assert ["school_id", "occurred_at", "id", "family_id"] in indexes("servicepunt_contact")
     assert ["theme_id", "contact_id"] in indexes("servicepunt_contact_themes")
+
+
+def test_the_contact_list_pages_on_the_contact_table_alone(alice_client, setting):
+    """The page's ids are sorted and cut on the contacts and their indexes; only the page's
+    rows are joined with their school, family and parent (with the joins PostgreSQL walked
+    the whole city's newest contacts to find a page of one theme)."""
+    grow(3, **setting)
+    url = reverse("servicepunt:contact-list") + f"?who=known&theme={setting['themes']['wonen'].pk}"
+    with CaptureQueriesContext(connection) as context:
+        response = alice_client.get(url)
+
+    paging = [q["sql"] for q in context.captured_queries if "LIMIT 26" in q["sql"]]
+    assert len(paging) == 1
+    assert "JOIN" not in paging[0].split(" WHERE ")[0]
+    assert 'ORDER BY "servicepunt_contact"."occurred_at" DESC' in paging[0]
+    shown = [contact.pk for contact in response.context["page"]]
+    expected = (
+        Contact.objects.filter(
+            school=setting["school"], family__isnull=False, themes=setting["themes"]["wonen"]
+        )
+        .order_by("-occurred_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert shown == list(expected)
+    assert all(contact.school.name for contact in response.context["page"])
+
+
+def test_the_referral_list_reads_only_the_page_s_rows_with_their_joins(alice_client, setting):
+    grow(3, **setting)
+    with CaptureQueriesContext(connection) as context:
+        alice_client.get(reverse("servicepunt:referral-list") + "?status=all")
+
+    sqls = [query["sql"] for query in context.captured_queries]
+    rows = [sql for sql in sqls if '"servicepunt_referral"."id" IN (' in sql]
+    assert len(rows) == 1
+    assert "servicepunt_contact" not in rows[0]
+    assert '"servicepunt_referral"."outcome_note"' not in rows[0]
