@@ -19,7 +19,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     TextChoices,
@@ -56,6 +55,7 @@ __all__ = [
     "PartnerReferralRow",
     "partner_appointment_row",
     "partner_referral_row",
+    "REFERRAL_ROW_FIELDS",
     "status_labels",
     "spreekuren_for",
     "appointments_for",
@@ -479,30 +479,60 @@ def _appointment_theme(appointment: Appointment) -> str:
     return ", ".join(str(theme) for theme in appointment.referral.themes.all())
 
 
-def _themes(referral: Referral) -> list:
-    # A list prefetched ``to_attr`` where a page has many rows: a related manager per row
-    # (``themes.all()``) costs more than the row itself.
-    theme_list = getattr(referral, "theme_list", None)
-    return theme_list if theme_list is not None else list(referral.themes.all())
+# What the partner's week reads of an open referral, as values: ``partner_referral_row``.
+REFERRAL_ROW_FIELDS = (
+    "id",
+    "school_id",
+    "status",
+    "created_at",
+    "follow_up_on",
+    "walk_in_on",
+    "share_contact_details",
+    "parent_id",
+    "parent__first_name",
+    "parent__last_name",
+    "parent__phone",
+    "parent__email",
+)
 
 
 def partner_referral_row(
-    referral: Referral, *, labels: dict[str, str] | None = None
+    values: dict, *, themes: list[str], labels: dict[str, str] | None = None
 ) -> PartnerReferralRow:
-    """A referral reduced to what the partner may see (see ``PartnerReferralRow``)."""
+    """A referral (its ``REFERRAL_ROW_FIELDS`` values and theme names) reduced to what the
+    partner may see (see ``PartnerReferralRow``). Values, not models: a hundred referrals with
+    their parents cost a few ms more as model instances, for the handful of fields shown."""
     labels = labels or status_labels(ReferralStatus)
-    share = referral.share_contact_details and referral.parent is not None
+    parent = None
+    if values["parent_id"] is not None:
+        parent = Parent(
+            first_name=values["parent__first_name"], last_name=values["parent__last_name"]
+        )
+    share = values["share_contact_details"] and parent is not None
     return PartnerReferralRow(
-        id=referral.pk,
-        label=_parent_label(referral.parent, details_shared=share),
-        themes=[str(theme) for theme in _themes(referral)],
-        status_display=labels[referral.status],
-        referred_on=timezone.localdate(referral.created_at),
-        follow_up_on=referral.follow_up_on,
-        phone=referral.parent.phone if share else "",
-        email=referral.parent.email if share else "",
-        walk_in_on=referral.walk_in_on,
+        id=values["id"],
+        label=_parent_label(parent, details_shared=share),
+        themes=themes,
+        status_display=labels[values["status"]],
+        referred_on=timezone.localdate(values["created_at"]),
+        follow_up_on=values["follow_up_on"],
+        phone=values["parent__phone"] if share else "",
+        email=values["parent__email"] if share else "",
+        walk_in_on=values["walk_in_on"],
     )
+
+
+def _theme_names(referral_ids: list[int]) -> dict[int, list[str]]:
+    """The names of the themes of each referral, in the themes' order (one query)."""
+    names = defaultdict(list)
+    rows = (
+        Referral.themes.through.objects.filter(referral_id__in=referral_ids)
+        .order_by("theme__sort_order", "theme__name")
+        .values_list("referral_id", "theme__name")
+    )
+    for referral_id, name in rows:
+        names[referral_id].append(name)
+    return names
 
 
 def partner_week(*, user, monday: date) -> list[Day]:
@@ -525,8 +555,10 @@ def partner_week(*, user, monday: date) -> list[Day]:
             status__in=OPEN_REFERRAL_STATUSES, school__in=school_ids
         )
         # The newest few per school, not every open referral of every year; the full list is
-        # the partner's (paginated) referral list.
-        newest = (
+        # the partner's (paginated) referral list. Ranked on ids alone, which the index of
+        # open referrals (``referral_partner_school_open``) holds: PostgreSQL reads the index
+        # instead of every referral of the partner's schools, then fetches the few rows shown.
+        ranked = (
             open_.annotate(
                 rank=Window(
                     RowNumber(),
@@ -536,15 +568,19 @@ def partner_week(*, user, monday: date) -> list[Day]:
                 total=Window(Count("id"), partition_by=[F("school_id")]),
             )
             .filter(rank__lte=WEEK_REFERRALS_PER_SCHOOL)
-            # Not select_related: the join would sit inside the window's subquery, where
-            # PostgreSQL hashes every parent of the city to join a few hundred referrals
-            # before keeping the newest ten per school; fetched by id after it instead.
-            .prefetch_related("parent", Prefetch("themes", to_attr="theme_list"))
+            .order_by()
+            .values_list("id", "school_id", "total")
         )
+        shown = []
+        for pk, school_id, total in ranked:
+            shown.append(pk)
+            more[school_id] = total - WEEK_REFERRALS_PER_SCHOOL
+        themes = _theme_names(shown)
         labels = status_labels(ReferralStatus)
-        for referral in sorted(newest, key=lambda r: (r.created_at, r.id)):
-            referrals[referral.school_id].append(partner_referral_row(referral, labels=labels))
-            more[referral.school_id] = referral.total - WEEK_REFERRALS_PER_SCHOOL
+        newest = open_.filter(pk__in=shown).order_by("created_at", "id")
+        for values in newest.values(*REFERRAL_ROW_FIELDS):
+            row = partner_referral_row(values, themes=themes.get(values["id"], []), labels=labels)
+            referrals[values["school_id"]].append(row)
     labels = status_labels(AppointmentStatus)
     for occurrence in found:
         occurrence.appointments = [

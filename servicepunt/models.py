@@ -18,6 +18,7 @@ from familieschool.models import (
 
 from .constants import (
     BOOKABLE_REFERRAL_STATUSES,
+    OPEN_REFERRAL_STATUSES,
     Channel,
     ConsentMethod,
     Outcome,
@@ -264,6 +265,14 @@ class Referral(models.Model):
             ),
             # The partner's referral list: the newest 25 of five years, not all of them sorted.
             models.Index(fields=["partner", "-created_at", "-id"], name="referral_partner_new"),
+            # The partner's week: the newest open referrals of each school and how many there
+            # are, ranked from this index alone (status included for the consent filter).
+            models.Index(
+                fields=["partner", "school", "-created_at", "-id"],
+                name="referral_partner_school_open",
+                condition=models.Q(status__in=OPEN_REFERRAL_STATUSES),
+                include=["status"],
+            ),
         ]
 
     def __str__(self):

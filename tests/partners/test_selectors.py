@@ -41,7 +41,7 @@ from tests.partners.factories import (
     SpreekuurCancellationFactory,
     SpreekuurFactory,
 )
-from tests.servicepunt.factories import ReferralFactory
+from tests.servicepunt.factories import ReferralFactory, default_themes
 
 TUESDAY, THURSDAY = MONDAY + timedelta(days=1), MONDAY + timedelta(days=3)
 SUNDAY = MONDAY + timedelta(days=6)
@@ -267,6 +267,33 @@ def test_the_partner_week_lists_the_open_referrals_of_each_school(
     referral_a.save()
     monday_at_a = partner_week(user=pam, monday=MONDAY)[0].occurrences[0]
     assert monday_at_a.referrals[0].label == "Fatima"
+
+
+def test_the_partner_weeks_referral_rows_hold_themes_in_order_and_details_only_when_shared(
+    week_of_pam, pam, referral_a, parent_a, school_a
+):
+    themes = sorted(default_themes().values(), key=lambda theme: (theme.sort_order, theme.name))
+    referral_a.themes.set([themes[2], themes[0]])
+    parent_a.phone, parent_a.email = "0612345678", "fatima@example.org"
+    parent_a.save()
+    without_parent = ReferralFactory(contact__school=school_a, partner=referral_a.partner)
+    without_parent.parent = None
+    without_parent.save()
+
+    shared, unnamed = partner_week(user=pam, monday=MONDAY)[0].occurrences[0].referrals
+    assert shared.id == referral_a.pk and unnamed.id == without_parent.pk
+    assert shared.themes == [themes[0].name, themes[2].name]
+    assert (shared.label, shared.phone, shared.email) == ("F.E.", "", "")
+    assert unnamed.label == "Ouder (geen naam vastgelegd)" and unnamed.phone == ""
+
+    referral_a.share_contact_details = True
+    referral_a.save()
+    shared = partner_week(user=pam, monday=MONDAY)[0].occurrences[0].referrals[0]
+    assert (shared.label, shared.phone, shared.email) == (
+        "Fatima",
+        "0612345678",
+        "fatima@example.org",
+    )
 
 
 def test_the_partner_week_lists_only_the_newest_open_referrals_of_a_school(
