@@ -280,14 +280,15 @@ def _attach_counts(occurrences_: list[Occurrence]) -> list[Occurrence]:
     return occurrences_
 
 
-def _attach_appointments(occurrences_: list[Occurrence]) -> list[Occurrence]:
-    """Fill ``appointments`` (all, cancelled ones included) and the count, with one query."""
+def _attach_appointments(
+    occurrences_: list[Occurrence], *, referral_themes: bool = True
+) -> list[Occurrence]:
+    """Fill ``appointments`` (all, cancelled ones included) and the count, with one query (and
+    one for the referrals' themes, unless ``referral_themes`` is false: the caller reads them)."""
     by_key = defaultdict(list)
-    appointments = (
-        _booked(occurrences_)
-        .select_related("parent", "family", "referral", "theme")
-        .prefetch_related("referral__themes")
-    )
+    appointments = _booked(occurrences_).select_related("parent", "family", "referral", "theme")
+    if referral_themes:
+        appointments = appointments.prefetch_related("referral__themes")
     for appointment in appointments.order_by("date", "start_time", "id"):
         by_key[(appointment.spreekuur_id, appointment.date)].append(appointment)
     for occurrence in occurrences_:
@@ -449,9 +450,16 @@ def status_labels(choices: type[TextChoices]) -> dict[str, str]:
 
 
 def partner_appointment_row(
-    appointment: Appointment, organisation, *, labels: dict[str, str] | None = None
+    appointment: Appointment,
+    organisation,
+    *,
+    labels: dict[str, str] | None = None,
+    referral_themes: list[str] | None = None,
 ) -> PartnerAppointmentRow:
-    """An appointment reduced to what the partner may see (see ``PartnerAppointmentRow``)."""
+    """An appointment reduced to what the partner may see (see ``PartnerAppointmentRow``).
+
+    ``referral_themes``: the names of its referral's themes where the caller read them already.
+    """
     labels = labels or status_labels(AppointmentStatus)
     referral = appointment.referral
     consent = (
@@ -464,7 +472,7 @@ def partner_appointment_row(
         status=appointment.status,
         status_display=labels[appointment.status],
         label=_parent_label(appointment.parent, details_shared=bool(share)),
-        theme=_appointment_theme(appointment) if consent else "",
+        theme=_appointment_theme(appointment, referral_themes) if consent else "",
         phone=appointment.parent.phone if share else "",
         email=appointment.parent.email if share else "",
         via_referral=consent,
@@ -472,11 +480,13 @@ def partner_appointment_row(
     )
 
 
-def _appointment_theme(appointment: Appointment) -> str:
+def _appointment_theme(appointment: Appointment, referral_themes: list[str] | None) -> str:
     # An appointment booked without a theme comes for what it was referred for.
     if appointment.theme:
         return str(appointment.theme)
-    return ", ".join(str(theme) for theme in appointment.referral.themes.all())
+    if referral_themes is None:
+        referral_themes = [str(theme) for theme in appointment.referral.themes.all()]
+    return ", ".join(referral_themes)
 
 
 # What the partner's week reads of an open referral, as values: ``partner_referral_row``.
@@ -546,10 +556,15 @@ def partner_week(*, user, monday: date) -> list[Day]:
         return _by_day(monday, [])
     sunday = monday + timedelta(days=6)
     spreekuren = active_spreekuren(spreekuren_for(user), monday, sunday)
-    found = _attach_appointments(spreekuur_occurrences(spreekuren, monday, sunday))
+    found = _attach_appointments(
+        spreekuur_occurrences(spreekuren, monday, sunday), referral_themes=False
+    )
+    # The themes of the appointments' referrals and of the referrals shown: one query.
+    theme_ids = [a.referral_id for o in found for a in o.appointments if a.referral_id]
     school_ids = {o.spreekuur.school_id for o in found}
     referrals = defaultdict(list)
     more = {}
+    themes = {}
     if school_ids:
         open_ = referrals_for_partner(user).filter(
             status__in=OPEN_REFERRAL_STATUSES, school__in=school_ids
@@ -575,7 +590,7 @@ def partner_week(*, user, monday: date) -> list[Day]:
         for pk, school_id, total in ranked:
             shown.append(pk)
             more[school_id] = total - WEEK_REFERRALS_PER_SCHOOL
-        themes = _theme_names(shown)
+        themes = _theme_names(theme_ids + shown)
         labels = status_labels(ReferralStatus)
         newest = open_.filter(pk__in=shown).order_by("created_at", "id")
         for values in newest.values(*REFERRAL_ROW_FIELDS):
@@ -584,7 +599,10 @@ def partner_week(*, user, monday: date) -> list[Day]:
     labels = status_labels(AppointmentStatus)
     for occurrence in found:
         occurrence.appointments = [
-            partner_appointment_row(a, organisation, labels=labels) for a in occurrence.appointments
+            partner_appointment_row(
+                a, organisation, labels=labels, referral_themes=themes.get(a.referral_id, [])
+            )
+            for a in occurrence.appointments
         ]
         occurrence.referrals = referrals.get(occurrence.spreekuur.school_id, [])
         occurrence.more_referrals = max(0, more.get(occurrence.spreekuur.school_id, 0))

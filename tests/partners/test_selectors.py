@@ -235,6 +235,23 @@ def test_a_referred_parent_shows_the_first_name_and_contact_details_only_if_shar
     assert "El Amrani" not in repr(row)
 
 
+def test_an_appointment_without_a_theme_shows_the_themes_of_its_referral(
+    week_of_pam, pam, referral_a, family_a, parent_a
+):
+    themes = sorted(default_themes().values(), key=lambda theme: (theme.sort_order, theme.name))
+    referral_a.themes.set([themes[3], themes[1]])
+    AppointmentFactory(
+        spreekuur=week_of_pam[0],
+        date=MONDAY,
+        family=family_a,
+        parent=parent_a,
+        referral=referral_a,
+        theme=None,
+    )
+    [row] = partner_week(user=pam, monday=MONDAY)[0].occurrences[0].appointments
+    assert row.theme == f"{themes[1].name}, {themes[3].name}"
+
+
 def test_a_withdrawn_consent_hides_the_name_again(week_of_pam, pam, referral_a, family_a, parent_a):
     referral_a.share_contact_details = True
     referral_a.status = ReferralStatus.WITHDRAWN
