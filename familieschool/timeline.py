@@ -2,21 +2,36 @@
 
 The core cannot import the apps (they depend on it), so each app registers a provider in
 ``registry.timeline_providers`` from its ``plugins.py``. A provider is called as
-``provider(family, before=cursor, limit=n)`` and returns at most ``n`` of its
-``TimelineEntry`` rows that sort after ``cursor`` (all of them when ``before`` is None), newest
-first, with a constant number of queries whatever the size of the family's history.
+``provider(family, before=cursor, limit=n)`` and returns a ``TimelineSource`` per kind of
+entry (``timeline_source`` builds one): the newest ``n`` of its rows that sort after ``cursor``
+(all of them when ``before`` is None), in the columns every source shares. The sources of all
+providers are read in one query (a ``UNION ALL``), whatever the size of the family's history
+(seven queries, one per kind, cost more in round trips and planning than the rows they read);
+only the entries a page shows are described.
 
 The family page shows one page of the newest entries; "show older" pages on by the sort key
 (``TimelineCursor``), as the contact list does, so that every entry stays reachable and a page
 costs the same after ten years as after one.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    CharField,
+    DateField,
+    DateTimeField,
+    Expression,
+    F,
+    Model,
+    Q,
+    QuerySet,
+    TimeField,
+    Value,
+)
+from django.db.models.functions import Cast, JSONObject
 from django.utils import timezone
 
 from .models import Family
@@ -27,8 +42,10 @@ __all__ = [
     "TimelineCursor",
     "TimelineEntry",
     "TimelinePage",
+    "TimelineSource",
+    "choice_label",
     "family_timeline",
-    "newest_entries",
+    "timeline_source",
 ]
 
 # Entries per page of the timeline: the family page shows the newest this many.
@@ -37,12 +54,16 @@ TIMELINE_PAGE = 20
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
+# The columns every source's rows have, in this order (a UNION matches columns by position).
+_COLUMNS = ("timeline_kind", "timeline_pk", "timeline_at", "timeline_day", "timeline_time")
+_DATA = "timeline_data"
+
 
 class TimelineEntry:
     """One line of a family's timeline: when, what kind, which row, and what it says.
 
     What it says can be given as ``describe``, a function returning (title, detail, url) that
-    runs only when the entry is read: providers return up to a page of entries of each kind,
+    runs only when the entry is read: sources return up to a page of entries of each kind,
     and a page keeps only a page of them all.
     """
 
@@ -96,28 +117,93 @@ class TimelineEntry:
         return f"<TimelineEntry {self.kind} {self.pk} {self.at:%Y-%m-%d %H:%M}>"
 
 
-Provider = Callable[..., Iterable[TimelineEntry]]
+@dataclass(frozen=True)
+class TimelineSource:
+    """One kind of entry a provider adds to a family's timeline (``timeline_source`` builds it).
+
+    ``parts`` read the kind's newest rows after the cursor, and the lists their entries hold,
+    in the columns all sources share; ``describe(pk, data)`` returns (title, detail, url) of an
+    entry the page shows, from the ``data`` its row carries (with a list of dicts under each
+    name in ``lists``).
+    """
+
+    kind: str
+    parts: list[QuerySet]
+    describe: Callable[[int, dict], tuple[str, str, str]]
+    lists: tuple[str, ...] = ()
 
 
-def newest_entries(
+def _nothing(field) -> Cast:
+    # Typed: PostgreSQL matches a UNION's columns pair by pair, and two untyped NULLs would
+    # make a text column that a date cannot join.
+    return Cast(Value(None), field)
+
+
+def _shaped(rows: QuerySet, kind: str, moment: dict, data: dict) -> QuerySet:
+    return (
+        rows.order_by()
+        .annotate(
+            timeline_kind=Value(kind, output_field=CharField()),
+            timeline_pk=F("pk"),
+            **moment,
+            **{_DATA: JSONObject(**data)},
+        )
+        .values_list(*_COLUMNS, _DATA)
+    )
+
+
+def timeline_source(
     rows: QuerySet,
     *,
     kind: str,
-    at: str,
     before: "TimelineCursor | None",
-    limit: int,
-    describe: Callable,
-) -> list[TimelineEntry]:
+    limit: int | None,
+    data: dict[str, str | Expression],
+    describe: Callable[[int, dict], tuple[str, str, str]],
+    lists: dict[str, tuple[str, dict[str, str]]] | None = None,
+    at: str | None = None,
+    day: str | None = None,
+    time: str | Expression | None = None,
+) -> TimelineSource:
     """The newest ``limit`` of ``rows`` (ordered newest first) that sort after ``before``, as
-    entries of ``kind``; ``at`` names the rows' datetime field and ``describe(row)`` returns
-    (title, detail, url), called only for the entries a page shows. For providers whose rows
-    have a datetime; rows with a local day and time use ``TimelineCursor.older_local``."""
-    if before:
-        rows = rows.filter(before.older(kind, at=at))
-    return [
-        TimelineEntry(at=getattr(row, at), kind=kind, pk=row.pk, describe=partial(describe, row))
-        for row in rows[:limit]
-    ]
+    the source of ``kind``. Their moment is the datetime field ``at``, or a local ``day`` and
+    wall-clock ``time`` (a field or an expression); ``data`` names what ``describe`` reads of a
+    row (field paths or expressions, as in ``values()``), and ``lists`` what it reads of the
+    rows of a to-many relation: ``{name: (relation, {key: field of the related row})}``."""
+    if at:
+        moment = {
+            "timeline_at": F(at),
+            "timeline_day": _nothing(DateField()),
+            "timeline_time": _nothing(TimeField()),
+        }
+        if before:
+            rows = rows.filter(before.older(kind, at=at))
+    else:
+        moment = {
+            "timeline_at": _nothing(DateTimeField()),
+            "timeline_day": F(day),
+            "timeline_time": F(time) if isinstance(time, str) else time,
+        }
+        if before:
+            if not isinstance(time, str):
+                rows, time = rows.annotate(timeline_moment=time), "timeline_moment"
+            rows = rows.filter(before.older_local(kind, day=day, time=time))
+    # The rows by primary key around the newest ids: SQLite allows no LIMIT or ORDER BY in the
+    # parts of a UNION, but does in a subquery.
+    newest = rows.model._default_manager.filter(
+        pk__in=rows.values("pk")[:limit] if limit else rows.values("pk")
+    )
+    parts = [_shaped(newest, kind, moment, data)]
+    for name, (relation, fields) in (lists or {}).items():
+        related = {key: f"{relation}__{field}" for key, field in fields.items()}
+        linked = newest.filter(**{f"{relation}__isnull": False})
+        parts.append(_shaped(linked, f"{kind}.{name}", moment, related))
+    return TimelineSource(kind=kind, parts=parts, describe=describe, lists=tuple(lists or ()))
+
+
+def choice_label(model: type[Model], field: str, value) -> str:
+    """What ``get_<field>_display()`` shows for ``value``, for rows read as values."""
+    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
 
 
 @dataclass(frozen=True)
@@ -198,18 +284,36 @@ class TimelinePage:
         return len(self.entries)
 
 
+def _moment(at: datetime | None, day: date | None, wall: time | None) -> datetime:
+    return at if at is not None else timezone.make_aware(datetime.combine(day, wall))
+
+
 def family_timeline(
     family: Family, *, before: TimelineCursor | None = None, size: int | None = None
 ) -> TimelinePage:
     """The ``size`` (``TIMELINE_PAGE``) newest entries of ``family`` that sort after
-    ``before`` (the newest page without it), from every registered provider."""
+    ``before`` (the newest page without it), from every registered provider, in one query."""
     size = size or TIMELINE_PAGE
-    # Each provider's newest size + 1 hold the page's entries and say whether more follow.
-    entries = [
-        entry
+    # Each source's newest size + 1 hold the page's entries and say whether more follow.
+    sources = {
+        source.kind: source
         for provider in timeline_providers
-        for entry in provider(family, before=before, limit=size + 1)
-    ]
+        for source in provider(family, before=before, limit=size + 1)
+    }
+    parts = [part for source in sources.values() for part in source.parts]
+    rows = list(parts[0].union(*parts[1:], all=True)) if parts else []
+    found, listed = {}, {}
+    for kind, pk, at, day, wall, data in rows:
+        if kind in sources:
+            found[kind, pk] = (_moment(at, day, wall), data)
+        else:
+            listed.setdefault((kind, pk), []).append(data)
+    entries = []
+    for (kind, pk), (at, data) in found.items():
+        for name in sources[kind].lists:
+            data[name] = listed.get((f"{kind}.{name}", pk), [])
+        describe = partial(sources[kind].describe, pk, data)
+        entries.append(TimelineEntry(at=at, kind=kind, pk=pk, describe=describe))
     entries.sort(key=lambda entry: entry.sort_key, reverse=True)
     page = entries[:size]
     older = TimelineCursor.of(page[-1]) if len(entries) > size else None

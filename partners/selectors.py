@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import partial, reduce
+from functools import reduce
 from operator import or_
 from typing import NamedTuple
 
@@ -676,31 +676,27 @@ def public_spreekuren(school: School, start: date, end: date) -> list[PublicSpre
 
 
 def appointment_timeline(family, *, before=None, limit: int | None = None) -> list:
-    """The family's appointments as timeline entries, newest first: at most ``limit`` after
-    the cursor ``before`` (one query)."""
-    from familieschool.timeline import TimelineEntry
+    """The family's appointments for its timeline, newest first: at most ``limit`` after the
+    cursor ``before``."""
+    from familieschool.timeline import timeline_source
 
-    appointments = (
-        Appointment.objects.filter(family=family)
-        .select_related("spreekuur__partner")
-        .order_by("-date", "-start_time", "-pk")
-    )
-    if before:
-        appointments = appointments.filter(
-            before.older_local("appointment", day="date", time="start_time")
-        )
+    appointments = Appointment.objects.filter(family=family).order_by("-date", "-start_time", "-pk")
     return [
-        TimelineEntry(
-            at=local_datetime(appointment.date, appointment.start_time),
+        timeline_source(
+            appointments,
             kind="appointment",
-            pk=appointment.pk,
-            describe=partial(_appointment_text, appointment),
+            day="date",
+            time="start_time",
+            data={"status": "status", "partner": "spreekuur__partner__name"},
+            describe=_appointment_text,
+            before=before,
+            limit=limit,
         )
-        for appointment in appointments[:limit]
     ]
 
 
-def _appointment_text(appointment: Appointment) -> tuple[str, str, str]:
-    partner = appointment.spreekuur.partner
-    title = _("Appointment with %(partner)s") % {"partner": partner}
-    return title, appointment.get_status_display(), ""
+def _appointment_text(pk: int, data: dict) -> tuple[str, str, str]:
+    from familieschool.timeline import choice_label
+
+    title = _("Appointment with %(partner)s") % {"partner": data["partner"]}
+    return title, choice_label(Appointment, "status", data["status"]), ""

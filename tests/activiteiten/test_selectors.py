@@ -339,7 +339,7 @@ def test_the_timeline_shows_the_familys_attendance_and_enrolments(school_a):
     family = _family_history(school_a, 2)
     _family_history(school_a, 1)
 
-    entries = activity_entries(family)
+    entries = family_timeline(family).entries
 
     assert sorted(entry.kind for entry in entries) == ["activity"] * 4 + ["enrolment"]
     assert any("eerste keer" in entry.detail for entry in entries)
@@ -351,11 +351,18 @@ def test_the_timeline_runs_constant_queries(school_a):
     large = _family_history(school_a, 15)
 
     with CaptureQueriesContext(connection) as few:
-        activity_entries(small)
+        [entry.detail for entry in family_timeline(small)]
     with CaptureQueriesContext(connection) as many:
-        activity_entries(large)
+        [entry.detail for entry in family_timeline(large)]
 
-    assert len(few) == len(many) == 2
+    # The attendance and enrolments are read with the other providers' rows, in one query.
+    assert len(few) == len(many) == 1
+
+
+def test_the_provider_gives_a_source_of_each_kind(school_a):
+    family = _family_history(school_a, 1)
+
+    assert [source.kind for source in activity_entries(family)] == ["activity", "enrolment"]
 
 
 def test_the_provider_is_registered_with_the_core_timeline(school_a):

@@ -549,7 +549,10 @@ def test_a_partner_waits_only_at_the_schools_where_she_holds_a_spreekuur(
 
 def test_the_family_timeline_lists_its_appointments(werkwinkel_a, family_a, parent_a):
     AppointmentFactory(spreekuur=werkwinkel_a, date=MONDAY, family=family_a, parent=parent_a)
-    [entry] = appointment_timeline(family_a)
+    from familieschool.timeline import family_timeline
+
+    assert [source.kind for source in appointment_timeline(family_a)] == ["appointment"]
+    [entry] = family_timeline(family_a)
     assert entry.kind == "appointment"
     assert entry.title == "Afspraak bij Werkwinkel"
     assert entry.detail == "Gepland"

@@ -17,7 +17,7 @@ from familieschool.timeline import TimelineCursor, family_timeline
 from partners.models import Appointment
 from servicepunt.models import Contact, Provision, Referral
 from tests.activiteiten.factories import AttendanceFactory, EnrolmentFactory, SessionFactory
-from tests.familieschool.factories import ChildFactory
+from tests.familieschool.factories import ChildFactory, ParentFactory
 from tests.partners.factories import AppointmentFactory, SpreekuurFactory
 from tests.servicepunt.factories import ContactFactory, ProvisionFactory, ReferralFactory
 
@@ -193,3 +193,99 @@ def test_the_family_page_and_older_entries_run_the_same_queries_with_ten_times_t
     large = (_queries(alice_client, first), _queries(alice_client, older))
 
     assert large == small
+
+
+def test_each_kind_of_entry_says_what_its_record_holds(school_a, family_a, parent_a, themes):
+    nameless_child = ChildFactory(family=family_a, first_name="")
+    nameless_parent = ParentFactory(family=family_a, first_name="", last_name="")
+    contact = ContactFactory(
+        school=school_a, family=family_a, themes=[themes["wonen"], themes["geldzaken"]]
+    )
+    referral = ReferralFactory(contact=contact)
+    provision = ProvisionFactory(family=family_a, child=nameless_child)
+    attendance = AttendanceFactory(
+        session__activity__school=school_a,
+        session__topic="Voorlezen",
+        parent=nameless_parent,
+        first_time=True,
+    )
+    child_attendance = AttendanceFactory(
+        session__activity__school=school_a, parent=None, child=ChildFactory(family=family_a)
+    )
+    enrolment = EnrolmentFactory(activity__school=school_a, child=nameless_child)
+    appointment = AppointmentFactory(
+        spreekuur=SpreekuurFactory(school=school_a), family=family_a, parent=parent_a
+    )
+
+    said = {
+        (entry.kind, entry.pk): (entry.title, entry.detail, entry.url)
+        for entry in family_timeline(family_a)
+    }
+
+    # What each record's own model says, read independently of the timeline's query.
+    themes_said = ", ".join(theme.name for theme in contact.themes.order_by("sort_order", "name"))
+    session, other_session = attendance.session, child_attendance.session
+    assert said == {
+        ("contact", contact.pk): (
+            f"Contact ({contact.get_channel_display()})",
+            f"{themes_said} · {contact.get_outcome_display()}",
+            reverse("servicepunt:contact-detail", args=[contact.pk]),
+        ),
+        ("referral", referral.pk): (
+            f"Doorverwijzing naar {referral.partner.name}",
+            referral.get_status_display(),
+            reverse("servicepunt:referral-detail", args=[referral.pk]),
+        ),
+        ("provision", provision.pk): (
+            f"Voorziening: {provision.kind.name}",
+            f"{provision.get_status_display()} · {nameless_child}",
+            reverse("servicepunt:provision-update", args=[provision.pk]),
+        ),
+        ("activity", attendance.pk): (
+            session.activity.title,
+            f"{nameless_parent.display_name} · eerste keer · Voorlezen",
+            reverse(
+                "activiteiten:attendance",
+                kwargs={"pk": session.activity.pk, "day": session.date.isoformat()},
+            ),
+        ),
+        ("activity", child_attendance.pk): (
+            other_session.activity.title,
+            child_attendance.child.first_name,
+            reverse(
+                "activiteiten:attendance",
+                kwargs={"pk": other_session.activity.pk, "day": other_session.date.isoformat()},
+            ),
+        ),
+        ("enrolment", enrolment.pk): (
+            enrolment.activity.title,
+            f"{nameless_child.get_group_display()} · {enrolment.get_status_display()}",
+            reverse("activiteiten:enrolment-list", kwargs={"pk": enrolment.activity.pk}),
+        ),
+        ("appointment", appointment.pk): (
+            f"Afspraak bij {appointment.spreekuur.partner.name}",
+            appointment.get_status_display(),
+            "",
+        ),
+    }
+    assert "(" in str(nameless_child)  # her group and the family's code, for want of a name
+    assert nameless_parent.display_name.startswith("Ouder")
+
+
+def test_the_timeline_of_every_kind_is_read_in_one_query(school_a, family_a, parent_a, themes):
+    history(school_a, family_a, parent_a, themes, days=1)
+
+    with CaptureQueriesContext(connection) as context:
+        page = family_timeline(family_a)
+        [(entry.title, entry.detail, entry.url) for entry in page]
+
+    # The rows of every kind and the contacts' themes together.
+    assert {entry.kind for entry in page} == {
+        "contact",
+        "referral",
+        "provision",
+        "activity",
+        "enrolment",
+        "appointment",
+    }
+    assert len(context) == 1
