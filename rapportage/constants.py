@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 # A prepared download (and its file) is removed this long after it was asked for.
 EXPORT_KEPT_FOR = timedelta(days=1)
+# A ready file is offered again for an identical download only while at least an hour of that
+# day is left (the hourly removal could take it away before she opens it).
+EXPORT_REUSED_WITHIN = EXPORT_KEPT_FOR - timedelta(hours=1)
 
 
 class ExportFormat(models.TextChoices):

@@ -16,11 +16,15 @@ offered per building block and target group (``offer_rows``); a note on the over
 whether the figures are frozen.
 """
 
+import functools
+import hashlib
 import io
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -29,6 +33,7 @@ from activiteiten.constants import TargetGroup
 from activiteiten.models import ActivityType, BuildingBlock
 from familieschool.constants import Language
 from familieschool.exports import csv_bytes, xlsx_bytes, xlsx_cell
+from familieschool.models import School
 from servicepunt.constants import ProvisionStatus
 from servicepunt.models import ContactSource, ProvisionKind, Theme
 
@@ -43,7 +48,7 @@ from .reach import (
     ReachRow,
     reach_report,
 )
-from .reach.counting import Period, offered_activities, school_queryset
+from .reach.counting import Period, offered_activities, school_infos, school_queryset
 from .reach.definitions import (
     CONTACTS,
     CONTACTS_PER_LANGUAGE,
@@ -56,6 +61,7 @@ from .reach.definitions import (
     PER_ACTIVITY_TYPE,
 )
 from .reach.partner import PARTNER_FIGURES, PartnerFigures
+from .reach.report import kept_stamps
 
 __all__ = [
     "CSV_HEADER",
@@ -64,6 +70,7 @@ __all__ = [
     "ReachExport",
     "partner_figures_export",
     "reach_export",
+    "reach_export_fingerprint",
 ]
 
 logger = logging.getLogger(__name__)
@@ -144,6 +151,74 @@ def reach_export(
         export.frozen,
     )
     return export
+
+
+@functools.cache
+def _export_version() -> str:
+    """A digest of the code and the Dutch wording that shape a file (this module, the reach
+    package, the translations, Django's and openpyxl's versions): a file made before a deploy
+    that changes any of them is not the file made after it."""
+    import openpyxl
+    from django import get_version
+
+    root = Path(settings.BASE_DIR)
+    parts = [Path(__file__), *sorted((root / "rapportage" / "reach").glob("*.py"))]
+    parts += sorted(root.glob("*/locale/nl/LC_MESSAGES/django.mo"))
+    digest = hashlib.sha256(f"{get_version()} {openpyxl.__version__}".encode())
+    for path in parts:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stamp(value) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else repr(value)
+
+
+def reach_export_fingerprint(
+    *,
+    period: Period,
+    fmt: str,
+    school_ids: list[int],
+    scope_ids: list[int],
+    min_cell: int,
+    breakdown: str | None = None,
+) -> str | None:
+    """A digest of everything the file of ``reach_export`` with these parameters (kept figures)
+    is made of, read without building it: equal fingerprints, the same file (the XLSX's own
+    creation time in ``docProps/core.xml`` apart). The figures stand in by their stamps (when
+    their kept count was counted or their snapshot frozen: ``kept_stamps``), next to what is
+    read live: the schools' names, boards, pupils and families, and for the XLSX the names of the
+    coded categories and the activities offered. None when part of the figures would be counted
+    while building (then no two files are known to be equal). 5-12 queries, none over the
+    records but the offer's."""
+    previous = fmt == "xlsx"
+    ids = sorted(set(school_ids) | set(scope_ids))
+    stamps = kept_stamps(period, schools=School.objects.filter(pk__in=ids), previous=previous)
+    if stamps is None:
+        return None
+    years = [period.school_year]
+    if previous and period == Period.of(period.school_year):
+        years.append(period.school_year.previous())
+    parts = [
+        _export_version(),
+        fmt,
+        period.first.isoformat(),
+        period.last.isoformat(),
+        breakdown or "",
+        sorted(school_ids),
+        ids,
+        min_cell,
+        [tuple(_stamp(value) for value in stamp) for stamp in stamps],
+        [
+            astuple(info)
+            for year in years
+            for info in school_infos(year, School.objects.filter(pk__in=ids))
+        ],
+    ]
+    if fmt == "xlsx":
+        parts.append([sorted(names.items()) for names in _code_names()])
+        parts.append(period_offer_rows(period, School.objects.filter(pk__in=school_ids)))
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def partner_figures_export(figures: PartnerFigures, fmt: str = "csv") -> ReachExport:
@@ -268,7 +343,11 @@ def offer_rows(report: ReachReport, schools=None) -> list[tuple[str, str, str, s
     ``aanbod_per_bouwsteen`` counts them, from the records now (also for a frozen year): one
     (school, building block, target group, activity type, activity title) per activity, in the
     order of the building blocks, then by school, target group and title: 1 query."""
-    period = report.period or Period.of(report.school_year)
+    return period_offer_rows(report.period or Period.of(report.school_year), schools)
+
+
+def period_offer_rows(period: Period, schools=None) -> list[tuple[str, str, str, str, str]]:
+    """``offer_rows`` of ``period``."""
     ids = school_queryset(schools).values("pk")
     groups = {code: str(label) for code, label in TargetGroup.choices}
     rows = offered_activities(period, ids).values_list(
@@ -288,14 +367,22 @@ def offer_category_name(category: str, blocks: dict[str, str]) -> str:
     return f"{block_name} / {groups.get(audience, audience)}"
 
 
+def _code_names() -> tuple[dict[str, str], ...]:
+    """The names of the themes, activity types, sources, provision kinds and building blocks by
+    their codes, read now (a rename shows in the next file): 5 queries."""
+    return (
+        dict(Theme.objects.values_list("code", "name")),
+        dict(ActivityType.objects.values_list("code", "name")),
+        dict(ContactSource.objects.values_list("code", "name")),
+        dict(ProvisionKind.objects.values_list("code", "name")),
+        dict(BuildingBlock.objects.values_list("code", "name")),
+    )
+
+
 def _category_names(report: ReachReport) -> dict[tuple[str, str], str]:
     """Readable names for the codes of themes, activity types, sources, provision kinds (with
-    their status) and languages (4 queries); the code column keeps the indicator's code."""
-    themes = dict(Theme.objects.values_list("code", "name"))
-    types = dict(ActivityType.objects.values_list("code", "name"))
-    sources = dict(ContactSource.objects.values_list("code", "name"))
-    kinds = dict(ProvisionKind.objects.values_list("code", "name"))
-    blocks = dict(BuildingBlock.objects.values_list("code", "name"))
+    their status) and languages (5 queries); the code column keeps the indicator's code."""
+    themes, types, sources, kinds, blocks = _code_names()
     languages = {code: str(label) for code, label in Language.choices}
     statuses = {code: str(label) for code, label in ProvisionStatus.choices}
     names = {}

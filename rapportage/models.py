@@ -183,6 +183,10 @@ class ReachExportJob(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     content = models.BinaryField(_("content"), null=True, blank=True)
+    # ``exports.reach_export_fingerprint`` of what the file was built from, read before and
+    # after building it (empty when they differ, or part of the figures was counted while
+    # building): a later ask with the same fingerprint gets this file instead of a new build.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     filename = models.CharField(_("file name"), max_length=100, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
 

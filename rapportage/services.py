@@ -18,8 +18,15 @@ from familieschool.models import School, User
 from familieschool.outbox import enqueue
 from familieschool.schoolyear import SchoolYear
 
-from .constants import EXPORT_KEPT_FOR, PROGRESS_DONE, PROGRESS_STARTED, WAITING, ExportStatus
-from .exports import reach_export
+from .constants import (
+    EXPORT_KEPT_FOR,
+    EXPORT_REUSED_WITHIN,
+    PROGRESS_DONE,
+    PROGRESS_STARTED,
+    WAITING,
+    ExportStatus,
+)
+from .exports import reach_export, reach_export_fingerprint
 from .models import (
     ReachCount,
     ReachExportJob,
@@ -232,7 +239,10 @@ def reach_export_job_create(
 ) -> ReachExportJob:
     """Ask for a reach download, built by a Celery task once this transaction commits (at once
     when Celery is eager); the job keeps the scope as the view computed it. When the same user
-    already waits for the same download, that job is returned instead of a second one."""
+    has a ready file of hers whose content this one would repeat (the same fingerprint: the
+    same parameters, scope, figures as of the same recount and all else the file shows), that
+    job is returned with ``reused`` set; when she already waits for the same download, that
+    job; only else a new one."""
     params = {
         "fmt": fmt,
         "first_day": period.first,
@@ -245,6 +255,31 @@ def reach_export_job_create(
     # One user's asks one at a time (a double click, two tabs): the look for the same download
     # and the new job cannot interleave, so the single reports worker never builds it twice.
     list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+    fingerprint = reach_export_fingerprint(
+        period=period,
+        fmt=fmt,
+        school_ids=params["school_ids"],
+        scope_ids=params["scope_ids"],
+        min_cell=min_cell,
+        breakdown=breakdown,
+    )
+    if fingerprint is not None:
+        # Her own files only (they are per user); one about to be removed is not offered.
+        done = (
+            ReachExportJob.objects.filter(
+                user=user,
+                status=ExportStatus.READY,
+                fingerprint=fingerprint,
+                created_at__gt=timezone.now() - EXPORT_REUSED_WITHIN,
+            )
+            .defer("content")
+            .order_by("-finished_at")
+            .first()
+        )
+        if done is not None:
+            done.reused = True
+            logger.info("reach export job %s reused", done.pk)
+            return done
     same = ReachExportJob.objects.filter(user=user, **params)
     reach_export_jobs_fail_stale(jobs=same)
     waiting = same.waiting().defer("content").order_by("-created_at").first()
@@ -328,7 +363,18 @@ def reach_export_job_build(*, job_id: int) -> str:
     began = time.perf_counter()
     period = Period(job.first_day, job.last_day)
     school_year = period == Period.of(period.school_year)
+    parameters = {
+        "period": period,
+        "fmt": job.fmt,
+        "school_ids": job.school_ids,
+        "scope_ids": job.scope_ids,
+        "min_cell": job.min_cell,
+        "breakdown": job.breakdown or None,
+    }
     try:
+        # Read before and after building: a recount or a rename in between leaves the file
+        # without a fingerprint (never offered again) rather than with one it may not match.
+        before = reach_export_fingerprint(**parameters)
         result = reach_export(
             school_year=period.school_year,
             schools=School.objects.filter(pk__in=job.school_ids),
@@ -340,6 +386,7 @@ def reach_export_job_build(*, job_id: int) -> str:
             period=None if school_year else period,
             progress=lambda percent: _progress(job_id, percent),
         )
+        after = reach_export_fingerprint(**parameters)
     except SoftTimeLimitExceeded:
         logger.warning("reach export job %s stopped at its time limit", job_id)
         _fail(job_id, EXPORT_TOO_LONG)
@@ -356,6 +403,7 @@ def reach_export_job_build(*, job_id: int) -> str:
         content=result.content,
         filename=result.filename,
         content_type=result.content_type,
+        fingerprint=before if before == after and before is not None else "",
         finished_at=timezone.now(),
     )
     logger.info(

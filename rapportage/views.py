@@ -5,6 +5,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -164,6 +165,15 @@ def export(request):
         min_cell=min_cell_for(request.user),
         breakdown=form.breakdown(),
     )
+    if getattr(job, "reused", False):
+        messages.info(
+            request,
+            _(
+                "You already prepared this download: nothing in it has changed since, so here is "
+                "that file, made on %(made)s."
+            )
+            % {"made": date_format(timezone.localtime(job.finished_at), "DATETIME_FORMAT")},
+        )
     return redirect("rapportage:export-job", public_id=job.public_id)
 
 

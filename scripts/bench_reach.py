@@ -383,6 +383,7 @@ def kept_figures_timed(year, min_cell: int, live_rows, runs: int) -> bool:
 
     from familieschool.models import User
     from familieschool.schoolyear import SchoolYear
+    from rapportage.models import ReachExportJob
     from rapportage.reach import reach_report
     from rapportage.services import reach_counts_recount
 
@@ -431,7 +432,17 @@ def kept_figures_timed(year, min_cell: int, live_rows, runs: int) -> bool:
             download,
             {"formaat": "xlsx", "schooljaar": current},
         ),
+        (
+            "download XLSX, whole city, asked again",
+            2,
+            city,
+            download,
+            {"formaat": "xlsx", "schooljaar": current},
+        ),
     ]
+    # Asked again while nothing changed, a download is the ready file of the first ask; the
+    # other download rows time the build, so their jobs are removed before each run.
+    asked_again = {"download XLSX, whole city, asked again"}
 
     def fetch(browser, url, query):
         """A page; for a download, the time to the file: the request, the job built by its
@@ -446,10 +457,14 @@ def kept_figures_timed(year, min_cell: int, live_rows, runs: int) -> bool:
 
     print(f"  {'page':40} {'median':>8} {'python':>8} {'sql':>8} {'queries':>7}")
     for name, target, browser, url, query in pages:
+        if url == download and name not in asked_again:
+            ReachExportJob.objects.all().delete()
         response = fetch(browser, url, query)  # warm up
         assert response.status_code == 200, (url, response.status_code, response.get("Location"))
         times, cpu, sql = [], [], []
         for _ in range(runs):
+            if url == download and name not in asked_again:
+                ReachExportJob.objects.all().delete()
             with CaptureQueriesContext(connection) as queries:
                 started, started_cpu = time.perf_counter(), time.process_time()
                 response = fetch(browser, url, query)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from familieschool.schoolyear import SchoolYear
@@ -236,6 +237,62 @@ def _period_report(
         period=period,
         digest=_report_digest(digest, only, period.label),
     )
+
+
+def kept_stamps(period: Period, *, schools, previous: bool) -> tuple | None:
+    """What ``reach_report(..., kept=True)`` for ``period`` (with last year's when ``previous``)
+    reads its figures from, as (first day, last day, "frozen" or "counted", when): the stamps
+    of the snapshots and kept counts, which change whenever their figures do. None when part of
+    the figures would be counted at that moment instead (a from-to period, a period not kept
+    yet, a frozen year without one of ``schools``): 2-4 queries, none over the records."""
+    from ..models import ReachCount, ReachSnapshot
+
+    year = period.school_year
+    if period != Period.of(year):
+        if period != Period.calendar_year(period.first.year):
+            return None
+        parts = [(period, None)]
+    else:
+        parts = [(period, year.label)]
+        if previous:
+            # As in ``reach_report``: last year up to the same day is a kept count, never frozen.
+            partial = same_period_last_year(year, timezone.localdate())
+            before = year.previous()
+            parts.append((partial, None) if partial else (Period.of(before), before.label))
+    labels = [label for _period, label in parts if label]
+    snapshots = {
+        snapshot.school_year: snapshot
+        for snapshot in ReachSnapshot.objects.filter(school_year__in=labels)
+    }
+    wanted = [(part.first, part.last) for part, label in parts if label not in snapshots]
+    counted = {}
+    if wanted:
+        kept = Q()
+        for first, last in wanted:
+            kept |= Q(first_day=first, last_day=last)
+        counted = {
+            (first, last): at
+            for first, last, at in ReachCount.objects.filter(kept).values_list(
+                "first_day", "last_day", "counted_at"
+            )
+        }
+    stamps = []
+    for part, label in parts:
+        snapshot = snapshots.get(label)
+        if snapshot is not None:
+            # A school missing from the snapshot is counted live (see ``_figures``).
+            if (
+                school_queryset(schools)
+                .exclude(pk__in=snapshot.schools.values("school_id"))
+                .exists()
+            ):
+                return None
+            stamps.append((part.first, part.last, "frozen", snapshot.frozen_at))
+        elif (part.first, part.last) in counted:
+            stamps.append((part.first, part.last, "counted", counted[(part.first, part.last)]))
+        else:
+            return None
+    return tuple(stamps)
 
 
 def reach_rows(school_year, schools=None, min_cell: int = 0, live: bool = False) -> list[ReachRow]:

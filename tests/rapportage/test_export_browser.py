@@ -10,9 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from familieschool.models import School
+from familieschool.schoolyear import SchoolYear
 from rapportage.exports import CSV_HEADER, reach_export
 from rapportage.models import ReachExportJob, export_stale_after
-from rapportage.services import reach_export_job_build
+from rapportage.reach import Period
+from rapportage.services import reach_count_refresh, reach_export_job_build
 from tests.rapportage.test_exports import read_csv
 
 pytestmark = [
@@ -59,6 +61,25 @@ def test_the_dashboards_button_leads_to_the_prepared_file(page, reach_world):
         line[1] for line in lines[1:]
     }
     assert errors == []
+
+
+def test_asking_the_same_download_again_opens_the_file_already_made(page, reach_world, lisa):
+    reach_count_refresh(period=Period.of(SchoolYear.parse(YEAR)))
+    page.goto(f"/rapportage/?schooljaar={YEAR}")
+    page.get_by_role("link", name="Download CSV (kommagescheiden)").click()
+    expect(page.get_by_role("status")).to_have_text("Het bestand is klaar.")
+    first = page.url
+
+    page.goto(f"/rapportage/?schooljaar={YEAR}")
+    page.get_by_role("link", name="Download CSV (kommagescheiden)").click()
+
+    expect(page).to_have_url(first)
+    expect(page.get_by_text("Je hebt deze download al eerder laten voorbereiden")).to_be_visible()
+    expect(page.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Bestand downloaden (CSV)").click()
+    job = ReachExportJob.objects.get(user=lisa)
+    assert Path(info.value.path()).read_bytes() == bytes(job.content)
 
 
 def _queued_job(user, fmt: str) -> ReachExportJob:
