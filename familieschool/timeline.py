@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
+from django.db import connections
 from django.db.models import (
     CharField,
     DateField,
@@ -141,8 +142,7 @@ def _nothing(field) -> Cast:
 
 def _shaped(rows: QuerySet, kind: str, moment: dict, data: dict) -> QuerySet:
     return (
-        rows.order_by()
-        .annotate(
+        rows.annotate(
             timeline_kind=Value(kind, output_field=CharField()),
             timeline_pk=F("pk"),
             **moment,
@@ -188,12 +188,15 @@ def timeline_source(
             if not isinstance(time, str):
                 rows, time = rows.annotate(timeline_moment=time), "timeline_moment"
             rows = rows.filter(before.older_local(kind, day=day, time=time))
-    # The rows by primary key around the newest ids: SQLite allows no LIMIT or ORDER BY in the
-    # parts of a UNION, but does in a subquery.
-    newest = rows.model._default_manager.filter(
-        pk__in=rows.values("pk")[:limit] if limit else rows.values("pk")
-    )
-    parts = [_shaped(newest, kind, moment, data)]
+    ids = rows.values("pk")[:limit] if limit else rows.values("pk")
+    newest = rows.model._default_manager.filter(pk__in=ids).order_by()
+    if limit and connections[rows.db].features.supports_slicing_ordering_in_compound:
+        # PostgreSQL reads each part of the UNION with its own ORDER BY and LIMIT.
+        parts = [_shaped(rows, kind, moment, data)[:limit]]
+    else:
+        # SQLite allows neither in the parts of a UNION, but does in a subquery: the newest
+        # ids there, their rows by primary key.
+        parts = [_shaped(newest, kind, moment, data)]
     for name, (relation, fields) in (lists or {}).items():
         related = {key: f"{relation}__{field}" for key, field in fields.items()}
         linked = newest.filter(**{f"{relation}__isnull": False})
