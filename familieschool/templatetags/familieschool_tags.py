@@ -5,6 +5,7 @@ from functools import lru_cache
 from django import forms, template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -43,6 +44,64 @@ def choice_label(obj, name: str):
     return _choice_labels(field).get(value, value)
 
 
+_INPUT_TEMPLATES = {
+    f"django/forms/widgets/{name}.html" for name in ("text", "date", "number", "search")
+}
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+
+
+def _widget_attrs(attrs: dict) -> str:
+    # As django/forms/widgets/attrs.html: False leaves the attribute out, True writes its name.
+    return "".join(
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+def _widget_html(field, attrs: dict) -> str:
+    """The field's widget as Django's own templates write it, for a text, date or select
+    widget; each template include costs more than the HTML it writes (a theme drop-down is
+    some twenty includes). Any other widget goes through its templates."""
+    widget = field.field.widget
+    template_name = getattr(widget, "template_name", None)
+    if template_name not in _INPUT_TEMPLATES and template_name != _SELECT_TEMPLATE:
+        return field.as_widget(attrs=attrs)
+    attrs = field.build_widget_attrs(attrs)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    if template_name != _SELECT_TEMPLATE:
+        value = context["value"]
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            context["type"],
+            context["name"],
+            format_html(' value="{}"', value) if value is not None else "",
+            mark_safe(_widget_attrs(context["attrs"])),
+        )
+    options = []
+    for group_name, group_choices, _index in context["optgroups"]:
+        if group_name or any(o["template_name"] != _OPTION_TEMPLATE for o in group_choices):
+            return field.as_widget(attrs=attrs)
+        options.extend(
+            format_html(
+                '\n  <option value="{}"{}>{}</option>\n',
+                option["value"],
+                mark_safe(_widget_attrs(option["attrs"])),
+                option["label"],
+            )
+            for option in group_choices
+        )
+    return format_html(
+        '<select name="{}"{}>{}\n</select>',
+        context["name"],
+        mark_safe(_widget_attrs(context["attrs"])),
+        mark_safe("".join(options)),
+    )
+
+
 @register.filter
 def filter_field(field) -> str:
     """One field of a list's filter form (a GET form above a list): label, Bootstrap widget
@@ -63,6 +122,6 @@ def filter_field(field) -> str:
         '<div class="mb-3"><label for="{}" class="form-label">{}</label>{}{}</div>',
         field.id_for_label,
         field.label,
-        field.as_widget(attrs=attrs),
+        _widget_html(field, attrs),
         errors,
     )
