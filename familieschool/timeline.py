@@ -141,15 +141,12 @@ def _nothing(field) -> Cast:
 
 
 def _shaped(rows: QuerySet, kind: str, moment: dict, data: dict) -> QuerySet:
-    return (
-        rows.annotate(
-            timeline_kind=Value(kind, output_field=CharField()),
-            timeline_pk=F("pk"),
-            **moment,
-            **{_DATA: JSONObject(**data)},
-        )
-        .values_list(*_COLUMNS, _DATA)
-    )
+    return rows.annotate(
+        timeline_kind=Value(kind, output_field=CharField()),
+        timeline_pk=F("pk"),
+        **moment,
+        **{_DATA: JSONObject(**data)},
+    ).values_list(*_COLUMNS, _DATA)
 
 
 def timeline_source(
@@ -188,18 +185,21 @@ def timeline_source(
             if not isinstance(time, str):
                 rows, time = rows.annotate(timeline_moment=time), "timeline_moment"
             rows = rows.filter(before.older_local(kind, day=day, time=time))
-    ids = rows.values("pk")[:limit] if limit else rows.values("pk")
-    newest = rows.model._default_manager.filter(pk__in=ids).order_by()
+
+    def newest() -> QuerySet:
+        ids = rows.values("pk")[:limit] if limit else rows.values("pk")
+        return rows.model._default_manager.filter(pk__in=ids).order_by()
+
     if limit and connections[rows.db].features.supports_slicing_ordering_in_compound:
         # PostgreSQL reads each part of the UNION with its own ORDER BY and LIMIT.
         parts = [_shaped(rows, kind, moment, data)[:limit]]
     else:
         # SQLite allows neither in the parts of a UNION, but does in a subquery: the newest
         # ids there, their rows by primary key.
-        parts = [_shaped(newest, kind, moment, data)]
+        parts = [_shaped(newest(), kind, moment, data)]
     for name, (relation, fields) in (lists or {}).items():
         related = {key: f"{relation}__{field}" for key, field in fields.items()}
-        linked = newest.filter(**{f"{relation}__isnull": False})
+        linked = newest().filter(**{f"{relation}__isnull": False})
         parts.append(_shaped(linked, f"{kind}.{name}", moment, related))
     return TimelineSource(kind=kind, parts=parts, describe=describe, lists=tuple(lists or ()))
 
