@@ -2,8 +2,11 @@
 
 import os
 import runpy
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,14 +30,81 @@ def test_gunicorn_takes_workers_threads_and_timeouts_from_the_environment(monkey
     assert os.environ["DATABASE_STATEMENT_TIMEOUT"] == "2500"
 
 
+def test_gunicorn_loads_the_portal_once_in_its_master_unless_told_not_to(monkeypatch):
+    monkeypatch.delenv("GUNICORN_PRELOAD", raising=False)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["preload_app"] is True
+    monkeypatch.setenv("GUNICORN_PRELOAD", "0")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["preload_app"] is False
+
+
+def _database_url() -> str:
+    database = connection.settings_dict
+    return f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+
+
+@pytest.mark.integration
+@pytest.mark.django_db
+def test_gunicorn_serves_from_workers_forked_from_the_loaded_portal_while_it_recycles_them(
+    tmp_path,
+):
+    """The real gunicorn with gunicorn.conf.py: one worker recycled after every 3 requests, each
+    new one forked from the master that loaded the portal; every answer (a query on
+    PostgreSQL each) still comes, from at least three different workers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "familieschool.settings",
+        "DATABASE_URL": _database_url(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "1",
+        "GUNICORN_THREADS": "1",
+        "GUNICORN_MAX_REQUESTS": "3",
+        "GUNICORN_ACCESS_LOG": "",
+    }
+    env.pop("GUNICORN_PRELOAD", None)
+    log = tmp_path / "gunicorn.log"
+    with open(log, "w") as errors:
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "familieschool.wsgi:application",
+                "-c",
+                "gunicorn.conf.py",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        answers = []
+        while len(answers) < 10 and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as r:
+                    answers.append((r.status, r.read()))
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert len(answers) == 10, log.read_text()
+    assert {status for status, _body in answers} == {200}
+    text = log.read_text()
+    assert text.count("Booting worker") >= 3, text
+    assert "Autorestarting worker" in text
+
+
 def test_connections_are_kept_and_checked_before_reuse():
     assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
 def _run_with_timeout(timeout_ms: int, sql: str) -> subprocess.CompletedProcess:
-    database = connection.settings_dict
-    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    url = _database_url()
     code = (
         "import django; django.setup()\n"
         "from django.db import connection\n"
