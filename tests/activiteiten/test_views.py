@@ -546,6 +546,31 @@ def test_the_activity_list_shows_only_own_schools(alice_client, school_a, school
     assert "Koffie bij B" not in content
 
 
+def test_the_activity_list_links_each_activity_and_names_its_schedule_in_dutch(
+    alice_client, school_a
+):
+    weekly = ActivityFactory(school=school_a, title="Koffie op dinsdag")
+    biweekly = ActivityFactory(
+        school=school_a, title="Vadergroep", weekday=3, recurrence="biweekly"
+    )
+
+    content = alice_client.get(reverse("activiteiten:activity-list")).content.decode()
+
+    rows = dict(
+        re.findall(
+            r'<a href="(/activiteiten/\d+/)">.*?<td>([^<>]*\d\d:\d\d–\d\d:\d\d)\s*</td>',
+            content,
+            re.S,
+        )
+    )
+    assert rows == {
+        reverse("activiteiten:activity-detail", args=[weekly.pk]): "Elke week, dinsdag 08:45–10:00",
+        reverse(
+            "activiteiten:activity-detail", args=[biweekly.pk]
+        ): "Om de week, donderdag 08:45–10:00",
+    }
+
+
 # --- activities ----------------------------------------------------------------------------
 
 

@@ -754,6 +754,32 @@ def test_without_consent_to_share_the_partner_sees_initials_only(
     assert "0612345678" not in html
 
 
+def test_the_partners_list_links_each_referral_and_names_its_status_in_dutch(
+    pam_client, school_a, partner_p, themes
+):
+    planned = ReferralFactory(
+        contact=ContactFactory(school=school_a),
+        partner=partner_p,
+        status=ReferralStatus.APPOINTMENT_PLANNED,
+    )
+    registered = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
+
+    html = pam_client.get(reverse("servicepunt:partner-referral-list")).content.decode()
+
+    rows = {
+        int(pk): status
+        for pk, status in re.findall(
+            r'<a href="/servicepunt/partner/(\d+)/">.*?</td>\s*'
+            r"(?:<td>.*?</td>\s*){4}<td>(.*?)</td>",
+            html,
+            re.S,
+        )
+    }
+    assert rows == {planned.pk: "Afspraak gepland", registered.pk: "Aangemeld"}
+    for referral in (planned, registered):
+        assert reverse("servicepunt:partner-referral-detail", args=[referral.pk]) in html
+
+
 def test_another_organisations_referral_is_a_404(otto_client, school_a, partner_p, themes):
     referral = ReferralFactory(contact=ContactFactory(school=school_a), partner=partner_p)
     url = reverse("servicepunt:partner-referral-detail", args=[referral.pk])
