@@ -130,7 +130,8 @@ def _remembered_rows(
 
 class Remembered:
     """The last ``size`` values of this process by digest, most recently used kept: built rows
-    here, the dashboard's rendered tables in ``rapportage.dashboard``.
+    here, the dashboard's rendered tables in ``rapportage.dashboard``, a kept count's unpacked
+    values in ``reach.kept``.
 
     Not Django's LocMem cache: that pickles every value, and reading a city's 10,000 rows back
     cost 36 ms of unpickling per read, twice per dashboard view (this year and last), more than
