@@ -17,7 +17,7 @@ costs the same after ten years as after one.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import partial
+from functools import lru_cache, partial
 
 from django.db import connections
 from django.db.models import (
@@ -204,9 +204,17 @@ def timeline_source(
     return TimelineSource(kind=kind, parts=parts, describe=describe, lists=tuple(lists or ()))
 
 
+@lru_cache(maxsize=256)
+def _choice_labels(model: type[Model], field: str) -> dict:
+    return dict(model._meta.get_field(field).flatchoices)
+
+
 def choice_label(model: type[Model], field: str, value) -> str:
-    """What ``get_<field>_display()`` shows for ``value``, for rows read as values."""
-    return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
+    """What ``get_<field>_display()`` shows for ``value`` (the value itself when it is not among
+    the choices), for rows read as values and through the ``choice_label`` template filter.
+    Django's method rebuilds the choices on every call, hashing each lazy label, which
+    translates it; here the choices are read once per field and one label is translated."""
+    return str(_choice_labels(model, field).get(value, value))
 
 
 @dataclass(frozen=True)

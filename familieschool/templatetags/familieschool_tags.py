@@ -7,6 +7,8 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from familieschool import timeline
+
 register = template.Library()
 
 _MARKER = 2147483647
@@ -28,20 +30,11 @@ def pk_url(pk, viewname: str) -> str:
     return f"{head}{int(pk)}{tail}"
 
 
-@lru_cache(maxsize=256)
-def _choice_labels(field) -> dict:
-    return dict(field.flatchoices)
-
-
 @register.filter
-def choice_label(obj, name: str):
-    """``obj.get_<name>_display()`` for a list's rows: the label of the field's value, the
-    value itself when it is not among the choices. Django's method rebuilds the choices on
-    every call, hashing each lazy label, which translates it (some 300 translations per
-    list page); this looks the value up in the choices read once, and translates one label."""
-    field = obj._meta.get_field(name)
-    value = getattr(obj, field.attname)
-    return _choice_labels(field).get(value, value)
+def choice_label(obj, name: str) -> str:
+    """``obj.get_<name>_display()`` for a list's rows (``familieschool.timeline.choice_label``:
+    the choices read once per field, not rebuilt and translated on every row)."""
+    return timeline.choice_label(type(obj), name, getattr(obj, obj._meta.get_field(name).attname))
 
 
 _INPUT_TEMPLATES = {
