@@ -39,6 +39,13 @@ from django_otp.oath import totp
 from locust import HttpUser, between, events, task
 
 PASSWORD = "familieschool-groot"
+# How the users reach gunicorn. By default each request on a connection of its own, as the TLS
+# proxy in front of the portal forwards them (nginx's default towards its upstream: HTTP/1.0,
+# "Connection: close"), so gunicorn's workers take requests as they come free. LOAD_KEEP_ALIVE=1
+# keeps one connection per user, as a browser talking to gunicorn directly: gunicorn's gthread
+# worker keeps a connection in the process that accepted it, and in a 60 s run one of three
+# workers served 1415 requests (and every /healthz) while the others served 152 and 330.
+KEEP_ALIVE = os.environ.get("LOAD_KEEP_ALIVE") == "1"
 FAMILIES_PER_SCHOOL = 400
 ACTIVITIES_PER_SCHOOL = 10
 TOKENS = json.loads(os.environ.get("LOAD_CALENDAR_TOKENS", "{}"))
@@ -147,6 +154,12 @@ def _logged_in(environment):
 DefaultCookiePolicy.return_ok_secure = lambda self, cookie, request: True
 
 
+def _connect(client) -> None:
+    """A connection per request unless LOAD_KEEP_ALIVE (see KEEP_ALIVE)."""
+    if not KEEP_ALIVE:
+        client.headers["Connection"] = "close"
+
+
 class _Staff(HttpUser):
     abstract = True
     wait_time = between(1, 3)
@@ -157,6 +170,7 @@ class _Staff(HttpUser):
         return {"role": self.role}
 
     def on_start(self):
+        _connect(self.client)
         page = self.client.get("/inloggen/", name="login")
         token = CSRF.search(page.text).group(1)
         response = self.client.post(
@@ -426,6 +440,9 @@ class Monitor(HttpUser):
 
     def context(self):
         return {"role": "monitor"}
+
+    def on_start(self):
+        _connect(self.client)
 
     @task
     def healthz(self):
