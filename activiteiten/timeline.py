@@ -10,13 +10,13 @@ from familieschool.timeline import TimelineCursor, TimelineSource, choice_label,
 
 from .models import Attendance, Enrolment
 
-# What the entries of a parent or a child say of who it was.
-_WHO = {
+# What the entries of a parent's or a child's row say of who it was.
+_PARENT = {
     "parent": "parent_id",
     "parent_first_name": "parent__first_name",
     "parent_last_name": "parent__last_name",
-    "child_first_name": "child__first_name",
 }
+_CHILD = {"parent": "parent_id", "child_first_name": "child__first_name"}
 
 
 def _parent_name(data: dict) -> str:
@@ -52,50 +52,47 @@ def activity_entries(
 ) -> list[TimelineSource]:
     """Attendance and enrolments of the family's parents and children for its timeline,
     newest first: at most ``limit`` of each after ``before``."""
-    # Two indexed lookups (through the parents, through the children) joined by UNION: an OR
-    # across the two joins makes PostgreSQL read the attendance of every family in the city.
-    ids = (
-        Attendance.objects.filter(parent__family=family)
-        .order_by()
-        .values("pk")
-        .union(Attendance.objects.filter(child__family=family).order_by().values("pk"))
-    )
-    enrolment_ids = (
-        Enrolment.objects.filter(parent__family=family)
-        .order_by()
-        .values("pk")
-        .union(Enrolment.objects.filter(child__family=family).order_by().values("pk"))
-    )
+    # A row is a parent's or a child's (a check constraint), so each kind has two sources, each
+    # an index lookup (through the parents, through the children) that joins only its own
+    # person: an OR across the two joins makes PostgreSQL read the attendance of every family
+    # in the city, and a UNION of their ids reads each row twice.
     source = partial(timeline_source, before=before, limit=limit)
+    attendance = Attendance.objects.order_by(
+        "-session__date", "-session__activity__start_time", "-pk"
+    )
+    attended = {
+        "first_time": "first_time",
+        "day": "session__date",
+        "topic": "session__topic",
+        "activity": "session__activity_id",
+        "title": "session__activity__title",
+    }
+    enrolments = Enrolment.objects.order_by("-requested_at", "-pk")
+    enrolled = {"status": "status", "activity": "activity_id", "title": "activity__title"}
     return [
-        source(
-            Attendance.objects.filter(pk__in=ids).order_by(
-                "-session__date", "-session__activity__start_time", "-pk"
-            ),
-            kind="activity",
-            day="session__date",
-            time="session__activity__start_time",
-            data={
-                "first_time": "first_time",
-                "day": "session__date",
-                "topic": "session__topic",
-                "activity": "session__activity_id",
-                "title": "session__activity__title",
-                **_WHO,
-            },
-            describe=_attendance_text,
+        *(
+            source(
+                attendance.filter(**{f"{person}__family": family}),
+                kind="activity",
+                day="session__date",
+                time="session__activity__start_time",
+                data={**attended, **who},
+                describe=_attendance_text,
+            )
+            for person, who in (("parent", _PARENT), ("child", _CHILD))
         ),
         source(
-            Enrolment.objects.filter(pk__in=enrolment_ids).order_by("-requested_at", "-pk"),
+            enrolments.filter(parent__family=family),
             kind="enrolment",
             at="requested_at",
-            data={
-                "status": "status",
-                "activity": "activity_id",
-                "title": "activity__title",
-                "child_group": "child__group",
-                **_WHO,
-            },
+            data={**enrolled, **_PARENT},
+            describe=_enrolment_text,
+        ),
+        source(
+            enrolments.filter(child__family=family),
+            kind="enrolment",
+            at="requested_at",
+            data={**enrolled, **_CHILD, "child_group": "child__group"},
             describe=_enrolment_text,
         ),
     ]

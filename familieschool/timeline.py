@@ -7,7 +7,16 @@ entry (``timeline_source`` builds one): the newest ``n`` of its rows that sort a
 (all of them when ``before`` is None), in the columns every source shares. The sources of all
 providers are read in one query (a ``UNION ALL``), whatever the size of the family's history
 (seven queries, one per kind, cost more in round trips and planning than the rows they read);
-only the entries a page shows are described.
+only the entries a page shows are described. A kind may have several sources (the attendance of
+the parents and of the children, each read by its own index); they describe alike.
+
+That query is built and compiled once per process for each shape (page size, whether and at
+which kind a cursor stands), not on every request: building and compiling six kinds' querysets
+cost more than the query itself. So a provider is called with stand-ins: ``family`` is what
+its rows are filtered on (``filter(family=family)``, ``filter(parent__family=family)``), a
+parameter that each request binds to its family's id, and the cursor's moment and id are
+parameters too; a provider reads nothing else of them. Only the SQL is kept, never rows: every
+request reads the family's entries as they are then.
 
 The family page shows one page of the newest entries; "show older" pages on by the sort key
 (``TimelineCursor``), as the contact list does, so that every entry stays reachable and a page
@@ -21,11 +30,13 @@ from functools import lru_cache, partial
 
 from django.db import connections
 from django.db.models import (
+    BigIntegerField,
     CharField,
     DateField,
     DateTimeField,
     Expression,
     F,
+    Field,
     Model,
     Q,
     QuerySet,
@@ -251,6 +262,11 @@ class TimelineCursor:
             return None
         return cls(at, parts[1], pk)
 
+    def _local(self) -> tuple:
+        """The cursor's local day and wall-clock time."""
+        local = timezone.localtime(self.at)
+        return local.date(), local.time()
+
     def _same_moment(self, kind: str) -> Q | None:
         """Of the rows of ``kind`` at the cursor's moment, those that sort after it."""
         if kind < self.kind:
@@ -271,13 +287,48 @@ class TimelineCursor:
     def older_local(self, kind: str, *, day: str, time: str) -> Q:
         """The same for rows whose moment is a local day and wall-clock time (``day`` and
         ``time`` name fields or annotations), as ``timezone.make_aware`` turns them into."""
-        local = timezone.localtime(self.at)
-        on, at = local.date(), local.time()
+        on, at = self._local()
         condition = Q(**{f"{day}__lt": on}) | Q(**{day: on, f"{time}__lt": at})
         tie = self._same_moment(kind)
         if tie is not None:
             condition |= Q(**{day: on, time: at}) & tie
         return condition
+
+
+class _Bound(Expression):
+    """A value of one request in the timeline's query, which is compiled once per process:
+    a parameter of the SQL, bound to the request's value by ``name`` when the query runs."""
+
+    def __init__(self, name: str, output_field: Field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+    def bind(self, values: dict, connection):
+        return self.output_field.get_db_prep_value(values[self.name], connection)
+
+
+# The family whose entries a compiled timeline query reads.
+_FAMILY = _Bound("family", BigIntegerField())
+
+
+@dataclass(frozen=True)
+class _BoundCursor(TimelineCursor):
+    """A cursor at ``kind`` whose moment and id are bound per request (``_values``)."""
+
+    def _local(self) -> tuple:
+        return _Bound("day", DateField()), _Bound("time", TimeField())
+
+    @classmethod
+    def at_kind(cls, kind: str) -> "_BoundCursor":
+        return cls(_Bound("at", DateTimeField()), kind, _Bound("pk", BigIntegerField()))
+
+    @staticmethod
+    def values(cursor: TimelineCursor) -> dict:
+        day, wall = cursor._local()
+        return {"at": cursor.at, "pk": cursor.pk, "day": day, "time": wall}
 
 
 @dataclass(frozen=True)
@@ -299,22 +350,61 @@ def _moment(at: datetime | None, day: date | None, wall: time | None) -> datetim
     return at if at is not None else timezone.make_aware(datetime.combine(day, wall))
 
 
+class _TimelineQuery:
+    """The timeline's ``UNION ALL`` of one shape, compiled once: the SQL, its parameters (the
+    request's values still ``_Bound``), the columns whose values the database backend converts,
+    and the sources that describe its rows."""
+
+    def __init__(self, sources: list[TimelineSource]):
+        self.sources = {source.kind: source for source in sources}
+        parts = [part for source in sources for part in source.parts]
+        self.query = parts[0].union(*parts[1:], all=True).query if parts else None
+        if self.query is not None:
+            compiler = self.query.get_compiler(parts[0].db)
+            self.sql, self.params = compiler.as_sql()
+            self.using = parts[0].db
+            # What Django's results_iter converts (JSON text, and dates and times on SQLite).
+            self.columns = [column for column, *_ in compiler.select[: compiler.col_count]]
+
+    def rows(self, values: dict) -> list:
+        if self.query is None:
+            return []
+        connection = connections[self.using]
+        params = [p.bind(values, connection) if isinstance(p, _Bound) else p for p in self.params]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        compiler = self.query.get_compiler(connection=connection)
+        converters = compiler.get_converters(self.columns)
+        return list(compiler.apply_converters(rows, converters)) if converters else rows
+
+
+@lru_cache(maxsize=32)
+def _timeline_query(providers: tuple, size: int, kind: str | None) -> _TimelineQuery:
+    """The query of the ``size`` newest entries, after a cursor at ``kind`` (the newest page
+    when None), of the ``providers``' sources (each reads its newest ``size`` + 1, which hold
+    the page's entries and say whether more follow)."""
+    before = _BoundCursor.at_kind(kind) if kind is not None else None
+    return _TimelineQuery(
+        [
+            source
+            for provider in providers
+            for source in provider(_FAMILY, before=before, limit=size + 1)
+        ]
+    )
+
+
 def family_timeline(
     family: Family, *, before: TimelineCursor | None = None, size: int | None = None
 ) -> TimelinePage:
     """The ``size`` (``TIMELINE_PAGE``) newest entries of ``family`` that sort after
     ``before`` (the newest page without it), from every registered provider, in one query."""
     size = size or TIMELINE_PAGE
-    # Each source's newest size + 1 hold the page's entries and say whether more follow.
-    sources = {
-        source.kind: source
-        for provider in timeline_providers
-        for source in provider(family, before=before, limit=size + 1)
-    }
-    parts = [part for source in sources.values() for part in source.parts]
-    rows = list(parts[0].union(*parts[1:], all=True)) if parts else []
+    query = _timeline_query(tuple(timeline_providers), size, before.kind if before else None)
+    values = {"family": family.pk, **(_BoundCursor.values(before) if before else {})}
+    sources = query.sources
     found, listed = {}, {}
-    for kind, pk, at, day, wall, data in rows:
+    for kind, pk, at, day, wall, data in query.rows(values):
         if kind in sources:
             found[kind, pk] = (_moment(at, day, wall), data)
         else:

@@ -359,10 +359,15 @@ def test_the_timeline_runs_constant_queries(school_a):
     assert len(few) == len(many) == 1
 
 
-def test_the_provider_gives_a_source_of_each_kind(school_a):
+def test_the_provider_gives_a_source_of_each_kind_for_parents_and_for_children(school_a):
     family = _family_history(school_a, 1)
 
-    assert [source.kind for source in activity_entries(family)] == ["activity", "enrolment"]
+    assert [source.kind for source in activity_entries(family)] == [
+        "activity",
+        "activity",
+        "enrolment",
+        "enrolment",
+    ]
 
 
 def test_the_provider_is_registered_with_the_core_timeline(school_a):

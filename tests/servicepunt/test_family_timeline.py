@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activiteiten.models import Attendance, Enrolment
+from familieschool import registry
 from familieschool.constants import AuditAction
 from familieschool.models import AuditLog
 from familieschool.timeline import TimelineCursor, family_timeline
 from partners.models import Appointment
 from servicepunt.models import Contact, Provision, Referral
 from tests.activiteiten.factories import AttendanceFactory, EnrolmentFactory, SessionFactory
-from tests.familieschool.factories import ChildFactory, ParentFactory
+from tests.familieschool.factories import ChildFactory, FamilyFactory, ParentFactory
 from tests.partners.factories import AppointmentFactory, SpreekuurFactory
 from tests.servicepunt.factories import ContactFactory, ProvisionFactory, ReferralFactory
 
@@ -51,6 +52,7 @@ def history(school, family, parent, themes, *, days: int = 3):
         AttendanceFactory(session=session, parent=parent)
         AttendanceFactory(session=session, parent=None, child=child)
         EnrolmentFactory(activity__school=school, child=child)
+        EnrolmentFactory(activity__school=school, child=None, parent=parent)
         AppointmentFactory(spreekuur=spreekuur, family=family, parent=parent, date=day)
 
 
@@ -64,7 +66,8 @@ def everything(family) -> list[tuple[str, int]]:
         "referral": Referral.objects.filter(family=family),
         "provision": Provision.objects.filter(family=family),
         "activity": attended.distinct(),
-        "enrolment": Enrolment.objects.filter(child__family=family),
+        "enrolment": Enrolment.objects.filter(child__family=family)
+        | Enrolment.objects.filter(parent__family=family),
         "appointment": Appointment.objects.filter(family=family),
     }
     return sorted(
@@ -102,7 +105,7 @@ def test_every_entry_is_reached_once_through_show_older(
     keys = [(entry.kind, entry.pk) for entry in shown]
     assert len(keys) == len(set(keys))
     assert sorted(keys) == everything(family_a)
-    assert len(keys) == 3 * 12
+    assert len(keys) == 3 * 13
     assert [entry.sort_key for entry in shown] == sorted(
         (entry.sort_key for entry in shown), reverse=True
     )
@@ -213,6 +216,9 @@ def test_each_kind_of_entry_says_what_its_record_holds(school_a, family_a, paren
         session__activity__school=school_a, parent=None, child=ChildFactory(family=family_a)
     )
     enrolment = EnrolmentFactory(activity__school=school_a, child=nameless_child)
+    parent_enrolment = EnrolmentFactory(
+        activity__school=school_a, child=None, parent=nameless_parent
+    )
     appointment = AppointmentFactory(
         spreekuur=SpreekuurFactory(school=school_a), family=family_a, parent=parent_a
     )
@@ -262,6 +268,11 @@ def test_each_kind_of_entry_says_what_its_record_holds(school_a, family_a, paren
             f"{nameless_child.get_group_display()} · {enrolment.get_status_display()}",
             reverse("activiteiten:enrolment-list", kwargs={"pk": enrolment.activity.pk}),
         ),
+        ("enrolment", parent_enrolment.pk): (
+            parent_enrolment.activity.title,
+            f"{nameless_parent.display_name} · {parent_enrolment.get_status_display()}",
+            reverse("activiteiten:enrolment-list", kwargs={"pk": parent_enrolment.activity.pk}),
+        ),
         ("appointment", appointment.pk): (
             f"Afspraak bij {appointment.spreekuur.partner.name}",
             appointment.get_status_display(),
@@ -289,3 +300,39 @@ def test_the_timeline_of_every_kind_is_read_in_one_query(school_a, family_a, par
         "appointment",
     }
     assert len(context) == 1
+
+
+def test_the_timeline_is_compiled_once_per_shape_and_read_per_family(
+    school_a, family_a, parent_a, themes, monkeypatch
+):
+    # Each family's own entries, from the one query built for the first of them: nothing of
+    # one family is read with another's page, on the newest page and after a cursor.
+    history(school_a, family_a, parent_a, themes, days=2)
+    other = FamilyFactory(school=school_a)
+    history(school_a, other, ParentFactory(family=other), themes, days=2)
+    asked = []
+
+    def counted(provider):
+        def ask(family, **kwargs):
+            asked.append(kwargs["before"].kind if kwargs["before"] else None)
+            return provider(family, **kwargs)
+
+        return ask
+
+    providers = [counted(provider) for provider in registry.timeline_providers]
+    monkeypatch.setattr("familieschool.timeline.timeline_providers", providers)
+
+    cursors = set()
+    for family in (family_a, other, family_a, other):
+        newest = family_timeline(family, size=5)
+        cursors.add(newest.older.kind)
+        older = family_timeline(family, before=newest.older, size=5)
+        shown = [(entry.kind, entry.pk) for entry in [*newest, *older]]
+        assert set(shown) <= set(everything(family))
+        assert len(set(shown)) == 10
+        assert [entry.sort_key for entry in [*newest, *older]] == sorted(
+            (entry.sort_key for entry in [*newest, *older]), reverse=True
+        )
+    # Once for the newest page and once for a cursor at that kind, whatever the family.
+    [kind] = cursors
+    assert asked == [None] * len(providers) + [kind] * len(providers)
