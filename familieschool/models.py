@@ -350,8 +350,13 @@ class Parent(models.Model):
 
     @property
     def initials(self) -> str:
-        letters = [part[0].upper() + "." for part in (self.first_name, self.last_name) if part]
-        return "".join(letters) or "?"
+        return initials(self.first_name, self.last_name)
+
+
+def initials(first_name: str, last_name: str) -> str:
+    """A parent's initials ("F.E."), or "?" without a name."""
+    letters = [part[0].upper() + "." for part in (first_name, last_name) if part]
+    return "".join(letters) or "?"
 
 
 def current_school_year_start() -> int:

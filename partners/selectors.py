@@ -30,10 +30,10 @@ from django.utils.translation import gettext as _
 
 from familieschool.access import get_for_user, organisation_for
 from familieschool.calendar import closed_days, closed_days_by_school
-from familieschool.models import Parent, PartnerOrganisation, School
+from familieschool.models import PartnerOrganisation, School
 from familieschool.recurrence import occurrences
 from servicepunt.constants import OPEN_REFERRAL_STATUSES, ReferralStatus
-from servicepunt.models import Referral, partner_parent_label
+from servicepunt.models import Referral, consent_stands, partner_name_label
 from servicepunt.selectors import referrals_for_partner
 
 from .constants import (
@@ -55,6 +55,7 @@ __all__ = [
     "PartnerReferralRow",
     "partner_appointment_row",
     "partner_referral_row",
+    "APPOINTMENT_ROW_FIELDS",
     "REFERRAL_ROW_FIELDS",
     "status_labels",
     "spreekuren_for",
@@ -434,10 +435,14 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
 # --- the partner's week ------------------------------------------------------------------
 
 
-def _parent_label(parent: Parent | None, *, details_shared: bool) -> str:
-    if parent is None:
+def _parent_label(values: dict, *, details_shared: bool) -> str:
+    """The parent of a row's values (``parent_id``, ``parent__first_name``, ...) as the
+    partner sees them."""
+    if values["parent_id"] is None:
         return _("Parent (no name recorded)")
-    return partner_parent_label(parent, details_shared=details_shared)
+    return partner_name_label(
+        values["parent__first_name"], values["parent__last_name"], details_shared=details_shared
+    )
 
 
 def status_labels(choices: type[TextChoices]) -> dict[str, str]:
@@ -449,8 +454,40 @@ def status_labels(choices: type[TextChoices]) -> dict[str, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
+# What the partner's week reads of an appointment, as values: ``partner_appointment_row``.
+APPOINTMENT_ROW_FIELDS = (
+    "id",
+    "spreekuur_id",
+    "date",
+    "start_time",
+    "status",
+    "theme__name",
+    "parent_id",
+    "parent__first_name",
+    "parent__last_name",
+    "parent__phone",
+    "parent__email",
+    "referral_id",
+    "referral__partner_id",
+    "referral__status",
+    "referral__share_contact_details",
+)
+
+
+def _values_of(instance, fields: Iterable[str]) -> dict:
+    """``instance``'s values of ``fields`` as ``QuerySet.values(*fields)`` gives them
+    (``"parent__first_name"`` follows the relation; ``None`` where it is empty)."""
+    values = {}
+    for name in fields:
+        value = instance
+        for part in name.split("__"):
+            value = None if value is None else getattr(value, part)
+        values[name] = value
+    return values
+
+
 def partner_appointment_row(
-    appointment: Appointment,
+    appointment: Appointment | dict,
     organisation,
     *,
     labels: dict[str, str] | None = None,
@@ -458,35 +495,40 @@ def partner_appointment_row(
 ) -> PartnerAppointmentRow:
     """An appointment reduced to what the partner may see (see ``PartnerAppointmentRow``).
 
+    ``appointment``: a model, or its ``APPOINTMENT_ROW_FIELDS`` values (the week reads values:
+    a few dozen appointments with four related rows each cost ms as model instances).
     ``referral_themes``: the names of its referral's themes where the caller read them already.
     """
+    values, model = appointment, None
+    if isinstance(appointment, Appointment):
+        values, model = _values_of(appointment, APPOINTMENT_ROW_FIELDS), appointment
     labels = labels or status_labels(AppointmentStatus)
-    referral = appointment.referral
     consent = (
-        referral is not None and referral.partner_id == organisation.pk and referral.consent_stands
+        values["referral_id"] is not None
+        and values["referral__partner_id"] == organisation.pk
+        and consent_stands(values["referral__status"])
     )
-    share = consent and appointment.referral.share_contact_details and appointment.parent
+    share = consent and values["referral__share_contact_details"] and values["parent_id"]
+    theme = ""
+    if consent:
+        # An appointment booked without a theme comes for what it was referred for.
+        theme = values["theme__name"]
+        if theme is None:
+            if referral_themes is None and model is not None:
+                referral_themes = [str(t) for t in model.referral.themes.all()]
+            theme = ", ".join(referral_themes or [])
     return PartnerAppointmentRow(
-        id=appointment.pk,
-        start_time=appointment.start_time,
-        status=appointment.status,
-        status_display=labels[appointment.status],
-        label=_parent_label(appointment.parent, details_shared=bool(share)),
-        theme=_appointment_theme(appointment, referral_themes) if consent else "",
-        phone=appointment.parent.phone if share else "",
-        email=appointment.parent.email if share else "",
+        id=values["id"],
+        start_time=values["start_time"],
+        status=values["status"],
+        status_display=labels[values["status"]],
+        label=_parent_label(values, details_shared=bool(share)),
+        theme=theme,
+        phone=values["parent__phone"] if share else "",
+        email=values["parent__email"] if share else "",
         via_referral=consent,
-        referral_id=appointment.referral_id if consent else None,
+        referral_id=values["referral_id"] if consent else None,
     )
-
-
-def _appointment_theme(appointment: Appointment, referral_themes: list[str] | None) -> str:
-    # An appointment booked without a theme comes for what it was referred for.
-    if appointment.theme:
-        return str(appointment.theme)
-    if referral_themes is None:
-        referral_themes = [str(theme) for theme in appointment.referral.themes.all()]
-    return ", ".join(referral_themes)
 
 
 # What the partner's week reads of an open referral, as values: ``partner_referral_row``.
@@ -513,15 +555,10 @@ def partner_referral_row(
     partner may see (see ``PartnerReferralRow``). Values, not models: a hundred referrals with
     their parents cost a few ms more as model instances, for the handful of fields shown."""
     labels = labels or status_labels(ReferralStatus)
-    parent = None
-    if values["parent_id"] is not None:
-        parent = Parent(
-            first_name=values["parent__first_name"], last_name=values["parent__last_name"]
-        )
-    share = values["share_contact_details"] and parent is not None
+    share = values["share_contact_details"] and values["parent_id"] is not None
     return PartnerReferralRow(
         id=values["id"],
-        label=_parent_label(parent, details_shared=share),
+        label=_parent_label(values, details_shared=share),
         themes=themes,
         status_display=labels[values["status"]],
         referred_on=timezone.localdate(values["created_at"]),
@@ -556,11 +593,15 @@ def partner_week(*, user, monday: date) -> list[Day]:
         return _by_day(monday, [])
     sunday = monday + timedelta(days=6)
     spreekuren = active_spreekuren(spreekuren_for(user), monday, sunday)
-    found = _attach_appointments(
-        spreekuur_occurrences(spreekuren, monday, sunday), referral_themes=False
-    )
+    found = spreekuur_occurrences(spreekuren, monday, sunday)
+    appointments = defaultdict(list)
+    for values in (
+        _booked(found).order_by("date", "start_time", "id").values(*APPOINTMENT_ROW_FIELDS)
+    ):
+        appointments[(values["spreekuur_id"], values["date"])].append(values)
     # The themes of the appointments' referrals and of the referrals shown: one query.
-    theme_ids = [a.referral_id for o in found for a in o.appointments if a.referral_id]
+    theme_ids = [a["referral_id"] for rows in appointments.values() for a in rows]
+    theme_ids = [pk for pk in theme_ids if pk is not None]
     school_ids = {o.spreekuur.school_id for o in found}
     referrals = defaultdict(list)
     more = {}
@@ -600,10 +641,13 @@ def partner_week(*, user, monday: date) -> list[Day]:
     for occurrence in found:
         occurrence.appointments = [
             partner_appointment_row(
-                a, organisation, labels=labels, referral_themes=themes.get(a.referral_id, [])
+                a, organisation, labels=labels, referral_themes=themes.get(a["referral_id"], [])
             )
-            for a in occurrence.appointments
+            for a in appointments.get((occurrence.spreekuur.pk, occurrence.date), [])
         ]
+        occurrence.appointment_count = sum(
+            1 for row in occurrence.appointments if row.status != AppointmentStatus.CANCELLED
+        )
         occurrence.referrals = referrals.get(occurrence.spreekuur.school_id, [])
         occurrence.more_referrals = max(0, more.get(occurrence.spreekuur.school_id, 0))
     return _by_day(monday, found)

@@ -14,6 +14,7 @@ from familieschool.models import (
     PartnerOrganisation,
     School,
     ScopedQuerySet,
+    initials,
 )
 
 from .constants import (
@@ -164,9 +165,20 @@ class Contact(models.Model):
 
 def partner_parent_label(parent: Parent, *, details_shared: bool) -> str:
     """A parent as a partner sees them: first name where details are shared, else initials."""
-    if details_shared and parent.first_name:
-        return parent.first_name
-    return parent.initials
+    return partner_name_label(parent.first_name, parent.last_name, details_shared=details_shared)
+
+
+def partner_name_label(first_name: str, last_name: str, *, details_shared: bool) -> str:
+    """``partner_parent_label`` from the parent's names (rows read as values)."""
+    if details_shared and first_name:
+        return first_name
+    return initials(first_name, last_name)
+
+
+def consent_stands(status: str) -> bool:
+    """Whether a referral with ``status`` still has the parent's consent (withdrawal is the
+    status): ``Referral.consent_stands`` of a status read as a value."""
+    return status != ReferralStatus.WITHDRAWN
 
 
 class ReferralQuerySet(ScopedQuerySet):
@@ -285,7 +297,7 @@ class Referral(models.Model):
 
     @property
     def consent_stands(self) -> bool:
-        return self.status != ReferralStatus.WITHDRAWN
+        return consent_stands(self.status)
 
     @property
     def consent_withdrawn_at(self):

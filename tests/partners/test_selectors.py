@@ -18,6 +18,7 @@ from partners.selectors import (
     bookable_slots,
     calendar_occurrences,
     occurrences_on,
+    partner_appointment_row,
     partner_week,
     public_spreekuren,
     referrals_awaiting_appointment,
@@ -233,6 +234,37 @@ def test_a_referred_parent_shows_the_first_name_and_contact_details_only_if_shar
     assert row.label == "Fatima"
     assert (row.phone, row.email) == ("0612345678", "fatima@example.org")
     assert "El Amrani" not in repr(row)
+
+
+@pytest.mark.parametrize(
+    "case", ["no referral", "not shared", "shared", "no theme", "withdrawn", "other partner"]
+)
+def test_one_appointments_row_is_the_row_of_the_week(
+    week_of_pam, pam, referral_a, family_a, parent_a, partner_o, case
+):
+    # The status page builds its row from the model, the week from values: the same row.
+    referral = referral_a
+    if case == "other partner":
+        referral = ReferralFactory(
+            contact__school=referral_a.school, contact__family=family_a, partner=partner_o
+        )
+    referral.share_contact_details = case != "not shared"
+    if case == "withdrawn":
+        referral.status = ReferralStatus.WITHDRAWN
+    referral.save()
+    appointment = AppointmentFactory(
+        spreekuur=week_of_pam[0],
+        date=MONDAY,
+        family=family_a,
+        parent=parent_a,
+        referral=None if case == "no referral" else referral,
+        theme=None if case == "no theme" else referral_a.themes.first(),
+    )
+    [in_week] = partner_week(user=pam, monday=MONDAY)[0].occurrences[0].appointments
+    one = partner_appointment_row(appointments_for(pam).get(pk=appointment.pk), pam.organisation)
+    assert one == in_week
+    assert one.via_referral == (case in ("not shared", "shared", "no theme"))
+    assert one.theme == ("" if not one.via_referral else referral_a.themes.get().name)
 
 
 def test_an_appointment_without_a_theme_shows_the_themes_of_its_referral(
