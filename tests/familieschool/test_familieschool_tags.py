@@ -1,10 +1,19 @@
 """The core template filters shared by the apps' pages."""
 
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.template import Context, Template
 from django.urls import clear_script_prefix, get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 
-from familieschool.templatetags.familieschool_tags import choice_label, pk_url
+from familieschool.templatetags.familieschool_tags import (
+    choice_label,
+    date_text,
+    pk_url,
+    time_text,
+)
 from servicepunt.constants import Channel, ReferralStatus
 from servicepunt.models import Contact, Referral
 
@@ -47,3 +56,44 @@ def test_choice_label_translates_to_dutch():
 
 def test_choice_label_of_a_value_outside_the_choices_is_the_value():
     assert choice_label(Referral(status="onbekend"), "status") == "onbekend"
+
+
+def _render(source: str, value) -> str:
+    return Template("{% load familieschool_tags %}" + source).render(Context({"value": value}))
+
+
+@pytest.mark.parametrize("language", ["nl", "en", "ar"])
+@pytest.mark.parametrize("format_string", ["j F Y", "l j F Y", "j F", "D d-m-Y", "DATE_FORMAT"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        date(2026, 11, 30),
+        date(2027, 3, 1),
+        datetime(2026, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")),  # 1 January in Amsterdam
+        None,
+        "",
+    ],
+)
+def test_date_text_is_what_the_date_filter_writes(language, format_string, value):
+    with translation.override(language):
+        expected = _render(f'{{{{ value|date:"{format_string}" }}}}', value)
+        assert _render(f'{{{{ value|date_text:"{format_string}" }}}}', value) == expected
+        # Asked again (remembered): still the text of this language.
+        assert _render(f'{{{{ value|date_text:"{format_string}" }}}}', value) == expected
+
+
+def test_date_text_follows_the_active_language():
+    with translation.override("nl"):
+        assert date_text(date(2026, 3, 2), "l j F") == "maandag 2 maart"
+    with translation.override("en"):
+        assert date_text(date(2026, 3, 2), "l j F") == "Monday 2 March"
+
+
+@pytest.mark.parametrize("format_string", ["H:i", "G:i", "TIME_FORMAT"])
+@pytest.mark.parametrize(
+    "value", [time(9, 0), time(13, 45), datetime(2026, 12, 1, 8, 5, tzinfo=ZoneInfo("UTC")), None]
+)
+def test_time_text_is_what_the_time_filter_writes(format_string, value):
+    expected = _render(f'{{{{ value|time:"{format_string}" }}}}', value)
+    assert _render(f'{{{{ value|time_text:"{format_string}" }}}}', value) == expected
+    assert time_text(time(9, 0), "H:i") == "09:00"
