@@ -170,6 +170,7 @@ SCOPE_PATHS: dict[str, tuple[str, str | None]] = {
     "familieschool.Parent": ("family__school", None),
     "familieschool.Child": ("family__school", None),
     "servicepunt.Contact": ("school", None),
+    "servicepunt.ContactTheme": ("school", None),
     "servicepunt.Referral": ("school", "partner"),
     "servicepunt.ReferralStatusChange": ("referral__school", None),
     "servicepunt.Provision": ("family__school", None),

@@ -322,7 +322,7 @@ def generate(
                     parent = rng.choice(family_parents[family])
             contacts.append((c, s, stamp, family, parent))
             for theme in rng.sample(themes, rng.choice((1, 1, 1, 2, 2, 3))):
-                contact_themes.append((len(contact_themes) + 1, c, theme))
+                contact_themes.append((len(contact_themes) + 1, c, theme, s))
             if family and rng.random() < 0.1:
                 referrals.append(
                     (
@@ -343,7 +343,7 @@ def generate(
         Contact, ["id", "school_id", "occurred_at", "family_id", "parent_id"], contacts
     )
     counts["contact themes"] = load(
-        Contact.themes.through, ["id", "contact_id", "theme_id"], contact_themes
+        Contact.themes.through, ["id", "contact_id", "theme_id", "school_id"], contact_themes
     )
     counts["referrals"] = load(
         Referral,

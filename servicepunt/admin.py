@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin import widgets
 
 from familieschool.admin import FamilyRecordAdmin, NamedInputsMixin
 
@@ -11,6 +12,7 @@ from .models import (
     ReferralStatusChange,
     Theme,
 )
+from .services import contact_themes_set
 
 
 @admin.register(Theme)
@@ -64,9 +66,29 @@ class ContactAdmin(FamilyRecordAdmin):
     list_filter = ["school", "channel", "outcome", "source", "answered_by_partner", "themes"]
     date_hierarchy = "occurred_at"
     raw_id_fields = ["family", "parent", "child"]
-    filter_horizontal = ["themes"]
     list_select_related = ["school", "family"]
     readonly_fields = ["created_by", "created_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A contact stays at the school it was registered at: its theme links carry the school.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "school"] if obj is not None else fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The themes have their own link model (with the school), for which the admin makes no
+        # field by itself; ``save_related`` writes them through the service.
+        if db_field.name == "themes":
+            kwargs["widget"] = widgets.FilteredSelectMultiple(
+                db_field.verbose_name, is_stacked=False
+            )
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        themes = form.cleaned_data.pop("themes", None)
+        super().save_related(request, form, formsets, change)
+        if themes is not None:
+            contact_themes_set(contact=form.instance, themes=themes)
 
 
 class ReferralStatusChangeInline(admin.TabularInline):

@@ -19,12 +19,14 @@ from .constants import Channel, ConsentMethod, Outcome, ProvisionStatus, Referra
 from .models import (
     Contact,
     ContactSource,
+    ContactTheme,
     Provision,
     ProvisionKind,
     Referral,
     ReferralStatusChange,
     Theme,
 )
+from .services import contact_themes_set
 
 # Which partners a theme suggests; the administrator can change this in admin.
 SUGGESTIONS = {
@@ -164,10 +166,9 @@ def seed(ctx: DemoContext) -> None:
                 planned.append((contact, contact_themes, partner))
 
     contacts = Contact.objects.bulk_create([contact for contact, _t, _p in planned])
-    Link = Contact.themes.through
-    Link.objects.bulk_create(
+    ContactTheme.objects.bulk_create(
         [
-            Link(contact_id=contact.pk, theme_id=theme.pk)
+            ContactTheme(contact_id=contact.pk, theme_id=theme.pk, school_id=contact.school_id)
             for contact, (_c, contact_themes, _p) in zip(contacts, planned, strict=True)
             for theme in contact_themes
         ]
@@ -354,4 +355,4 @@ def _seed_partner_inloop(ctx: DemoContext, rng: random.Random) -> None:
             created_by=partner_user,
             note="",
         )
-        contact.themes.set([rng.choice(themes)])
+        contact_themes_set(contact=contact, themes=[rng.choice(themes)])

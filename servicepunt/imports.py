@@ -40,7 +40,15 @@ from .constants import (
     ProvisionStatus,
     ReferralStatus,
 )
-from .models import Contact, Provision, ProvisionKind, Referral, ReferralStatusChange, Theme
+from .models import (
+    Contact,
+    ContactTheme,
+    Provision,
+    ProvisionKind,
+    Referral,
+    ReferralStatusChange,
+    Theme,
+)
 
 CHUNK = 500
 NOTE_MAX = Contact._meta.get_field("note").max_length
@@ -385,10 +393,9 @@ def _write(rows: list[PlannedRow], families: dict, user, summary: ContactImportS
         _clean(contact, row.number, "")
         contacts.append(contact)
     Contact.objects.bulk_create(contacts, batch_size=CHUNK)
-    ThemeLink = Contact.themes.through
-    ThemeLink.objects.bulk_create(
+    ContactTheme.objects.bulk_create(
         [
-            ThemeLink(contact_id=contact.pk, theme_id=theme.pk)
+            ContactTheme(contact_id=contact.pk, theme_id=theme.pk, school_id=contact.school_id)
             for contact, row in zip(contacts, rows, strict=True)
             for theme in row.themes
         ],

@@ -62,7 +62,9 @@ class Contact(models.Model):
     channel = models.CharField(
         _("channel"), max_length=15, choices=Channel.choices, default=Channel.WALK_IN
     )
-    themes = models.ManyToManyField(Theme, related_name="contacts", verbose_name=_("themes"))
+    themes = models.ManyToManyField(
+        Theme, through="ContactTheme", related_name="contacts", verbose_name=_("themes")
+    )
     family = models.ForeignKey(
         Family,
         on_delete=models.PROTECT,
@@ -161,6 +163,34 @@ class Contact(models.Model):
             errors["follow_up_on"] = _("Choose the date of the follow-up.")
         if errors:
             raise ValidationError(errors)
+
+
+class ContactTheme(models.Model):
+    """A theme of a contact, with the contact's school (``contact_themes_set`` fills it).
+
+    With the school the themed contact list counts the theme's links of the user's schools,
+    not the theme's links in the whole city. A contact keeps the school it was registered at
+    (no service moves it and the admin shows it read-only), so the copy cannot go stale.
+    """
+
+    # The unique (contact, theme) serves a contact's themes, the (theme, school, contact) index
+    # a theme's contacts; an index on either column alone would only cost writes.
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, db_index=False, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, db_index=False, related_name="+")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, db_index=False, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        # Django's automatic table of ``Contact.themes``, kept with its rows (migration 0013).
+        db_table = "servicepunt_contact_themes"
+        unique_together = [("contact", "theme")]
+        indexes = [models.Index(fields=["theme", "school", "contact"], name="contact_theme_school")]
+        verbose_name = _("theme of a contact")
+        verbose_name_plural = _("themes of contacts")
+
+    def __str__(self):
+        return str(self.theme)
 
 
 def partner_parent_label(parent: Parent, *, details_shared: bool) -> str:

@@ -39,10 +39,15 @@ class CappedPaginator(Paginator):
 
     COUNT_CAP = 1000
 
+    def __init__(self, object_list, per_page, *args, count_list=None, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        # The same rows in a shape that is cheaper to count (a filter set's ``qs_to_count``).
+        self.count_list = object_list if count_list is None else count_list
+
     @cached_property
     def _counted(self) -> int:
         # Without the ordering PostgreSQL may stop at the first COUNT_CAP + 1 rows it finds.
-        return self.object_list.order_by()[: self.COUNT_CAP + 1].count()
+        return self.count_list.order_by()[: self.COUNT_CAP + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -114,16 +119,19 @@ def _anchor_id(value) -> int | None:
     return number if number > 0 else None
 
 
-def seek_page(params, queryset: QuerySet, *, anchors: QuerySet, size: int) -> SeekPage:
+def seek_page(
+    params, queryset: QuerySet, *, anchors: QuerySet, size: int, counted: QuerySet | None = None
+) -> SeekPage:
     """The page of ``queryset`` (sorted newest first by ``occurred_at``, then id) that
-    ``params`` (the request's GET) asks for.
+    ``params`` (the request's GET) asks for; ``counted``, when given, is the same rows in the
+    shape the capped count reads.
 
     The row named by ``na`` or ``voor`` is looked up in ``anchors`` (the rows the user may see,
     without the filters, so that a row edited out of the filter still marks the place); an id
     that is unknown there, or no id, gives the first page. ``page`` only carries the page's
     number for the pager; ``?page=N`` alone (an old link) gives the first page.
     """
-    paginator = CappedPaginator(queryset, size)
+    paginator = CappedPaginator(queryset, size, count_list=counted)
     after, before = _anchor_id(params.get(AFTER)), _anchor_id(params.get(BEFORE))
     anchor_id = after or before
     anchor = None

@@ -29,6 +29,7 @@ __all__ = [
     "partner_updates_mark_seen",
     "contact_create",
     "contact_update",
+    "contact_themes_set",
     "referral_create",
     "referral_set_status",
     "referral_withdraw_consent",
@@ -47,6 +48,12 @@ def _require_themes(themes) -> list[Theme]:
     if not themes:
         raise ValidationError({"themes": _("Choose at least one theme.")})
     return themes
+
+
+@transaction.atomic
+def contact_themes_set(*, contact: Contact, themes: Iterable[Theme]) -> None:
+    """Give ``contact`` exactly these themes; each link carries the contact's school."""
+    contact.themes.set(themes, through_defaults={"school_id": contact.school_id})
 
 
 @transaction.atomic
@@ -108,7 +115,7 @@ def contact_create(
     )
     contact.full_clean()
     contact.save()
-    contact.themes.set(themes)
+    contact_themes_set(contact=contact, themes=themes)
     audit_log_record(user=user, action=AuditAction.CREATE, obj=contact, family=family)
     if provision_kind is not None:
         if family is None:
@@ -159,7 +166,7 @@ def contact_update(
     contact.follow_up_done = follow_up_done
     contact.full_clean(exclude=NOT_REVALIDATED)
     contact.save()
-    contact.themes.set(_require_themes(themes))
+    contact_themes_set(contact=contact, themes=_require_themes(themes))
     audit_log_record(user=user, action=AuditAction.CHANGE, obj=contact, family=contact.family)
     return contact
 

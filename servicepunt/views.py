@@ -199,7 +199,13 @@ def contact_list(request):
     # Paged by the sort key, not by OFFSET: a page deep in five years costs what page 1 costs.
     # The page's ids first, on the contact table and its index alone; then its 25 rows.
     page = rows_of_page(
-        seek_page(request.GET, filterset.qs, anchors=contacts, size=PAGE_SIZE),
+        seek_page(
+            request.GET,
+            filterset.qs,
+            anchors=contacts,
+            size=PAGE_SIZE,
+            counted=filterset.qs_to_count,
+        ),
         selectors.contact_list_rows(request.user).in_bulk,
     )
     query = request.GET.copy()

@@ -13,6 +13,7 @@ from familieschool.constants import Role
 from familieschool.models import School, User
 from familieschool.schoolyear import SchoolYear
 from servicepunt.models import Contact
+from tests.servicepunt.factories import theme_link_schools
 
 # COPY is PostgreSQL's; `make test` runs these, `make test-quick` (SQLite) leaves them out.
 pytestmark = [pytest.mark.django_db, pytest.mark.integration]
@@ -63,3 +64,10 @@ def test_it_refuses_a_database_that_holds_schools(small_city):
     call_command("loaddata_large", scale=0.01, reuse=True, stdout=out)
     assert "reusing" in out.getvalue()
     assert School.objects.count() == 2
+
+
+def test_each_theme_link_carries_the_school_of_its_contact(small_city):
+    links = theme_link_schools()
+
+    assert {school for school, _ in links} == set(School.objects.values_list("pk", flat=True))
+    assert all(school == contact_school for school, contact_school in links)

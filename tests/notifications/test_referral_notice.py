@@ -15,9 +15,7 @@ def contact(school_a, alice):
     family = FamilyFactory(school=school_a, code="SCH-17")
     parent = ParentFactory(family=family, first_name="Fatima", last_name="El Amrani")
     theme = ThemeFactory(code="geldzaken", name="Geldzaken en schulden")
-    contact = ContactFactory(school=school_a, family=family, parent=parent)
-    contact.themes.set([theme])
-    return contact
+    return ContactFactory(school=school_a, family=family, parent=parent, themes=[theme])
 
 
 @pytest.fixture

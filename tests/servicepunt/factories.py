@@ -15,13 +15,20 @@ from servicepunt.constants import (
 from servicepunt.models import (
     Contact,
     ContactSource,
+    ContactTheme,
     Provision,
     ProvisionKind,
     Referral,
     ReferralStatusChange,
     Theme,
 )
+from servicepunt.services import contact_themes_set
 from tests.familieschool.factories import FamilyFactory, PartnerOrganisationFactory, SchoolFactory
+
+
+def theme_link_schools() -> list[tuple[int, int]]:
+    """(the link's school, its contact's school) of every contact-theme link."""
+    return list(ContactTheme.objects.values_list("school_id", "contact__school_id"))
 
 
 def default_themes() -> dict[str, Theme]:
@@ -79,7 +86,9 @@ class ContactFactory(DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if not create:
             return
-        self.themes.set(extracted if extracted else [default_themes()["geldzaken"]])
+        contact_themes_set(
+            contact=self, themes=extracted if extracted else [default_themes()["geldzaken"]]
+        )
 
 
 class ReferralFactory(DjangoModelFactory):

@@ -5,6 +5,7 @@ from familieschool.demo import seed_core
 from servicepunt import demo
 from servicepunt.constants import OPEN_REFERRAL_STATUSES
 from servicepunt.models import Contact, Referral
+from tests.servicepunt.factories import theme_link_schools
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +31,9 @@ def test_the_demo_reaches_fifty_parents_per_school_per_year_and_runs_once(themes
     assert Contact.objects.filter(family=None).exists()
     multi = Contact.objects.annotate(n=Count("themes")).filter(n__gt=1)
     assert multi.exists()
+    links = theme_link_schools()
+    assert len({school for school, _ in links}) == len(ctx.schools)
+    assert all(school == contact_school for school, contact_school in links)
     werkwinkel = Referral.objects.filter(partner__name="Werkwinkel")
     assert werkwinkel.filter(status__in=OPEN_REFERRAL_STATUSES).exists()
     assert len(set(Referral.objects.values_list("status", flat=True))) >= 5

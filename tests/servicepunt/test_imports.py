@@ -16,6 +16,7 @@ from servicepunt.constants import IMPORT_COLUMNS, Outcome, ReferralStatus
 from servicepunt.imports import contacts_import
 from servicepunt.models import Contact, Referral
 from tests.familieschool.factories import FamilyFactory
+from tests.servicepunt.factories import theme_link_schools
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +82,7 @@ def test_it_imports_contacts_families_and_referrals(world, school_a, partner_p, 
     known = Contact.objects.get(family__code="A001")
     assert known.parent.first_name == "Fatima"
     assert set(known.themes.values_list("code", flat=True)) == {"geldzaken", "wonen"}
+    assert theme_link_schools() == [(school_a.pk, school_a.pk)] * 4
     assert timezone.localtime(known.occurred_at).date().isoformat() == "2024-10-01"
     referred = Contact.objects.get(family__code="N100")
     assert (referred.channel, referred.outcome) == ("telefoon", Outcome.REFERRED)

@@ -1,4 +1,5 @@
-"""The withdrawal migration keeps every withdrawal, in both directions."""
+"""The withdrawal migration keeps every withdrawal, in both directions; the contact-theme
+links get their contact's school."""
 
 from datetime import UTC, datetime
 
@@ -57,3 +58,41 @@ def test_a_withdrawal_recorded_only_as_a_timestamp_becomes_the_status_and_back()
         assert Referral.objects.get(pk=standing.pk).consent_withdrawn_at is None
     finally:
         _migrate(AFTER)
+
+
+THEMES_BEFORE = ("servicepunt", "0012_partner_week_open_referrals_index")
+THEMES_AFTER = ("servicepunt", "0014_vacuum_contact_themes")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_contact_theme_links_get_their_contact_s_school_and_lose_it_going_back():
+    apps = _migrate(THEMES_BEFORE)
+    try:
+        board = apps.get_model("familieschool", "SchoolBoard").objects.create(name="B")
+        School = apps.get_model("familieschool", "School")
+        one, two = (
+            School.objects.create(
+                name=name, slug=name, type="po", board=board, municipality="Utrecht"
+            )
+            for name in ("een", "twee")
+        )
+        Theme = apps.get_model("servicepunt", "Theme")
+        theme = Theme.objects.create(code="t", name="T", sort_order=99)
+        Contact = apps.get_model("servicepunt", "Contact")
+        first, second = Contact.objects.create(school=one), Contact.objects.create(school=two)
+        first.themes.add(theme)
+        second.themes.add(theme)
+
+        apps = _migrate(THEMES_AFTER)
+        links = apps.get_model("servicepunt", "ContactTheme").objects.order_by("contact_id")
+        assert list(links.values_list("contact_id", "theme_id", "school_id")) == [
+            (first.pk, theme.pk, one.pk),
+            (second.pk, theme.pk, two.pk),
+        ]
+
+        apps = _migrate(THEMES_BEFORE)
+        Contact = apps.get_model("servicepunt", "Contact")
+        themes = Contact.objects.get(pk=second.pk).themes.values_list("pk", flat=True)
+        assert list(themes) == [theme.pk]
+    finally:
+        _migrate(THEMES_AFTER)

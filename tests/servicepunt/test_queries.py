@@ -133,9 +133,9 @@ def test_the_contact_edit_page_runs_a_constant_number_of_queries(alice_client, s
 
 
 def test_the_theme_filter_s_capped_count_can_read_indexes_only():
-    """The count joins the school's contact ids with the theme's contact ids; both come from
-    an index, not the tables (on the city-sized set 270 pages instead of 13,000), also with
-    "known family" (130 pages instead of 5,800)."""
+    """The count joins the school's contact ids with the theme's contact ids of her schools;
+    both come from an index, not the tables (on the city-sized set 270 pages instead of
+    13,000), also with "known family" (130 pages instead of 5,800)."""
 
     def indexes(table):
         with connection.cursor() as cursor:
@@ -144,7 +144,31 @@ def test_the_theme_filter_s_capped_count_can_read_indexes_only():
 
     # With the family included, "known family" / "anonymous" is read from the index as well.
     assert ["school_id", "occurred_at", "id", "family_id"] in indexes("servicepunt_contact")
-    assert ["theme_id", "contact_id"] in indexes("servicepunt_contact_themes")
+    assert ["theme_id", "school_id", "contact_id"] in indexes("servicepunt_contact_themes")
+
+
+def test_the_theme_filter_counts_the_theme_s_links_of_her_schools_only(
+    alice_client, setting, school_b
+):
+    """The count reads the theme's links of her schools (an index range per school), not the
+    theme's links in the whole city; the page still walks her newest contacts and probes each
+    for the theme."""
+    grow(3, **setting)
+    wonen = setting["themes"]["wonen"]
+    ContactFactory(school=school_b, family=FamilyFactory(school=school_b), themes=[wonen])
+    url = reverse("servicepunt:contact-list") + f"?who=known&theme={wonen.pk}"
+    with CaptureQueriesContext(connection) as context:
+        response = alice_client.get(url)
+
+    count = [q["sql"] for q in context.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert len(count) == 1
+    links = count[0].split('FROM "servicepunt_contact_themes"')[1]
+    assert '"school_id" IN (SELECT' in links.split(")) AND")[0]
+    paging = next(q["sql"] for q in context.captured_queries if "LIMIT 26" in q["sql"])
+    assert "EXISTS" in paging
+    assert '"servicepunt_contact_themes"."school_id"' not in paging
+    expected = Contact.objects.filter(school=setting["school"], family__isnull=False, themes=wonen)
+    assert response.context["page"].paginator.count == expected.count() == 3
 
 
 def test_the_contact_list_pages_on_the_contact_table_alone(alice_client, setting):

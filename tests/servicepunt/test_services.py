@@ -10,7 +10,7 @@ from servicepunt import services
 from servicepunt.constants import ConsentMethod, Outcome, ReferralStatus
 from servicepunt.models import Contact, Referral, ReferralStatusChange
 from servicepunt.selectors import referrals_for_partner
-from tests.servicepunt.factories import ContactFactory, ReferralFactory
+from tests.servicepunt.factories import ContactFactory, ReferralFactory, theme_link_schools
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def test_it_creates_an_anonymous_contact_with_several_themes(alice, school_a, th
     assert contact.is_anonymous
     assert contact.created_by == alice
     assert set(contact.themes.values_list("code", flat=True)) == {"geldzaken", "wonen"}
+    assert theme_link_schools() == [(school_a.pk, school_a.pk)] * 2
     log = AuditLog.objects.get()
     assert (log.action, log.object_type, log.object_id) == (
         AuditAction.CREATE,
@@ -121,6 +122,7 @@ def test_updating_a_contact_writes_a_change_row(alice, school_a, family_a, theme
     contact.refresh_from_db()
     assert contact.note == "Belt terug."
     assert list(contact.themes.values_list("code", flat=True)) == ["werk"]
+    assert theme_link_schools() == [(school_a.pk, school_a.pk)]
     assert AuditLog.objects.get().action == AuditAction.CHANGE
 
 

@@ -11,7 +11,12 @@ from familieschool.models import AuditLog, Family
 from servicepunt.constants import ReferralStatus
 from servicepunt.models import Contact, Referral
 from servicepunt.pagination import rows_of_page
-from tests.familieschool.factories import ChildFactory, ParentFactory
+from tests.familieschool.factories import (
+    ChildFactory,
+    FamilyFactory,
+    ParentFactory,
+    SchoolFactory,
+)
 from tests.servicepunt.factories import ContactFactory, ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -478,6 +483,33 @@ def test_the_theme_filter_counts_its_contacts_of_her_schools_up_to_the_cap(
     assert geldzaken.context["page"].paginator.count == 4
     assert "4 contacten" in geldzaken.content.decode()
     assert f'<option value="{themes["geldzaken"].pk}" selected>' in geldzaken.content.decode()
+
+
+def test_the_theme_filter_counts_her_contacts_of_each_of_her_schools(
+    alice, alice_client, school_a, school_b, board, themes
+):
+    alice.schools.add(school_b)
+    elsewhere = SchoolFactory(board=board)
+    wonen = themes["wonen"]
+    family_b = FamilyFactory(school=school_b, code="B7")
+    for school, n in ((school_a, 2), (school_b, 3), (elsewhere, 4)):
+        for _ in range(n):
+            ContactFactory(school=school, family=FamilyFactory(school=school), themes=[wonen])
+        ContactFactory(school=school, themes=[wonen])
+        ContactFactory(school=school, family=FamilyFactory(school=school), themes=[themes["werk"]])
+    ContactFactory(school=school_b, family=family_b, themes=[wonen, themes["werk"]])
+    url = reverse("servicepunt:contact-list")
+
+    known = alice_client.get(url, {"theme": wonen.pk, "who": "known"})
+    anonymous = alice_client.get(url, {"theme": wonen.pk, "who": "anonymous"})
+    family = alice_client.get(url, {"theme": wonen.pk, "family": "b7"})
+
+    assert known.context["page"].paginator.count == 6
+    assert "6 contacten" in known.content.decode()
+    assert len(known.context["page"]) == 6
+    assert anonymous.context["page"].paginator.count == 2
+    assert family.context["page"].paginator.count == 1
+    assert [contact.family for contact in family.context["page"]] == [family_b]
 
 
 def test_an_unknown_theme_is_an_error_next_to_the_field(alice_client, school_a, themes):
