@@ -163,7 +163,7 @@ def contact_list_rows(user) -> QuerySet[Contact]:
         Contact.objects.visible_to(user)
         .select_related("school", "family", "parent")
         .only(*CONTACT_LIST_FIELDS)
-        .prefetch_related("themes")
+        .prefetch_related(_theme_list())
     )
 
 
