@@ -428,6 +428,15 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
         .filter(Q(walk_in_on__isnull=True) | Q(walk_in_on__lt=today))
         .filter(held_here)
         .select_related("school", "partner", "family", "parent")
+        # What the list of waiting referrals shows, not the five rows' every column.
+        .only(
+            "created_at",
+            "school__name",
+            "partner__name",
+            "family__code",
+            "parent__first_name",
+            "parent__last_name",
+        )
         .order_by("created_at", "id")
     )
 
