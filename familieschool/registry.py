@@ -49,7 +49,7 @@ class Registry(Generic[T]):
 
 # {role: [(label, url name), ...]} per app, merged into the navigation (context_processors).
 menus: Registry[dict] = Registry("menus")
-# Family -> iterable of TimelineEntry (familieschool.timeline).
+# provider(family, before=cursor, limit=n) -> list of TimelineSource (familieschool.timeline).
 timeline_providers: Registry = Registry("timeline providers")
 # RetentionRule (familieschool.retention).
 retention_rules: Registry = Registry("retention rules")
