@@ -132,6 +132,7 @@ def test_the_contact_edit_page_runs_a_constant_number_of_queries(alice_client, s
     assert large == small
 
 
+@pytest.mark.integration  # PostgreSQL's covering indexes: SQLite builds them without INCLUDE
 def test_the_theme_filter_s_capped_count_can_read_indexes_only():
     """The count joins the school's contact ids with the theme's contact ids of her schools;
     both come from an index, not the tables (on the city-sized set 270 pages instead of
