@@ -168,7 +168,7 @@ def seed(ctx: DemoContext) -> None:
     contacts = Contact.objects.bulk_create([contact for contact, _t, _p in planned])
     ContactTheme.objects.bulk_create(
         [
-            ContactTheme(contact_id=contact.pk, theme_id=theme.pk, school_id=contact.school_id)
+            ContactTheme.link(contact, theme)
             for contact, (_c, contact_themes, _p) in zip(contacts, planned, strict=True)
             for theme in contact_themes
         ]

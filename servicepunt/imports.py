@@ -395,7 +395,7 @@ def _write(rows: list[PlannedRow], families: dict, user, summary: ContactImportS
     Contact.objects.bulk_create(contacts, batch_size=CHUNK)
     ContactTheme.objects.bulk_create(
         [
-            ContactTheme(contact_id=contact.pk, theme_id=theme.pk, school_id=contact.school_id)
+            ContactTheme.link(contact, theme)
             for contact, row in zip(contacts, rows, strict=True)
             for theme in row.themes
         ],
