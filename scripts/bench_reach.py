@@ -288,7 +288,7 @@ def main() -> int:
     if not Contact.objects.exists():
         print("building the data set (loaddata_large, about 6 minutes at scale 1)...")
     started = time.perf_counter()
-    call_command("loaddata_large", scale=args.scale, reuse=True)
+    call_command("loaddata_large", scale=args.scale, reuse=True, prewarm=True)
     print(f"data set ready in {time.perf_counter() - started:.0f} s")
 
     from django.utils import timezone

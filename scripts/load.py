@@ -354,7 +354,7 @@ def main() -> int:
     }
     started = time.perf_counter()
     manage("migrate", "--no-input", env=env)
-    print(manage("loaddata_large", "--reuse", env=env).strip())
+    print(manage("loaddata_large", "--reuse", "--prewarm", env=env).strip())
     manage("collectstatic", "--no-input", env=env)
     tokens = (
         manage(

@@ -3,6 +3,7 @@
 # DATABASE_URL and CELERY_BROKER_URL pointing at them, and stop both on exit (also on failure).
 # With KEEP_PG_DATA=DIR the PostgreSQL cluster lives in DIR and is kept for the next run (the
 # benchmarks reuse their large data set that way); everything else is still thrown away.
+# PG_OPTIONS adds server settings (the benchmarks give PostgreSQL the memory of a database server).
 set -euo pipefail
 
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
@@ -61,7 +62,7 @@ if [ ! -f "$PG_DATA/PG_VERSION" ]; then
     "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 fi
 "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w \
-    -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_OPTIONS:-}" \
     start >/dev/null
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \

@@ -71,3 +71,19 @@ def test_each_theme_link_carries_the_school_of_its_contact(small_city):
 
     assert {school for school, _ in links} == set(School.objects.values_list("pk", flat=True))
     assert all(school == contact_school for school, contact_school in links)
+
+
+def test_prewarm_reads_every_table_and_index_of_the_portal(small_city):
+    from django.db import connection
+
+    out = StringIO()
+    call_command("loaddata_large", scale=0.01, reuse=True, prewarm=True, stdout=out)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(pg_relation_size(c.oid)) FROM pg_class c "
+            "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'i', 'm')"
+        )
+        (size,) = cursor.fetchone()
+    # The small city is a few MB: the figure printed is the whole of it, tables and indexes.
+    assert size > 2**20
+    assert f"Prewarmed {size / 2**20:,.0f} MB into " in out.getvalue()
