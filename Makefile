@@ -40,9 +40,9 @@ bench: venv
 bench-pages: venv
 	$(BENCH_ENV) scripts/test-services.sh $(PY) scripts/bench_pages.py $(BENCH_ARGS)
 
-# The load test: gunicorn (gunicorn.conf.py) on the city-sized set, locust on loopback with 17
-# coordinators, 5 partners and 2 project leaders, in phases with and without the leaders'
-# reports (one run). LOAD_ARGS=--help.
+# The load test: gunicorn (gunicorn.conf.py), a Celery worker and celery beat on the city-sized
+# set, locust on loopback with 17 coordinators, 5 partners and 2 project leaders, in phases with
+# and without the leaders' reports (one run). LOAD_ARGS=--help.
 load: venv
 	$(BENCH_ENV) scripts/test-services.sh $(PY) scripts/load.py $(LOAD_ARGS)
 

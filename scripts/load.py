@@ -4,13 +4,15 @@
 `make load` runs this inside scripts/test-services.sh with the PostgreSQL cluster of
 ``.bench/pg`` (built by the first `make bench-pages` or `make load`, reused after). It starts
 gunicorn with gunicorn.conf.py (GUNICORN_WORKERS, GUNICORN_THREADS from the environment) on
-127.0.0.1 and a niced Celery worker, and runs scripts/locustfile.py once: 25 users, whose
-measurement alternates phases of ``--phase`` seconds with and without the two project leaders'
-reports (with, without, without, with, ...; ``--seconds`` of each). It prints, for each
+127.0.0.1, a niced Celery worker and a niced celery beat with the schedule of the database (its
+recount of the reach figures placed in the measurement, ``--recount-at``, and printed with its
+phase and the coordinators' p95 while it ran), and runs scripts/locustfile.py once: 25 users,
+whose measurement alternates phases of ``--phase`` seconds with and without the two project
+leaders' reports (with, without, without, with, ...; ``--seconds`` of each). It prints, for each
 condition, p50/p95/p99 per page and the ratio of each page's p95 to the p95 of ``/healthz`` in
-the same condition, and the coordinators' p95 with and without the leaders. Targets (2 cores,
-25 users): coordinator and partner pages within 5x the healthz p95; the leaders' reports change
-the coordinators' p95 by less than 20%.
+the same condition, and the coordinators' p95 with and without the leaders. Targets (2 cores, 25
+users): coordinator and partner pages within 5x the healthz p95; the leaders' reports change the
+coordinators' p95 by less than 20%.
 
 Why phases in one run: the two conditions used to be two runs a few minutes apart, and the
 coordinators' p95 without the leaders moved 71-100 ms from one run to the next (the database's
@@ -29,13 +31,15 @@ worker serves a connection in the process that accepted it, and in a 60 s run on
 workers served 1415 requests and every ``/healthz``, the other two 152 and 330: the figures were
 those of one busy process. The run prints how its requests spread over the workers.
 
-Usage: scripts/load.py [--seconds N] [--phase N] [--keep-alive] | --capacity [--seconds N]
+Usage: scripts/load.py [--seconds N] [--phase N] [--keep-alive] [--recount-at N]
+       | --capacity [--seconds N]
 """
 
 import argparse
 import json
 import math
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -43,8 +47,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each table is printed as its run ends, also when the output goes to a pipe or a file.
@@ -83,6 +89,14 @@ LEADER_PAGES = [
 ]
 # Not requests: the time from asking for a download to having its file (the locustfile's FLOW).
 FLOWS = {"reach export csv, ready", "reach export xlsx, ready"}
+# The phases of the measurement, as the locustfile's PATTERN.
+PATTERN = ("with", "without", "without", "with")
+# celery beat runs the schedule stored in the database, as docker-compose.yml's beat does. Its
+# row "Bereik: cijfers bijwerken" (rapportage migration 0004) sends this task every 300 s.
+BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+RECOUNT = "rapportage.tasks.recount_reach"
+# A Celery log line: "[2026-11-30 14:05:01,234: INFO/MainProcess] Task name[id] received".
+LOG_LINE = re.compile(r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}): [^\]]*\] (.*)$")
 
 
 class Sample(NamedTuple):
@@ -94,6 +108,207 @@ class Sample(NamedTuple):
     phase: str  # with, without (the project leaders), all (a run without phases)
     failed: bool
     moment: float  # seconds into the measurement when the request started
+
+
+class TaskRun(NamedTuple):
+    """One run of a task in a Celery worker's log; times in seconds since the epoch."""
+
+    task_id: str
+    received: float | None
+    finished: float | None
+    seconds: float | None  # its run time ("succeeded in 8.4s"); None when it did not succeed
+    outcome: str  # the task's result, or what the worker said instead
+
+    @property
+    def started(self) -> float | None:
+        if self.finished is not None and self.seconds is not None:
+            return self.finished - self.seconds
+        return self.received
+
+
+def task_runs(log: str, task: str, zone: str) -> list[TaskRun]:
+    """The runs of ``task`` in a Celery worker's log, in the order received. The worker writes
+    its local time, the portal's TIME_ZONE (``zone``: Django sets the process's TZ to it)."""
+    runs: dict[str, dict] = {}
+    for line in log.splitlines():
+        match = LOG_LINE.match(line)
+        if not match:
+            continue
+        at = datetime.strptime(match[1], "%Y-%m-%d %H:%M:%S,%f")
+        moment = at.replace(tzinfo=ZoneInfo(zone)).timestamp()
+        message = match[2]
+        if message.startswith(f"Discarding revoked task: {task}["):
+            task_id = message.split("[", 1)[1].rstrip("]")
+            run = runs.setdefault(task_id, {"received": None})
+            run.update(finished=moment, outcome="not run: expired or revoked")
+            continue
+        if not message.startswith(f"Task {task}["):
+            continue
+        task_id, said = message[len(f"Task {task}[") :].split("] ", 1)
+        run = runs.setdefault(task_id, {"received": None})
+        if said == "received":
+            run["received"] = moment
+        elif said.startswith("succeeded in "):
+            seconds, result = said[len("succeeded in ") :].split("s: ", 1)
+            run.update(finished=moment, seconds=float(seconds), outcome=result)
+        else:
+            run.update(finished=moment, outcome=said[:200])
+    return [
+        TaskRun(
+            task_id,
+            run["received"],
+            run.get("finished"),
+            run.get("seconds"),
+            run.get("outcome", "not finished when the run ended"),
+        )
+        for task_id, run in runs.items()
+    ]
+
+
+def phase_name(moment: float, phase: int, phases: int) -> str:
+    """Where ``moment`` (seconds into the measurement) lies: "phase 4 (with)", or before/after."""
+    if moment < 0:
+        return "before the measurement"
+    number = int(moment // phase)
+    if number >= phases:
+        return "after the measurement"
+    return f"phase {number + 1} ({PATTERN[number % len(PATTERN)]})"
+
+
+def recount_report(
+    runs: list[TaskRun], since: float, phase: int, phases: int, samples: list[Sample]
+) -> list[str]:
+    """A line per recount: when it ran in the measurement (``since``: its start, epoch s), in
+    which phase, how long, its result, and the coordinators' p95 of the requests that started
+    while it ran against the rest of the phases of the same condition."""
+    lines = []
+    for run in runs:
+        started = run.started if run.started is not None else run.finished
+        start = started - since
+        end = (run.finished if run.finished is not None else started) - since
+        where = phase_name(start, phase, phases)
+        if phase_name(end, phase, phases) != where:
+            where += f" to {phase_name(end, phase, phases)}"
+        took = f"ran {run.seconds:.1f} s" if run.seconds is not None else "did not succeed"
+        lines.append(
+            f"  {time.strftime('%H:%M:%S', time.localtime(start + since))}: {took}, "
+            f"{start:.0f}-{end:.0f} s into the measurement, {where}: {run.outcome}"
+        )
+        if not 0 <= start < phase * phases:
+            continue
+        condition = PATTERN[int(start // phase) % len(PATTERN)]
+        during, rest = [], []
+        for sample in samples:
+            if sample.role != "coordinator" or sample.phase != condition:
+                continue
+            (during if start <= sample.moment <= end else rest).append(sample.milliseconds)
+        lines.append(
+            f"    coordinators' p95 while it ran: {percentile(during, 0.95):.0f} ms "
+            f"({len(during)} requests); the rest of the phases {condition} the leaders: "
+            f"{percentile(rest, 0.95):.0f} ms ({len(rest)} requests)"
+        )
+    return lines
+
+
+def worker_command() -> list[str]:
+    """The Celery worker of the run. Niced, so that the web requests win the cores; one
+    process, as one worker machine would run. It consumes both queues: the default one
+    (notifications, relay, the recount) and "reports" (the downloads, see
+    CELERY_TASK_ROUTES); docker-compose.yml gives each queue a worker of its own."""
+    return [
+        "nice",
+        "-n",
+        "10",
+        str(BIN / "celery"),
+        "-A",
+        "familieschool",
+        "worker",
+        "--queues",
+        "celery,reports",
+        "--concurrency",
+        "1",
+        "--pool",
+        "prefork",
+        "--loglevel",
+        "INFO",
+    ]
+
+
+def beat_command() -> list[str]:
+    """celery beat with the schedule stored in the database, as docker-compose.yml's beat;
+    niced as the worker."""
+    return [
+        "nice",
+        "-n",
+        "10",
+        str(BIN / "celery"),
+        "-A",
+        "familieschool",
+        "beat",
+        "--scheduler",
+        BEAT_SCHEDULER,
+        "--loglevel",
+        "INFO",
+    ]
+
+
+def database(url: str):
+    """A connection (autocommit) to the database of ``url``, for beat's rows."""
+    import environ
+    import psycopg
+
+    config = environ.Env.db_url_config(url)
+    return psycopg.connect(
+        dbname=config["NAME"],
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        autocommit=True,
+    )
+
+
+def _schedule_changed(connection) -> None:
+    """A running beat (DatabaseScheduler) rereads its rows when this timestamp moves."""
+    connection.execute(
+        "INSERT INTO django_celery_beat_periodictasks (ident, last_update) VALUES (1, now()) "
+        "ON CONFLICT (ident) DO UPDATE SET last_update = now()"
+    )
+
+
+def beat_runs_since_now(connection) -> int:
+    """Every enabled row of beat's schedule as if beat had run until now, as it does in
+    production; returns how many rows. A row whose last run lies before a time it was due is
+    run at once when beat starts: the morning mails at any hour, and the first recount at a
+    moment that depends on when the run before stopped."""
+    changed = connection.execute(
+        "UPDATE django_celery_beat_periodictask SET last_run_at = now() WHERE enabled"
+    ).rowcount
+    _schedule_changed(connection)
+    return changed
+
+
+def recount_due_at(connection, moment: float) -> float:
+    """Make beat send the recount at ``moment`` (epoch s) and every interval after it, by
+    moving its last run to one interval before; returns the interval in seconds. The schedule
+    itself (every 300 s) stays as it is."""
+    row = connection.execute(
+        "SELECT t.id, i.every, i.period FROM django_celery_beat_periodictask t "
+        "JOIN django_celery_beat_intervalschedule i ON i.id = t.interval_id "
+        "WHERE t.task = %s AND t.enabled",
+        [RECOUNT],
+    ).fetchone()
+    if row is None:
+        raise SystemExit(f"beat's schedule has no enabled interval row for {RECOUNT}")
+    pk, every, period = row
+    interval = timedelta(**{period: every})
+    last_run = datetime.fromtimestamp(moment).astimezone() - interval
+    connection.execute(
+        "UPDATE django_celery_beat_periodictask SET last_run_at = %s WHERE id = %s",
+        [last_run, pk],
+    )
+    _schedule_changed(connection)
+    return interval.total_seconds()
 
 
 def manage(*args: str, env: dict) -> str:
@@ -122,15 +337,21 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def wait_for_worker(log: Path, seconds: float = 180) -> None:
-    """Until the Celery worker says it is ready: started niced on a busy machine it takes tens
-    of seconds, and a download asked before then waits for it (the first run showed 33 s)."""
+def wait_for_log(log: Path, text: str, what: str, seconds: float = 180) -> None:
+    """Until ``text`` is in the log of a process started niced (tens of seconds on a busy
+    machine)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if " ready." in log.read_text():
+        if text in log.read_text():
             return
         time.sleep(0.5)
-    raise SystemExit(f"the Celery worker did not start; see {log}")
+    raise SystemExit(f"{what} did not start; see {log}")
+
+
+def wait_for_worker(log: Path, seconds: float = 180) -> None:
+    """Until the Celery worker says it is ready: a download asked before then waits for it (the
+    first run showed 33 s)."""
+    wait_for_log(log, " ready.", "the Celery worker", seconds)
 
 
 def run_locust(
@@ -144,9 +365,12 @@ def run_locust(
     scale: float = 1.0,
     phase: int = 0,
     keep_alive: bool = False,
+    on_measuring=None,
 ):
-    """One locust run; returns its samples (role, page, ms, phase, failed), the logins' times
-    and the seconds measured."""
+    """One locust run; returns its samples (role, page, ms, phase, failed), the logins' times,
+    the seconds measured and when the measurement started (epoch s). ``on_measuring`` is
+    called with that moment as soon as the measurement starts."""
+    started_file = Path(f"{out}_started")
     env = {
         **os.environ,
         "LOAD_LEADERS": "1" if leaders else "0",
@@ -162,8 +386,9 @@ def run_locust(
         "LOAD_CALENDAR_TOKENS": tokens,
         "LOAD_TOTP_KEYS": keys,
         "LOAD_TIMES_FILE": f"{out}_times.json",
+        "LOAD_STARTED_FILE": str(started_file),
     }
-    subprocess.run(
+    locust = subprocess.Popen(
         [
             str(BIN / "locust"),
             "-f",
@@ -189,17 +414,26 @@ def run_locust(
             "WARNING",
         ],
         env=env,
-        check=False,
         stdout=subprocess.DEVNULL,
         # locust's own summary and any error go to a log next to the CSV files.
         stderr=open(f"{out}_locust.log", "w"),  # noqa: SIM115
     )
+    try:
+        while locust.poll() is None:
+            if on_measuring and started_file.exists() and started_file.read_text():
+                on_measuring(float(started_file.read_text()))
+                on_measuring = None
+            time.sleep(0.2)
+    finally:
+        if locust.poll() is None:
+            locust.terminate()
+            locust.wait(timeout=30)
     with open(f"{out}_times.json") as handle:
         recorded = json.load(handle)
     if not recorded["measured_seconds"]:
         raise SystemExit(f"not every user logged in; see {out}_locust.log")
     samples = [Sample(*values) for values in recorded["times"]]
-    return samples, recorded["logins"], recorded["measured_seconds"]
+    return samples, recorded["logins"], recorded["measured_seconds"], recorded["measuring_since"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -277,7 +511,7 @@ def capacity(host: str, seconds: int, tokens: str, keys: str, work: Path) -> Non
     baseline = 0.0
     for scale in range(1, 11):
         staff = round(17 * scale) + round(5 * scale)
-        samples, _logins, measured = run_locust(
+        samples, _logins, measured, _since = run_locust(
             host, staff + 1, seconds, False, tokens, keys, work / f"capacity{scale}", scale
         )
         pages = [sample.milliseconds for sample in samples if sample.role != "monitor"]
@@ -333,6 +567,14 @@ def main() -> int:
         "until their p95 passes 5x /healthz's; prints the pages/s per core at the last step "
         "within it.",
     )
+    parser.add_argument(
+        "--recount-at",
+        type=float,
+        default=None,
+        help="Seconds into the measurement at which celery beat sends its recount of the reach "
+        "figures (default: 5 s into the fourth phase, the second with the leaders; the first "
+        "phase when there are fewer).",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -355,6 +597,13 @@ def main() -> int:
     started = time.perf_counter()
     manage("migrate", "--no-input", env=env)
     print(manage("loaddata_large", "--reuse", "--prewarm", env=env).strip())
+    # The kept reach figures as a running beat keeps them (counted within the last 5 minutes),
+    # so that the recount during the measurement is the one of every 5 minutes in production:
+    # what was registered since (this run's walk-ins), not the runs before or the older years'
+    # daily recount.
+    counting = time.perf_counter()
+    counted = manage("recount_reach", env=env).strip()
+    print(f"{counted} ({time.perf_counter() - counting:.0f} s)")
     manage("collectstatic", "--no-input", env=env)
     tokens = (
         manage(
@@ -388,7 +637,18 @@ def main() -> int:
         .splitlines()[-1]
     )
     json.loads(keys)
-    print(f"data set, static files, tokens: {time.perf_counter() - started:.0f} s")
+    zone = (
+        manage(
+            "shell", "-c", "from django.conf import settings; print(settings.TIME_ZONE)", env=env
+        )
+        .strip()
+        .splitlines()[-1]
+    )
+    print(f"data set, reach figures, static files, tokens: {time.perf_counter() - started:.0f} s")
+
+    # Beat's rows as if beat had run until now: nothing is caught up when it starts.
+    with database(env["DATABASE_URL"]) as connection:
+        beat_runs_since_now(connection)
 
     port = free_port()
     host = f"http://127.0.0.1:{port}"
@@ -414,36 +674,29 @@ def main() -> int:
         stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115
     )
     # The downloads are built by a Celery worker on the same Redis, as in production: with
-    # eager Celery the workbook would be built in the web thread again. Niced, so that the web
-    # requests win the cores; one process, as one worker machine would run. It consumes both
-    # queues: the default one (notifications, relay) and "reports" (the downloads, see
-    # CELERY_TASK_ROUTES); docker-compose.yml gives each queue a worker of its own.
+    # eager Celery the workbook would be built in the web thread again (worker_command).
     worker = subprocess.Popen(
-        [
-            "nice",
-            "-n",
-            "10",
-            str(BIN / "celery"),
-            "-A",
-            "familieschool",
-            "worker",
-            "--queues",
-            "celery,reports",
-            "--concurrency",
-            "1",
-            "--pool",
-            "prefork",
-            "--loglevel",
-            "INFO",
-        ],
+        worker_command(),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=open(work / "celery.log", "w"),  # noqa: SIM115
     )
+    # One celery beat with the schedule of the database, as in production: the outbox relay
+    # every minute and the recount of the reach figures every 5 minutes (several seconds of
+    # PostgreSQL while walk-ins are saved; after it the next download of each kind is built
+    # again).
+    beat = subprocess.Popen(
+        beat_command(),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(work / "celery-beat.log", "w"),  # noqa: SIM115
+    )
     try:
         wait_for(f"{host}/healthz")
         wait_for_worker(work / "celery.log")
+        wait_for_log(work / "celery-beat.log", "beat: Starting...", "celery beat")
         workers = server_env.get("GUNICORN_WORKERS", f"{os.cpu_count() + 1} (cores + 1)")
         threads = server_env.get("GUNICORN_THREADS", "4")
         load = os.getloadavg()
@@ -461,7 +714,20 @@ def main() -> int:
         if args.capacity:
             capacity(host, args.seconds, tokens, keys, work)
             return 0
-        samples, logins, measured = run_locust(
+        phases = 2 * round(args.seconds / args.phase)
+        recount_at = args.recount_at
+        if recount_at is None:
+            recount_at = (3 if phases >= 4 else 0) * args.phase + SETTLE
+
+        interval = {"seconds": 0.0}
+
+        def place_recount(since: float) -> None:
+            # Beat sends the recount every 5 minutes, and the measurement lasts 4: where its
+            # first run falls is chosen, not left to when the run before stopped.
+            with database(env["DATABASE_URL"]) as connection:
+                interval["seconds"] = recount_due_at(connection, since + recount_at)
+
+        samples, logins, measured, since = run_locust(
             host,
             25,
             args.seconds,
@@ -471,8 +737,8 @@ def main() -> int:
             work / "run",
             phase=args.phase,
             keep_alive=args.keep_alive,
+            on_measuring=place_recount,
         )
-        phases = 2 * round(args.seconds / args.phase)
         print(
             f"\n25 users (17 coordinators, 5 partners, 2 project leaders, 1 monitor), measured "
             f"{measured:.0f} s in {phases} phases of {args.phase} s: with, without, without, with "
@@ -509,6 +775,19 @@ def main() -> int:
             ]
             per_phase.append(f"{condition} {percentile(values, 0.95):.0f}")
         print("  " + ", ".join(per_phase))
+        runs = task_runs((work / "celery.log").read_text(), RECOUNT, zone)
+        sent = (work / "celery-beat.log").read_text().count(f"({RECOUNT})")
+        print(
+            f"\nrecounts of the reach figures (celery beat, every {interval['seconds']:.0f} s; "
+            f"the first due "
+            f"{recount_at:.0f} s into the measurement, "
+            f"{phase_name(recount_at, args.phase, phases)}; sent by beat {sent}x, in the "
+            f"worker's log {len(runs)}x):"
+        )
+        for line in recount_report(runs, since, args.phase, phases, samples) or [
+            "  none ran: see the worker's and beat's logs"
+        ]:
+            print(line)
         print("\nwhat the project leaders' reports do to the others (all requests of a role):")
         for role in ("coordinator", "partner"):
             a = percentile(by_role["with"].get(role, []), 0.95)
@@ -530,12 +809,15 @@ def main() -> int:
         print(workers_share(access_log))
         load = os.getloadavg()
         print(f"load average after: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-        print(f"locust's logs and CSV files, gunicorn's and the Celery worker's logs: {work}")
+        print(
+            f"locust's logs and CSV files; gunicorn's, the Celery worker's and beat's logs: {work}"
+        )
     finally:
-        # nice execs celery, so this PID is the worker's main process (it stops its child).
-        for process in (server, worker):
+        # nice execs celery, so these PIDs are the worker's main process (it stops its child)
+        # and beat's.
+        for process in (server, worker, beat):
             process.send_signal(signal.SIGTERM)
-        for process in (server, worker):
+        for process in (server, worker, beat):
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
