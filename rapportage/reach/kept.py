@@ -11,6 +11,8 @@ recounts the current and the previous school year every few minutes (see
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
@@ -21,7 +23,7 @@ from .counting import Period, count_values, school_infos, school_queryset
 from .definitions import Figures
 from .rows import Remembered
 
-__all__ = ["kept_figures", "reach_count_refresh", "writes_so_far"]
+__all__ = ["kept_figures", "nobody_recounts", "overdue", "reach_count_refresh", "writes_so_far"]
 
 # Tables written without changing any figure (logins, sessions, the audit log, mail, the beat's
 # own bookkeeping, the kept counts themselves). Leaving one out of this list costs needless
@@ -75,6 +77,21 @@ def writes_so_far() -> int | None:
             },
         )
         return int(cursor.fetchone()[0])
+
+
+def nobody_recounts() -> bool:
+    """Whether no beat runs the recount: without a broker (``CELERY_BROKER_URL`` empty, as in
+    ``make run``) tasks run in-process and nothing runs on a schedule."""
+    return not settings.CELERY_BROKER_URL
+
+
+def overdue(counted_at: datetime) -> bool:
+    """Whether a kept count is older than the page promises (``REACH_RECOUNT_MINUTES``) while
+    nobody recounts it (``nobody_recounts``): then its reader recounts it, as the beat would have
+    (``reach_report``). With a broker the beat keeps the promise and a reader never counts."""
+    if not nobody_recounts():
+        return False
+    return counted_at < timezone.now() - timedelta(minutes=settings.REACH_RECOUNT_MINUTES)
 
 
 def reach_count_refresh(*, period: Period, only_if_changed: bool = False):

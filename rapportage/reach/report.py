@@ -14,7 +14,7 @@ from familieschool.schoolyear import SchoolYear
 
 from .counting import Period, frozen_figures, live_figures, merged_figures, school_queryset
 from .definitions import CONTACTS_PER_MONTH, SPARSE, Figures, ReachRow
-from .kept import kept_figures, reach_count_refresh
+from .kept import kept_figures, overdue, reach_count_refresh
 from .rows import build_rows, rows_digest
 
 
@@ -117,6 +117,10 @@ def _counted(year: SchoolYear, schools, kept: bool, period: Period | None = None
         # A year (or the same period last year, once a day) nobody asked for yet: counted
         # once here, then kept.
         reach_count_refresh(period=period)
+        found = kept_figures(year, schools, period=period)
+    elif overdue(found.counted_at):
+        # No beat (make run): the page's "every 5 minutes" is kept by its readers.
+        reach_count_refresh(period=period, only_if_changed=True)
         found = kept_figures(year, schools, period=period)
     return found
 
@@ -244,7 +248,8 @@ def kept_stamps(period: Period, *, schools, previous: bool) -> tuple | None:
     reads its figures from, as (first day, last day, "frozen" or "counted", when): the stamps
     of the snapshots and kept counts, which change whenever their figures do. None when part of
     the figures would be counted at that moment instead (a from-to period, a period not kept
-    yet, a frozen year without one of ``schools``): 2-4 queries, none over the records."""
+    yet or ``overdue``, a frozen year without one of ``schools``): 2-4 queries, none over the
+    records."""
     from ..models import ReachCount, ReachSnapshot
 
     year = period.school_year
@@ -288,7 +293,7 @@ def kept_stamps(period: Period, *, schools, previous: bool) -> tuple | None:
             ):
                 return None
             stamps.append((part.first, part.last, "frozen", snapshot.frozen_at))
-        elif (part.first, part.last) in counted:
+        elif (part.first, part.last) in counted and not overdue(counted[(part.first, part.last)]):
             stamps.append((part.first, part.last, "counted", counted[(part.first, part.last)]))
         else:
             return None

@@ -3,7 +3,7 @@ same job, built once. Anything that would change the file (a recount, another pe
 scope, a rename, freezing the year) is a new job; another user's file, a failed one or one about
 to be removed is never offered."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.test import TestCase
@@ -15,7 +15,7 @@ from familieschool.models import OutboxMessage, School
 from familieschool.schoolyear import SchoolYear
 from rapportage import services
 from rapportage.constants import ExportStatus
-from rapportage.models import ReachExportJob
+from rapportage.models import ReachCount, ReachExportJob
 from rapportage.reach import Period
 from rapportage.services import reach_count_refresh, reach_snapshot_create
 from servicepunt.models import Theme
@@ -163,6 +163,23 @@ def test_a_job_of_earlier_today_is_reused(kept, lisa_client):
     )
 
     assert _job(ask(lisa_client, CSV)) == first
+
+
+def test_without_a_beat_a_count_older_than_promised_is_recounted_not_reused(
+    kept, lisa_client, settings, monkeypatch
+):
+    # make run: no broker, no beat; the file is built from a recount, as the dashboard is.
+    settings.CELERY_BROKER_URL = ""
+    first = _job(ask(lisa_client, CSV))
+    ContactFactory(school=kept.schools["A"], occurred_at=local(2025, 3, 10, 10))
+    later = timezone.now() + timedelta(minutes=settings.REACH_RECOUNT_MINUTES, seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    again = _job(ask(lisa_client, CSV))
+
+    assert again != first and again.status == ExportStatus.READY
+    assert bytes(again.content) != bytes(first.content)
+    assert ReachCount.objects.get(first_day=date(2024, 8, 1)).counted_at == later
 
 
 def test_a_renamed_school_is_a_new_file_a_renamed_theme_only_a_new_workbook(kept, lisa_client):

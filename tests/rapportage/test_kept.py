@@ -325,6 +325,60 @@ def test_with_the_older_years_counted_nothing_registered_recounts_nothing(school
     assert reach_counts_recount() == {"recounted": 0, "unchanged": 3, "removed": 0}
 
 
+def _contacts_on_the_dashboard(client, year: SchoolYear):
+    response = client.get(DASHBOARD, {"schooljaar": year.label})
+    report = response.context["report"]
+    total = next(row for row in report.rows if row.key[1:] == ("contacten", ""))
+    return total.value, report.counted_at
+
+
+def _counted_longer_ago_than_promised(settings) -> None:
+    before = timedelta(minutes=settings.REACH_RECOUNT_MINUTES, seconds=1)
+    for count in ReachCount.objects.all():
+        ReachCount.objects.filter(pk=count.pk).update(counted_at=count.counted_at - before)
+
+
+def test_without_a_beat_the_dashboard_recounts_a_count_older_than_it_promises(
+    school_a, lisa_client, settings
+):
+    # make run: no broker, so tasks run in-process and no beat recounts the kept counts. The
+    # dashboard still says a registration shows up within 5 minutes.
+    settings.CELERY_BROKER_URL = ""
+    year = SchoolYear.current()
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(hours=1))
+    assert _contacts_on_the_dashboard(lisa_client, year)[0] == 1  # counted, then kept
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(minutes=1))
+
+    value, counted_at = _contacts_on_the_dashboard(lisa_client, year)
+    assert value == 1  # within the promised minutes: the kept count, as with a beat
+    _counted_longer_ago_than_promised(settings)
+
+    value, recounted_at = _contacts_on_the_dashboard(lisa_client, year)
+    assert value == 2
+    assert recounted_at > counted_at
+    assert ReachCount.objects.get(first_day=year.start, last_day=year.end).counted_at == (
+        recounted_at
+    )
+
+
+def test_with_a_beat_the_dashboard_never_counts_even_an_old_count(school_a, lisa_client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:9/0"  # never reached: nothing is sent
+    year = SchoolYear.current()
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(hours=1))
+    recount_reach()
+    ContactFactory(school=school_a, occurred_at=timezone.now() - timedelta(minutes=1))
+    _counted_longer_ago_than_promised(settings)
+
+    with CaptureQueriesContext(connection) as queries:
+        value, _counted_at = _contacts_on_the_dashboard(lisa_client, year)
+
+    assert value == 1  # the beat's next run brings the second one in
+    assert "servicepunt_contact" not in " ".join(q["sql"] for q in queries.captured_queries)
+
+
 def test_kept_values_are_read_once_per_count_and_again_after_each_recount(
     school_a, django_assert_num_queries
 ):
