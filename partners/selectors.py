@@ -32,7 +32,11 @@ from familieschool.access import get_for_user, organisation_for
 from familieschool.calendar import closed_days, closed_days_by_school
 from familieschool.models import PartnerOrganisation, School
 from familieschool.recurrence import occurrences
-from servicepunt.constants import OPEN_REFERRAL_STATUSES, ReferralStatus
+from servicepunt.constants import (
+    AWAITING_APPOINTMENT_STATUSES,
+    OPEN_REFERRAL_STATUSES,
+    ReferralStatus,
+)
 from servicepunt.models import Referral, consent_stands, partner_name_label
 from servicepunt.selectors import referrals_for_partner
 
@@ -404,27 +408,30 @@ def referrals_awaiting_appointment(*, user, today: date | None = None) -> QueryS
     """Referrals of the coordinator's schools still without appointment or walk-in date, to a
     partner with a spreekuur there (booked in a slot, or told a date of its walk-in hour)."""
     today = today or timezone.localdate()
-    # The (partner, school) pairs with a spreekuur, read first: as an EXISTS beside the
+    # The partners with a spreekuur at each of her schools, read first: as an EXISTS beside the
     # scope's subquery and four joins, PostgreSQL spent 10-30 ms planning the query, or ran
-    # it by reading every referral of the school; the pairs make it two index scans on
-    # referral (partner, school). As many pairs as spreekuren, whatever the history.
-    pairs = sorted(
-        set(
-            active_spreekuren(
-                Spreekuur.objects.visible_to(user),
-                today,
-                today + timedelta(days=BOOKING_HORIZON_DAYS),
-            ).values_list("partner_id", "school_id")
-        )
-    )
-    if not pairs:
+    # it by reading every referral of the school. One condition per school (its partners as
+    # a list), not one per (partner, school) pair: the index of waiting referrals
+    # ``referral_awaiting`` (school, partner, created_at) reads each school's range once.
+    partners_at = defaultdict(set)
+    for partner, school in active_spreekuren(
+        Spreekuur.objects.visible_to(user).order_by(),
+        today,
+        today + timedelta(days=BOOKING_HORIZON_DAYS),
+    ).values_list("partner_id", "school_id"):
+        partners_at[school].add(partner)
+    if not partners_at:
         return Referral.objects.none()
-    held_here = reduce(or_, (Q(partner_id=partner, school_id=school) for partner, school in pairs))
+    held_here = reduce(
+        or_,
+        (
+            Q(school_id=school, partner_id__in=sorted(partners))
+            for school, partners in sorted(partners_at.items())
+        ),
+    )
     return (
         Referral.objects.visible_to(user)
-        .filter(
-            status__in=(ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED),
-        )
+        .filter(status__in=AWAITING_APPOINTMENT_STATUSES)
         .filter(Q(walk_in_on__isnull=True) | Q(walk_in_on__lt=today))
         .filter(held_here)
         .select_related("school", "partner", "family", "parent")

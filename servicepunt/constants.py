@@ -40,6 +40,9 @@ BOOKABLE_REFERRAL_STATUSES = (
     ReferralStatus.APPOINTMENT_PLANNED,
     ReferralStatus.IN_PROGRESS,
 )
+# A referral in one of these statuses waits for an appointment (or a walk-in date) with a
+# partner: the school week lists them (``partners.selectors.referrals_awaiting_appointment``).
+AWAITING_APPOINTMENT_STATUSES = (ReferralStatus.REGISTERED, ReferralStatus.NOT_REACHED)
 
 
 class ConsentMethod(models.TextChoices):

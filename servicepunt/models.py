@@ -18,6 +18,7 @@ from familieschool.models import (
 )
 
 from .constants import (
+    AWAITING_APPOINTMENT_STATUSES,
     BOOKABLE_REFERRAL_STATUSES,
     OPEN_REFERRAL_STATUSES,
     Channel,
@@ -321,6 +322,14 @@ class Referral(models.Model):
                 name="referral_partner_school_open",
                 condition=models.Q(status__in=OPEN_REFERRAL_STATUSES),
                 include=["status"],
+            ),
+            # The school week's referrals waiting for an appointment, per school and partner:
+            # without it PostgreSQL combined each pair's referrals with the status index, every
+            # waiting referral of the city (23,000 on the city-sized set).
+            models.Index(
+                fields=["school", "partner", "created_at", "id"],
+                name="referral_awaiting",
+                condition=models.Q(status__in=AWAITING_APPOINTMENT_STATUSES),
             ),
         ]
 

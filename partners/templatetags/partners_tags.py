@@ -2,6 +2,7 @@
 
 from django import template
 from django.template.defaulttags import CsrfTokenNode
+from django.utils import timezone
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -42,6 +43,16 @@ _APPOINTMENT_ROW = """
           </td>
         </tr>
         """
+_AWAITING_ROW = """
+    <tr>
+      <td>{}</td>
+      <td>{}</td>
+      <td>{}</td>
+      <td>{}</td>
+      <td>{}</td>
+      <td><a class="btn btn-sm btn-primary" href="{}">{}</a></td>
+    </tr>
+    """
 _CANCELLED = mark_safe(' class="text-muted text-decoration-line-through"')
 
 
@@ -128,3 +139,26 @@ def appointment_rows(context, appointments, next_url: str, status_choices) -> Sa
             )
         )
     return mark_safe("".join(rows))
+
+
+@register.simple_tag
+def awaiting_rows(referrals) -> SafeString:
+    """The school week's referrals waiting for an appointment (``referrals_awaiting_appointment``,
+    up to fifty), as the ``{% for %}`` over them in the template wrote them: six variables,
+    filters and tags per row were most of the page's rendering."""
+    book = gettext("Book")
+    return mark_safe(
+        "".join(
+            format_html(
+                _AWAITING_ROW,
+                date_text(timezone.localtime(referral.created_at).date(), "j F Y"),
+                referral.school.name,
+                (referral.family.code if referral.family is not None else "") or "–",
+                referral.parent.display_name if referral.parent is not None else "–",
+                referral.partner.name,
+                pk_url(referral.pk, "partners:book-from-referral"),
+                book,
+            )
+            for referral in referrals
+        )
+    )
