@@ -56,10 +56,11 @@ def ensure_database() -> None:
 def pages() -> list[tuple[str, str, object]]:
     """(name, user, request) for every page measured; a request is a function of a client."""
     from django.db.models import Count
+    from django.db.models.functions import Coalesce
     from django.urls import reverse
     from django.utils import timezone
 
-    from activiteiten.models import Session
+    from activiteiten.models import Attendance, Session
     from familieschool.models import Family, Parent, User
     from partners.models import Spreekuur
     from servicepunt.models import Theme
@@ -72,6 +73,16 @@ def pages() -> list[tuple[str, str, object]]:
         .annotate(n=Count("contacts"))
         .order_by("-n", "id")
         .first()
+    )
+    # The family of the school with the most attendance rows (parents' and children's): its
+    # timeline's attendance part reads and sorts all of them (docs/performance.md, "The family
+    # page's timeline and years of attendance").
+    busiest = (
+        Attendance.objects.filter(session__activity__school=school)
+        .values(family=Coalesce("parent__family_id", "child__family_id"))
+        .annotate(n=Count("id"))
+        .order_by("-n", "family")
+        .values_list("family", flat=True)[0]
     )
     theme = Theme.objects.order_by("sort_order", "id").first()
     # The busiest recent session of the school: the coffee morning with the most names.
@@ -185,6 +196,11 @@ def pages() -> list[tuple[str, str, object]]:
             get(reverse("servicepunt:family-detail", args=[family.pk])),
         ),
         (
+            "family page, most attendance",
+            "coordinator01",
+            get(reverse("servicepunt:family-detail", args=[busiest])),
+        ),
+        (
             "family page, older entries",
             "coordinator01",
             get(reverse("servicepunt:family-timeline", args=[family.pk]) + f"?voor={older}"),
@@ -254,7 +270,8 @@ def buffers(request, client) -> int:
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
             sql = query["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
+            # A UNION (the family timeline) starts with "(SELECT".
+            if not sql.lstrip(" (").upper().startswith("SELECT"):
                 continue
             cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
             plan = cursor.fetchone()[0]
