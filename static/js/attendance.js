@@ -12,10 +12,26 @@
   var search = document.getElementById("attendance-search");
   var found = document.getElementById("others");
   var noMatch = document.getElementById("no-match");
+  var loggedOut = document.getElementById("search-logged-out");
+  var failed = document.getElementById("search-failed");
   var results = document.getElementById("search-results");
   var counter = document.getElementById("present-count");
   var headcount = form.querySelector("input[name=anonymous_count]");
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+
+  // The cookie's token first: a login in another tab gives a new one, the form keeps the old.
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    return csrf ? csrf.value : "";
+  }
+
+  // What the search says besides its cards: "nobody found" only for an answer of the search.
+  function say(message) {
+    if (noMatch) noMatch.hidden = message !== noMatch;
+    if (loggedOut) loggedOut.hidden = message !== loggedOut;
+    if (failed) failed.hidden = message !== failed;
+  }
 
   function count() {
     var ticked = form.querySelectorAll("input.btn-check:checked").length;
@@ -70,7 +86,7 @@
         matches.push(box);
       }
     });
-    if (noMatch) noMatch.hidden = cards.length > 0;
+    say(cards.length ? null : noMatch);
     if (results) results.classList.toggle("searching", found.children.length > 0 || !cards.length);
     count();
     if (focus || focusWhenShown) {
@@ -90,11 +106,16 @@
     fetch(search.dataset.searchUrl, {
       method: "POST",
       body: body,
-      headers: { "X-CSRFToken": csrf ? csrf.value : "" },
+      headers: { "X-CSRFToken": csrfToken() },
       credentials: "same-origin",
       signal: controller.signal,
     })
       .then(function (response) {
+        // An ended session: the search answers with a redirect to the login page (which fetch
+        // follows), or a refusal. Neither is a search result.
+        if (response.redirected || response.status === 401 || response.status === 403) {
+          throw new Error("logged out");
+        }
         if (!response.ok) throw new Error(String(response.status));
         return response.text();
       })
@@ -102,8 +123,12 @@
         // An answer to an older search text is of no use any more.
         if (search.value.trim() === term) showResults(html, focus);
       })
-      .catch(function () {
+      .catch(function (error) {
         if (asked === term) asked = "";
+        if (error.name === "AbortError" || search.value.trim() !== term) return;
+        clearResults();
+        say(error.message === "logged out" ? loggedOut : failed);
+        focusWhenShown = false;
       })
       .finally(function () {
         if (pending === controller) pending = null;
@@ -118,7 +143,7 @@
       asked = "";
       focusWhenShown = false;
       clearResults();
-      if (noMatch) noMatch.hidden = true;
+      say(null);
       if (results) results.classList.toggle("searching", found.children.length > 0);
       return;
     }

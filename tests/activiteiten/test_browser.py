@@ -2,12 +2,16 @@
 
 import datetime
 import re
+import time
 from decimal import Decimal
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session as DjangoSession
 from playwright.sync_api import expect
 
 from activiteiten.models import Activity, Attendance, Session
+from familieschool.middleware import LAST_SEEN
 from tests.activiteiten.factories import (
     ActivityFactory,
     ChildrenProgrammeFactory,
@@ -15,7 +19,7 @@ from tests.activiteiten.factories import (
     funding_source,
 )
 from tests.browser import TABLET
-from tests.familieschool.factories import FamilyFactory, ParentFactory
+from tests.familieschool.factories import PASSWORD, FamilyFactory, ParentFactory
 
 pytestmark = [
     pytest.mark.browser,
@@ -250,3 +254,87 @@ def test_a_coordinator_adds_an_activity_paid_by_two_sources(open_page, alice, sc
         (row.source.name, row.share_pct, row.amount) for row in activity.fundings.all()
     ) == [("Fondsen", None, Decimal("1200")), ("School en Omgeving", Decimal("60"), None)]
     assert "gefinancierd door" in page.content()
+
+
+def _end_session(page, settings, how):
+    """End the page's session on the server: the row deleted, or 31 minutes without a request."""
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    if how == "deleted":
+        DjangoSession.objects.filter(session_key=key).delete()
+    else:
+        session = SessionStore(key)
+        session[LAST_SEEN] = time.time() - (settings.SESSION_IDLE_MINUTES + 1) * 60
+        session.save()
+
+
+@pytest.mark.parametrize("how", ["deleted", "idle"])
+def test_a_search_after_the_session_ended_says_so_and_the_ticks_survive_logging_in(
+    page, school_a, settings, how
+):
+    activity = ActivityFactory(school=school_a)
+    hamid = ParentFactory(family=FamilyFactory(school=school_a), first_name="Hamid")
+    zeynep = ParentFactory(family=FamilyFactory(school=school_a), first_name="Zeynep")
+    last_week = Session.objects.create(activity=activity, date=TUESDAY - datetime.timedelta(7))
+    Attendance.objects.create(session=last_week, parent=hamid)
+    path = f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/"
+    page.goto(path)
+    page.locator(f"label[for='parent-{hamid.pk}']").tap()
+    page.fill("#attendance-search", "zey")
+    page.locator(f"label[for='parent-{zeynep.pk}']").wait_for()
+    page.fill("#attendance-search", "")
+
+    _end_session(page, settings, how)
+    page.locator("#attendance-search").press_sequentially("zey", delay=30)
+
+    logged_out = page.locator("#search-logged-out")
+    expect(logged_out).to_be_visible()
+    assert "Je bent uitgelogd. Log opnieuw in om verder te zoeken" in logged_out.inner_text()
+    expect(page.locator("#no-match")).to_be_hidden()
+    assert not page.get_by_text("Niemand gevonden").is_visible()
+    assert page.locator(f"#parent-{zeynep.pk}").count() == 0
+    assert page.locator(f"#parent-{hamid.pk}").is_checked()
+    # The login opens in a new tab and comes back to this page; the name typed is in no URL.
+    link = logged_out.get_by_role("link", name="Opnieuw inloggen (nieuw tabblad)")
+    assert link.get_attribute("href") == f"/inloggen/?next={path}"
+    with page.context.expect_page() as new_tab:
+        link.click()
+    login = new_tab.value
+    login.fill("#id_username", "alice")
+    login.fill("#id_password", PASSWORD)
+    with login.expect_navigation():
+        login.press("#id_password", "Enter")
+    assert login.url.endswith(path)
+    login.close()
+
+    # Logged in again: the search on the first page works again, the tick made before stayed.
+    page.fill("#attendance-search", "zeyn")
+    page.locator(f"label[for='parent-{zeynep.pk}']").tap()
+    expect(logged_out).to_be_hidden()
+    assert page.locator("#present-count").inner_text() == "2"
+    with page.expect_navigation():
+        page.locator("#attendance-form .attendance-bar button[type=submit]").tap()
+    # The form still carries the token of the session that ended (a login gives a new one):
+    # what she ticked comes back once, to be saved again (familieschool.views.csrf_failure).
+    assert page.url.endswith(path)
+    assert "wat je had ingevuld staat er nog" in page.inner_text(".messages")
+    assert page.locator(f"#parent-{hamid.pk}").is_checked()
+    assert page.locator(f"#parent-{zeynep.pk}").is_checked()
+    assert not Session.objects.filter(activity=activity, date=TUESDAY).exists()
+    page.locator("#attendance-form .attendance-bar button[type=submit]").tap()
+    page.wait_for_url(f"**/activiteiten/{activity.pk}/")
+    session = Session.objects.get(activity=activity, date=TUESDAY)
+    assert sorted(session.attendances.values_list("parent", flat=True)) == sorted(
+        [hamid.pk, zeynep.pk]
+    )
+
+
+def test_a_search_that_gets_no_answer_says_so_and_not_nobody_found(page, school_a):
+    activity = ActivityFactory(school=school_a)
+    page.goto(f"/activiteiten/{activity.pk}/aanwezig/{TUESDAY.isoformat()}/")
+    page.route("**/zoek/", lambda route: route.abort("connectionreset"))
+
+    page.locator("#attendance-search").press_sequentially("zey", delay=30)
+
+    expect(page.locator("#search-failed")).to_have_text("Zoeken lukt nu niet; probeer het opnieuw.")
+    expect(page.locator("#no-match")).to_be_hidden()
+    expect(page.locator("#search-logged-out")).to_be_hidden()
