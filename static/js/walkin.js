@@ -6,6 +6,8 @@
   if (!form) return;
 
   var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var loggedOut = document.getElementById("family-search-logged-out");
+  var failed = document.getElementById("family-search-failed");
   var searchUrl = form.dataset.searchUrl;
   var term = document.getElementById("id_family_term");
   var familyId = document.getElementById("id_family");
@@ -105,6 +107,18 @@
     if (alsoTerm && term) term.value = "";
   }
 
+  // The cookie's token first: a login in another tab gives a new one, the form keeps the old.
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : csrf;
+  }
+
+  // Besides the list: "no family found" is said only for an answer of the search.
+  function say(message) {
+    if (loggedOut) loggedOut.hidden = message !== loggedOut;
+    if (failed) failed.hidden = message !== failed;
+  }
+
   function closeResults() {
     results.hidden = true;
     results.innerHTML = "";
@@ -160,19 +174,33 @@
 
   function search() {
     var q = term.value.trim();
-    if (!q) { closeResults(); return; }
+    if (!q) { closeResults(); say(null); return; }
     var body = new URLSearchParams({ q: q, school: selectedSchool() });
     fetch(searchUrl, {
       method: "POST",
-      headers: { "X-CSRFToken": csrf },
+      headers: { "X-CSRFToken": csrfToken() },
       body: body,
       credentials: "same-origin",
     })
-      .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+      .then(function (response) {
+        // An ended session: the login page (a redirect, which fetch follows) or a refusal.
+        if (response.redirected || response.status === 401 || response.status === 403) {
+          throw new Error("logged out");
+        }
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      })
       .then(function (data) {
         if (term.value.trim() !== q) return;  // an answer to an older question
+        say(null);
         found = data.results || [];
         render();
+      })
+      .catch(function (error) {
+        if (term.value.trim() !== q) return;
+        found = [];
+        closeResults();
+        say(error.message === "logged out" ? loggedOut : failed);
       });
   }
 
