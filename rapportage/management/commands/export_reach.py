@@ -18,8 +18,10 @@ class Command(BaseCommand):
         "dashboard's download. A calendar year or period is counted now, without last year's "
         "column; its pupils and families are those of the school year of its first day, and its "
         "label is the schooljaar column (2024, or 2024-01-01/2024-06-30). Small counts are "
-        "hidden as on the project leader's dashboard (--min-cell, default MIN_CELL_COUNT); "
-        "--min-cell 0 gives exact figures. --per adds rows per school type (soort: po), "
+        "hidden as on the dashboard of a project leader of every school (--min-cell, default "
+        "MIN_CELL_COUNT): with --bestuur or --school the rows are cut from the report of every "
+        "school, so the file hides what the dashboard's download of that board or those schools "
+        "hides; --min-cell 0 gives exact figures. --per adds rows per school type (soort: po), "
         "municipality (gemeente: Utrecht), district (wijk: Overvecht) or starting year "
         "(startjaar: 2019) after the board rows, summed from their schools like the boards. "
         "The indicators are defined in docs/indicators.md. "
@@ -79,7 +81,11 @@ class Command(BaseCommand):
         min_cell = settings.MIN_CELL_COUNT if min_cell is None else min_cell
         if min_cell < 0:
             raise CommandError("--min-cell must be 0 or more.")
-        schools = School.objects.all()
+        # The reader of every school: with --bestuur or --school small counts are hidden as in
+        # the report of all of them (``reach_report``'s ``scope``), as the web does for that
+        # board or those schools, never within the chosen schools alone.
+        every_school = School.objects.all()
+        schools = every_school
         if bestuur:
             if not SchoolBoard.objects.filter(name=bestuur).exists():
                 raise CommandError(f"No board called {bestuur!r}.")
@@ -92,7 +98,9 @@ class Command(BaseCommand):
                 raise CommandError(f"No school called {', '.join(map(repr, missing))}{where}.")
             schools = schools.filter(name__in=school)
         if options["financier"]:
-            result = funding_export(period=period, schools=schools, min_cell=min_cell, fmt=format)
+            result = funding_export(
+                period=period, schools=schools, min_cell=min_cell, fmt=format, scope=every_school
+            )
             Path(output).write_bytes(result.content)
             self.stdout.write(
                 f"{result.rows} rows per funding source of {period.label} written to {output}."
@@ -102,6 +110,7 @@ class Command(BaseCommand):
             school_year=period.school_year,
             period=period,
             schools=schools,
+            scope=every_school,
             min_cell=min_cell,
             fmt=format,
             breakdown=per,
