@@ -210,18 +210,17 @@ def recount_report(
     return lines
 
 
+def _niced_celery(*args: str) -> list[str]:
+    """A celery command of the portal, niced so that the web requests win the cores."""
+    return ["nice", "-n", "10", str(BIN / "celery"), "-A", "familieschool", *args]
+
+
 def worker_command() -> list[str]:
     """The Celery worker of the run. Niced, so that the web requests win the cores; one
     process, as one worker machine would run. It consumes both queues: the default one
     (notifications, relay, the recount) and "reports" (the downloads, see
     CELERY_TASK_ROUTES); docker-compose.yml gives each queue a worker of its own."""
-    return [
-        "nice",
-        "-n",
-        "10",
-        str(BIN / "celery"),
-        "-A",
-        "familieschool",
+    return _niced_celery(
         "worker",
         "--queues",
         "celery,reports",
@@ -231,25 +230,19 @@ def worker_command() -> list[str]:
         "prefork",
         "--loglevel",
         "INFO",
-    ]
+    )
 
 
 def beat_command() -> list[str]:
     """celery beat with the schedule stored in the database, as docker-compose.yml's beat;
     niced as the worker."""
-    return [
-        "nice",
-        "-n",
-        "10",
-        str(BIN / "celery"),
-        "-A",
-        "familieschool",
+    return _niced_celery(
         "beat",
         "--scheduler",
         BEAT_SCHEDULER,
         "--loglevel",
         "INFO",
-    ]
+    )
 
 
 def database(url: str):

@@ -87,3 +87,16 @@ class Interactions:
 
     def __str__(self) -> str:
         return f"{self.count} interactions: {', '.join(self.log)}"
+
+
+def log_in_again_from(link, username: str, password: str):
+    """Follow a "log in again (new tab)" link: log in on the tab it opens and return that tab,
+    back on the page its ``next`` names. The page with the link keeps what was entered on it."""
+    with link.page.context.expect_page() as new_tab:
+        link.click()
+    login = new_tab.value
+    login.fill("#id_username", username)
+    login.fill("#id_password", password)
+    with login.expect_navigation():
+        login.press("#id_password", "Enter")
+    return login

@@ -18,7 +18,7 @@ from tests.activiteiten.factories import (
     EnrolmentFactory,
     funding_source,
 )
-from tests.browser import TABLET
+from tests.browser import TABLET, log_in_again_from
 from tests.familieschool.factories import PASSWORD, FamilyFactory, ParentFactory
 
 pytestmark = [
@@ -296,13 +296,7 @@ def test_a_search_after_the_session_ended_says_so_and_the_ticks_survive_logging_
     # The login opens in a new tab and comes back to this page; the name typed is in no URL.
     link = logged_out.get_by_role("link", name="Opnieuw inloggen (nieuw tabblad)")
     assert link.get_attribute("href") == f"/inloggen/?next={path}"
-    with page.context.expect_page() as new_tab:
-        link.click()
-    login = new_tab.value
-    login.fill("#id_username", "alice")
-    login.fill("#id_password", PASSWORD)
-    with login.expect_navigation():
-        login.press("#id_password", "Enter")
+    login = log_in_again_from(link, "alice", PASSWORD)
     assert login.url.endswith(path)
     login.close()
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from familieschool.middleware import LAST_SEEN
 from servicepunt.models import Contact
-from tests.browser import TABLET
+from tests.browser import TABLET, log_in_again_from
 from tests.familieschool.factories import PASSWORD
 from tests.familieschool.test_second_factor import code_for
 
@@ -88,13 +88,7 @@ def test_a_family_search_after_the_session_ended_says_so_not_no_family_found(
     assert not page.get_by_text("Geen gezin gevonden.").is_visible()
     link = logged_out.get_by_role("link", name="Opnieuw inloggen (nieuw tabblad)")
     assert link.get_attribute("href") == "/inloggen/?next=/servicepunt/"
-    with page.context.expect_page() as new_tab:
-        link.click()
-    login = new_tab.value
-    login.fill("#id_username", "alice")
-    login.fill("#id_password", PASSWORD)
-    with login.expect_navigation():
-        login.press("#id_password", "Enter")
+    login = log_in_again_from(link, "alice", PASSWORD)
     login.close()
 
     # Logged in again in the other tab: the search here finds the family; the note stayed.
