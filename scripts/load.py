@@ -651,7 +651,18 @@ def main() -> int:
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_ACCESS_LOG": str(access_log),
     }
-    server = subprocess.Popen(
+
+    def start(command: list[str], environment: dict, log: str) -> subprocess.Popen:
+        """A process of the run, its output in ``log`` of the run's directory."""
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=open(work / log, "w"),  # noqa: SIM115
+        )
+
+    server = start(
         [
             str(BIN / "gunicorn"),
             "familieschool.wsgi:application",
@@ -661,31 +672,17 @@ def main() -> int:
             "--access-logformat",
             "%(p)s %(M)s",
         ],
-        cwd=ROOT,
-        env=server_env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(work / "gunicorn.log", "w"),  # noqa: SIM115
+        server_env,
+        "gunicorn.log",
     )
     # The downloads are built by a Celery worker on the same Redis, as in production: with
     # eager Celery the workbook would be built in the web thread again (worker_command).
-    worker = subprocess.Popen(
-        worker_command(),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(work / "celery.log", "w"),  # noqa: SIM115
-    )
+    worker = start(worker_command(), env, "celery.log")
     # One celery beat with the schedule of the database, as in production: the outbox relay
     # every minute and the recount of the reach figures every 5 minutes (several seconds of
     # PostgreSQL while walk-ins are saved; after it the next download of each kind is built
     # again).
-    beat = subprocess.Popen(
-        beat_command(),
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=open(work / "celery-beat.log", "w"),  # noqa: SIM115
-    )
+    beat = start(beat_command(), env, "celery-beat.log")
     try:
         wait_for(f"{host}/healthz")
         wait_for_worker(work / "celery.log")

@@ -7,9 +7,6 @@ caught up when it starts, and the worker's log is read back into that run.
 """
 
 import importlib.util
-import os
-import signal
-import subprocess
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +17,7 @@ import yaml
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
-from tests.notifications.test_integration import RedisServer, database_url, wait_for
+from tests.processes import CeleryProcess, RedisServer, database_url, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("load_script", ROOT / "scripts" / "load.py")
@@ -108,44 +105,6 @@ def test_the_worker_log_is_read_in_the_portal_time_zone():
     assert second.seconds is None and second.outcome == "not run: expired or revoked"
 
 
-class Celery:
-    """The load test's worker or beat command, on the test database and a throwaway Redis."""
-
-    def __init__(self, command: list[str], log: Path, broker_url: str):
-        self.log = log
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "familieschool.settings",
-            "DATABASE_URL": database_url(),
-            "CELERY_BROKER_URL": broker_url,
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "SITE_URL": "https://portal.example",
-            "SECRET_KEY": "integration-test-only",
-            "DEBUG": "0",
-        }
-        with log.open("w") as handle:
-            self.process = subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=handle,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-
-
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_sends_the_recount_when_the_load_test_asks_and_catches_up_nothing(tmp_path):
@@ -161,8 +120,10 @@ def test_beat_sends_the_recount_when_the_load_test_asks_and_catches_up_nothing(t
 
     redis_server = RedisServer(tmp_path)
     redis_server.start()
-    worker = Celery(load.worker_command(), tmp_path / "worker.log", redis_server.url)
-    beat = Celery(load.beat_command(), tmp_path / "beat.log", redis_server.url)
+    worker = CeleryProcess(
+        load.worker_command(), tmp_path / "worker.log", broker_url=redis_server.url
+    )
+    beat = CeleryProcess(load.beat_command(), tmp_path / "beat.log", broker_url=redis_server.url)
     try:
         wait_for(lambda: " ready." in worker.output(), timeout=90, what="the worker")
         wait_for(lambda: "beat: Starting..." in beat.output(), timeout=90, what="beat")

@@ -10,18 +10,11 @@ one email, also when the relay runs again and the task is delivered twice.
 import email
 import email.policy
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-import redis
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -33,9 +26,9 @@ from servicepunt.models import Referral
 from tests.familieschool.factories import FamilyFactory, ParentFactory
 from tests.notifications.conftest import DAY
 from tests.partners.factories import AppointmentFactory, SpreekuurFactory
+from tests.processes import ROOT, CeleryProcess, RedisServer, wait_for
 from tests.servicepunt.factories import ContactFactory
 
-ROOT = Path(__file__).resolve().parents[2]
 NOTIFY = "servicepunt.tasks.notify_referral_created"
 SEPARATOR = "-" * 79
 
@@ -47,129 +40,39 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Worker(CeleryProcess):
+    """A real Celery worker (solo pool) that writes its mail to files in ``workdir``."""
 
-
-def wait_for(predicate, *, timeout: float = 30, what: str = "it"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"waited {timeout} s for {what}")
-
-
-class RedisServer:
-    """A throwaway redis-server on a loopback port that the test can stop and start again."""
-
-    def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.workdir = workdir
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def _answers(self) -> bool:
-        try:
-            return redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        assert binary, "redis-server is not installed (make test installs it)"
-        self.process = subprocess.Popen(
-            [
-                binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(self._answers, timeout=10, what="redis-server to answer")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
-
-
-def database_url() -> str:
-    db = django_settings.DATABASES["default"]
-    auth = quote(db.get("USER") or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return (
-        f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
-
-
-class Worker:
     def __init__(self, broker_url: str, workdir: Path):
         self.mail_dir = workdir / "mail"
         self.mail_dir.mkdir()
-        self.log = workdir / "worker.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": database_url(),
-            "CELERY_BROKER_URL": broker_url,
-            "CELERY_TASK_ALWAYS_EAGER": "0",
-            "EMAIL_FILE_PATH": str(self.mail_dir),
-            "SITE_URL": "https://portal.example",
-            "SECRET_KEY": "integration-test-only",
-            "DEBUG": "0",
-        }
-        with self.log.open("w") as log:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "familieschool",
-                    "worker",
-                    "--pool=solo",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    "--hostname",
-                    f"itest-{os.getpid()}@localhost",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        super().__init__(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "familieschool",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--hostname",
+                f"itest-{os.getpid()}@localhost",
+            ],
+            workdir / "worker.log",
+            broker_url=broker_url,
+            env={
+                "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+                "PYTHONPATH": str(ROOT),
+                "EMAIL_FILE_PATH": str(self.mail_dir),
+            },
+        )
 
     def wait_until_ready(self) -> None:
         wait_for(lambda: " ready." in self.output(), timeout=60, what="the worker to start")
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
 
     def succeeded(self, task_name: str) -> int:
         return sum(
@@ -194,15 +97,6 @@ class Worker:
             for m in self.emails()
             if m["To"] == address and m["Subject"].startswith(subject_start)
         ]
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
 
 
 @pytest.fixture
